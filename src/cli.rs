@@ -1,0 +1,408 @@
+//! The command line: clap definitions, and [`run`], which resolves arguments into settings and
+//! drives the pipeline. The process itself (real stdin/stdout, exit codes) stays in `main.rs`;
+//! [`run`] gets its streams handed in, so tests can drive it.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::engine::{Engine, EngineSettings};
+use crate::finding::Severity;
+use crate::input::{self, InputPath, ReadOptions, TextSplit};
+use crate::post::InputFormat;
+use crate::report::{self, OutputFormat, Report};
+use crate::rules::{self, OptionOverrides, Rule};
+use crate::score;
+
+/// hygiene: a linter for social-media hygiene.
+///
+/// Reads posts, replies and direct messages (drafts, scheduled posts, exports) and says what
+/// looks automated, spammy or self-centred, why, and what to do instead, with a score.
+#[derive(Debug, Parser)]
+#[command(name = "hygiene", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint posts and messages and print a scored report.
+    Check(CheckArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Explain a rule: what it catches, why, examples and options.
+    Explain(ExplainArgs),
+}
+
+/// Arguments of `hygiene check`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 nothing at or above --fail-on and score not below --min-score; \
+1 findings or score past those; 2 hygiene could not do its job (bad input, usage)."
+)]
+pub struct CheckArgs {
+    /// Files to check (JSON, JSON Lines, plain text); `-` reads standard input, as does no
+    /// path when input is piped.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Read inputs as this format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
+    /// How plain text is cut into posts: at lines that are exactly `---`, or one post per line.
+    #[arg(long, value_enum, default_value = "separator")]
+    pub split: SplitArg,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+
+    /// Fail (exit 1) when a finding has at least this severity.
+    #[arg(long, value_enum, default_value = "warning", value_name = "SEVERITY")]
+    pub fail_on: SeverityArg,
+
+    /// Fail (exit 1) when the account score is below this (0-100).
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
+    pub min_score: Option<f64>,
+
+    /// Colour the human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+
+    /// A domain of the account's own (repeatable): links to it make a post promotional.
+    #[arg(long, value_name = "DOMAIN")]
+    pub own_domain: Vec<String>,
+
+    /// Override an option of a rule, e.g. `excessive-self-promotion.share=0.5` (repeatable).
+    #[arg(long, value_name = "RULE.KEY=VALUE")]
+    pub rule_option: Vec<String>,
+}
+
+/// Arguments of `hygiene rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `hygiene explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, as `hygiene rules` lists it.
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    Json,
+    Jsonl,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    /// Posts are separated by a line that is exactly `---`.
+    Separator,
+    /// Every non-blank line is a post.
+    Lines,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_score(value: &str) -> Result<f64, String> {
+    let score: f64 = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a number"))?;
+    if (0.0..=100.0).contains(&score) {
+        Ok(score)
+    } else {
+        Err(format!("`{value}` is not between 0 and 100"))
+    }
+}
+
+/// How a run ended, for the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: nothing at or above the fail level, score not below the minimum.
+    Success,
+    /// 1: findings or score past the thresholds.
+    Failure,
+}
+
+/// The process's streams and what is known about them.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdin_is_terminal: bool,
+    pub stdout: &'a mut dyn Write,
+    pub stdout_is_terminal: bool,
+    /// Whether `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+}
+
+/// Runs a parsed command line. Errors mean hygiene could not do its job (exit 2).
+pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
+    match cli.command {
+        Command::Check(args) => check(args, io),
+        Command::Rules(args) => {
+            let engine = Engine::builtin()?;
+            list_rules(&engine, args.format, io.stdout)?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Explain(args) => {
+            let engine = Engine::builtin()?;
+            let Some((_, rule)) = engine.rule(&args.rule) else {
+                let known: Vec<&str> = engine.rules().iter().map(|rule| rule.id.as_str()).collect();
+                bail!("unknown rule `{}` (rules: {})", args.rule, known.join(", "));
+            };
+            explain(&engine, rule, io.stdout)?;
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
+    let settings = EngineSettings {
+        options: parse_rule_options(&args.rule_option)?,
+        own_domains: args.own_domain.clone(),
+    };
+    let engine = Engine::new(&rules::builtin_rule_files()?, &settings)?;
+
+    let inputs: Vec<InputPath> = if args.paths.is_empty() {
+        if io.stdin_is_terminal {
+            bail!(
+                "no input: give files to check, or pipe posts in (`cat posts.txt | hygiene check -`)"
+            );
+        }
+        vec![InputPath::Stdin]
+    } else {
+        args.paths
+            .iter()
+            .map(|path| {
+                if path.as_os_str() == "-" {
+                    InputPath::Stdin
+                } else {
+                    InputPath::File(path.clone())
+                }
+            })
+            .collect()
+    };
+    let options = ReadOptions {
+        format: args.input_format.map(|format| match format {
+            InputFormatArg::Json => InputFormat::Json,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+            InputFormatArg::Text => InputFormat::Text,
+        }),
+        split: match args.split {
+            SplitArg::Separator => TextSplit::Separator,
+            SplitArg::Lines => TextSplit::Lines,
+        },
+    };
+    let corpus = input::read_all(&inputs, options, io.stdin)?;
+
+    let analysis = engine.run(&corpus);
+    let score = score::score(&engine, &corpus, &analysis);
+    let report = Report {
+        engine: &engine,
+        corpus: &corpus,
+        analysis: &analysis,
+        score: &score,
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => io.stdout_is_terminal && !io.no_color,
+    };
+    report::write(&report, args.format, color, io.stdout)?;
+    io.stdout.flush()?;
+
+    let fail_on = match args.fail_on {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Warning => Severity::Warning,
+        SeverityArg::Error => Severity::Error,
+    };
+    let below_minimum = args.min_score.is_some_and(|minimum| score.value < minimum);
+    Ok(if report.has_findings_at(fail_on) || below_minimum {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Parses `--rule-option RULE.KEY=VALUE` flags; a value is read as TOML (`0.5`, `true`,
+/// `["a", "b"]`), or as a string when it is not valid TOML.
+fn parse_rule_options(flags: &[String]) -> Result<OptionOverrides> {
+    let mut overrides = OptionOverrides::new();
+    for flag in flags {
+        let context = || format!("--rule-option `{flag}`: expected RULE.KEY=VALUE");
+        let (target, value) = flag
+            .split_once('=')
+            .ok_or_else(|| anyhow!("missing `=`"))
+            .with_context(context)?;
+        let (rule, key) = target
+            .split_once('.')
+            .ok_or_else(|| anyhow!("missing `.` between rule and option"))
+            .with_context(context)?;
+        let value = toml::from_str::<toml::Table>(&format!("value = {value}"))
+            .ok()
+            .and_then(|mut table| table.remove("value"))
+            .unwrap_or_else(|| toml::Value::String(value.to_string()));
+        overrides
+            .entry(rule.trim().to_string())
+            .or_default()
+            .insert(key.trim().to_string(), value);
+    }
+    Ok(overrides)
+}
+
+fn scope(rule: &Rule) -> &'static str {
+    match (rule.is_post_rule(), rule.is_account_rule()) {
+        (true, true) => "post+account",
+        (false, true) => "account",
+        (true, false) | (false, false) => "post",
+    }
+}
+
+fn list_rules(engine: &Engine, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
+    match format {
+        OutputFormat::Human => {
+            let width = engine
+                .rules()
+                .iter()
+                .map(|rule| rule.id.len())
+                .max()
+                .unwrap_or(0);
+            for rule in engine.rules() {
+                writeln!(
+                    out,
+                    "{:<width$}  {:<12}  {:<7}  {:>3}  {}",
+                    rule.id,
+                    scope(rule),
+                    rule.severity.as_str(),
+                    rule.points,
+                    rule.summary
+                )?;
+            }
+            writeln!(
+                out,
+                "\nRun `hygiene explain <rule>` for what a rule catches, why, and examples."
+            )?;
+        }
+        OutputFormat::Json => {
+            let rules: Vec<serde_json::Value> = engine
+                .rules()
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "id": rule.id,
+                        "scope": scope(rule),
+                        "category": rule.category,
+                        "severity": rule.severity,
+                        "points": rule.points,
+                        "summary": rule.summary,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &serde_json::json!({ "version": 1, "rules": rules }),
+            )?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+fn explain(engine: &Engine, rule: &Rule, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "# {}\n\n{}\n", rule.id, rule.summary)?;
+    let kinds: Vec<&str> = Engine::judged_kinds(rule)
+        .kinds()
+        .map(|kind| kind.as_str())
+        .collect();
+    writeln!(out, "- Scope: {}", scope(rule))?;
+    if !kinds.is_empty() {
+        writeln!(out, "- Looks at: {}", kinds.join(", "))?;
+    }
+    writeln!(out, "- Category: {}", rule.category)?;
+    writeln!(out, "- Default severity: {}", rule.severity)?;
+    writeln!(out, "- Points: {}", rule.points)?;
+    writeln!(out, "\n{}", rule.explanation.trim_end())?;
+    if !rule.patterns.is_empty() {
+        writeln!(out, "\n## What it looks for\n")?;
+        for pattern in &rule.patterns {
+            writeln!(out, "- {}", pattern.label)?;
+        }
+    }
+    for definition in &rule.spec.traits {
+        let id = engine.traits().get(&definition.name).expect("compiled");
+        writeln!(
+            out,
+            "\n## Trait `{}`: {}\n",
+            definition.name,
+            engine.traits().summary(id)
+        )?;
+        for pattern in &definition.patterns {
+            writeln!(out, "- {}", pattern.label)?;
+        }
+        for implied in &definition.implied_by {
+            writeln!(out, "- any post with the trait `{implied}`")?;
+        }
+    }
+    if let Some(name) = &rule.spec.builtin {
+        writeln!(out, "\n## Options (account check `{name}`)\n")?;
+        for (key, value) in &rule.spec.options {
+            writeln!(out, "- `{key}` = {value}")?;
+        }
+        writeln!(
+            out,
+            "\nChange one with `--rule-option {}.KEY=VALUE`.",
+            rule.id
+        )?;
+    }
+    let single: Vec<_> = rule
+        .spec
+        .examples
+        .iter()
+        .filter(|example| example.text.is_some())
+        .collect();
+    if !single.is_empty() {
+        writeln!(out, "\n## Examples from the rule file\n")?;
+        for example in single {
+            let text = example.text.as_deref().unwrap_or_default();
+            let verdict = match (example.expect, &example.traits) {
+                (Some(0), _) => "passes".to_string(),
+                (Some(_), _) => "flagged".to_string(),
+                (None, Some(traits)) if traits.is_empty() => "no trait".to_string(),
+                (None, Some(traits)) => format!("trait {}", traits.join(", ")),
+                (None, None) => "example".to_string(),
+            };
+            let kind = example
+                .kind
+                .map(|kind| format!(" ({kind})"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "- {verdict}{kind}: {}",
+                crate::text::sanitize_for_terminal(text, false)
+            )?;
+        }
+    }
+    Ok(())
+}

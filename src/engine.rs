@@ -1,0 +1,328 @@
+//! Running the rules: [`Engine::new`] compiles rule files (the last fallible step of a run);
+//! [`Engine::run`] turns a [`Corpus`] into an [`Analysis`] and cannot fail.
+//!
+//! Per post, in order: the built-in traits (kind, links), the rule-defined traits in dependency
+//! order, then every post rule's patterns (one finding per rule and post, at the earliest match
+//! that counts). Then every account check, over all posts and their traits. Per-post work is
+//! independent of other posts; only account checks see the whole corpus.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use anyhow::Result;
+use regex::Regex;
+
+use crate::finding::{Finding, Target};
+use crate::post::{Corpus, Post, PostKind};
+use crate::rules::builtin::{AccountInput, Judgement, Ratio};
+use crate::rules::{
+    self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
+};
+use crate::text::TextSpan;
+
+/// Longest quoted match in a message, in chars; longer matches are cut with `…`.
+const MAX_QUOTE_CHARS: usize = 60;
+
+/// Links as people write them: with a scheme, starting `www.`, or a bare domain under a common
+/// top-level domain ("Votetours.com", "shop.example.io/sale").
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?ix)
+        \b(?:
+            https?://[^\s<>"]+
+          | www\.[^\s<>"]+
+          | [a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*
+            \.(?:com|net|org|io|co|biz|info|me|ly|gd|us|uk|de|fr|es|it|nl|ca|au|in|tv|app|dev|blog|shop|store|xyz|link|page|site)
+            \b(?:/[^\s<>"]*)?
+        )"#,
+    )
+    .expect("the link pattern is valid")
+});
+
+/// Settings the engine needs beyond the rule files.
+#[derive(Debug, Clone, Default)]
+pub struct EngineSettings {
+    /// Overrides of builtin options, by rule id.
+    pub options: OptionOverrides,
+    /// The account's own domains: a link to one of them gives a post the `own-link` trait.
+    pub own_domains: Vec<String>,
+}
+
+/// Compiled rules, ready to run on any number of corpora.
+#[derive(Debug)]
+pub struct Engine {
+    compiled: CompiledRules,
+    own_domains: Vec<String>,
+}
+
+/// What the engine found in one post.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostAnalysis {
+    pub traits: TraitSet,
+    /// Findings about this post, in rule order.
+    pub findings: Vec<Finding>,
+}
+
+/// What an account rule concluded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccountOutcome {
+    /// Not enough evidence; `reason` says what was missing.
+    NotJudged { reason: String },
+    /// Judged; the headline ratio if the rule has one.
+    Judged { ratio: Option<Ratio> },
+}
+
+/// Everything the engine found in a corpus.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analysis {
+    /// `posts[i]` belongs to `Corpus::posts[i]`.
+    pub posts: Vec<PostAnalysis>,
+    /// Findings about the account as a whole, in rule order.
+    pub account_findings: Vec<Finding>,
+    /// `(rule index, outcome)` of every account rule, in rule order.
+    pub account_outcomes: Vec<(usize, AccountOutcome)>,
+}
+
+impl Engine {
+    /// Compiles rule files with the given settings.
+    pub fn new(files: &[RuleFile], settings: &EngineSettings) -> Result<Engine> {
+        let compiled = rules::compile(files, &settings.options)?;
+        let own_domains = settings
+            .own_domains
+            .iter()
+            .map(|domain| normalize_host(domain))
+            .filter(|domain| !domain.is_empty())
+            .collect();
+        Ok(Engine {
+            compiled,
+            own_domains,
+        })
+    }
+
+    /// The built-in rules with default settings.
+    pub fn builtin() -> Result<Engine> {
+        Engine::new(&rules::builtin_rule_files()?, &EngineSettings::default())
+    }
+
+    /// Every rule, in catalog order; findings refer to rules by index into this list.
+    pub fn rules(&self) -> &[Rule] {
+        &self.compiled.rules
+    }
+
+    /// The rule with id `id`, with its index.
+    pub fn rule(&self, id: &str) -> Option<(usize, &Rule)> {
+        self.rules()
+            .iter()
+            .enumerate()
+            .find(|(_, rule)| rule.id == id)
+    }
+
+    /// Names and summaries of every trait.
+    pub fn traits(&self) -> &TraitRegistry {
+        &self.compiled.traits
+    }
+
+    /// Runs every rule on `corpus`.
+    pub fn run(&self, corpus: &Corpus) -> Analysis {
+        let posts: Vec<PostAnalysis> = corpus
+            .posts
+            .iter()
+            .enumerate()
+            .map(|(index, post)| self.analyze_post(index, post))
+            .collect();
+        let traits: Vec<TraitSet> = posts.iter().map(|analysis| analysis.traits).collect();
+        let input = AccountInput {
+            posts: &corpus.posts,
+            traits: &traits,
+        };
+        let mut account_findings = Vec::new();
+        let mut account_outcomes = Vec::new();
+        for (rule_index, rule) in self.rules().iter().enumerate() {
+            let Some(check) = &rule.check else { continue };
+            let outcome = match check.run(input) {
+                Judgement::NotJudged { reason } => AccountOutcome::NotJudged { reason },
+                Judgement::Judged { ratio, hits } => {
+                    account_findings.extend(hits.into_iter().map(|hit| Finding {
+                        rule: rule_index,
+                        severity: rule.severity,
+                        target: Target::Account {
+                            evidence: hit.evidence,
+                        },
+                        message: rules::render(&rule.account_message, |name| {
+                            hit.values
+                                .iter()
+                                .find(|(key, _)| *key == name)
+                                .map(|(_, value)| value.clone())
+                        }),
+                        suggestion: rule.suggestion.clone(),
+                    }));
+                    AccountOutcome::Judged { ratio }
+                }
+            };
+            account_outcomes.push((rule_index, outcome));
+        }
+        Analysis {
+            posts,
+            account_findings,
+            account_outcomes,
+        }
+    }
+
+    /// Traits and findings of one post (`index` into the corpus).
+    pub fn analyze_post(&self, index: usize, post: &Post) -> PostAnalysis {
+        let traits = self.traits_of(post);
+        let mut findings = Vec::new();
+        for (rule_index, rule) in self.rules().iter().enumerate() {
+            let earliest = rule
+                .patterns
+                .iter()
+                .filter_map(|pattern| pattern.find(post, traits))
+                .min_by_key(|range| range.start);
+            if let Some(range) = earliest {
+                findings.push(post_finding(rule_index, rule, index, post, range));
+            }
+        }
+        PostAnalysis { traits, findings }
+    }
+
+    fn traits_of(&self, post: &Post) -> TraitSet {
+        let registry = self.traits();
+        let mut traits = TraitSet::default();
+        let mut add = |name: &str| traits.insert(registry.get(name).expect("built-in trait"));
+        match post.kind {
+            PostKind::Reply => add("reply"),
+            PostKind::Dm => add("dm"),
+            PostKind::Repost => add("repost"),
+            PostKind::Quote => add("quote"),
+            PostKind::Post => {}
+        }
+        let mut links = LINK.find_iter(&post.text).peekable();
+        if links.peek().is_some() {
+            add("link");
+            if links.any(|link| self.is_own_link(link.as_str())) {
+                add("own-link");
+            }
+        }
+        for definition in &self.compiled.trait_defs {
+            if traits.intersects(definition.implied_by)
+                || definition
+                    .patterns
+                    .iter()
+                    .any(|pattern| pattern.find(post, traits).is_some())
+            {
+                traits.insert(definition.id);
+            }
+        }
+        traits
+    }
+
+    fn is_own_link(&self, link: &str) -> bool {
+        if self.own_domains.is_empty() {
+            return false;
+        }
+        let host = normalize_host(link);
+        self.own_domains.iter().any(|own| {
+            host == *own
+                || host
+                    .strip_suffix(own.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
+    }
+
+    /// Kinds of post any of a rule's patterns look at.
+    pub fn judged_kinds(rule: &Rule) -> KindSet {
+        rule.patterns
+            .iter()
+            .map(|pattern| pattern.kinds())
+            .fold(KindSet::NONE, KindSet::union)
+    }
+}
+
+/// The host of a link or domain, lowercased, without scheme, `www.`, port or path.
+fn normalize_host(link: &str) -> String {
+    let rest = link.split_once("://").map_or(link, |(_, rest)| rest);
+    let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
+    let host = host.to_lowercase();
+    host.strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host)
+}
+
+fn post_finding(
+    rule_index: usize,
+    rule: &Rule,
+    post_index: usize,
+    post: &Post,
+    range: Range<usize>,
+) -> Finding {
+    let span = TextSpan::new(&post.text, range);
+    let quoted = quote(&post.text[span.bytes.clone()]);
+    Finding {
+        rule: rule_index,
+        severity: rule.severity,
+        target: Target::Post {
+            post: post_index,
+            span,
+        },
+        message: rules::render(&rule.message, |name| {
+            (name == "match").then(|| quoted.clone())
+        }),
+        suggestion: rule.suggestion.clone(),
+    }
+}
+
+/// Matched text for a message: whitespace runs collapsed, cut at [`MAX_QUOTE_CHARS`].
+fn quote(matched: &str) -> String {
+    let collapsed = matched.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() > MAX_QUOTE_CHARS {
+        let cut: String = collapsed.chars().take(MAX_QUOTE_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        collapsed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_found_with_and_without_scheme() {
+        for text in [
+            "see https://example.com/x",
+            "www.example.org",
+            "visit Votetours.com.",
+            "REQUOTE.io rocks",
+            "janetgifts4u.com please",
+        ] {
+            assert!(LINK.is_match(text), "{text}");
+        }
+        for text in ["e.g. this", "version 1.2.3", "end. Next", "node.js rocks"] {
+            assert!(!LINK.is_match(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn own_domains_match_subdomains_only_at_a_dot() {
+        let engine = Engine::new(
+            &rules::builtin_rule_files().unwrap(),
+            &EngineSettings {
+                own_domains: vec!["https://www.Example.com/".to_string()],
+                ..EngineSettings::default()
+            },
+        )
+        .unwrap();
+        assert!(engine.is_own_link("http://example.com/shop"));
+        assert!(engine.is_own_link("shop.example.com"));
+        assert!(!engine.is_own_link("notexample.com"));
+    }
+
+    #[test]
+    fn long_quotes_are_cut() {
+        assert_eq!(quote("a  b\nc"), "a b c");
+        let long = "word ".repeat(30);
+        let quoted = quote(&long);
+        assert_eq!(quoted.chars().count(), 60);
+        assert!(quoted.ends_with('…'));
+    }
+}

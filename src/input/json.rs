@@ -1,0 +1,364 @@
+//! JSON and JSON Lines: arrays of strings or post objects, or an object holding a `posts` or
+//! `messages` array; JSON Lines holds one string or post object per line.
+//!
+//! A post object's text is the first of `text`, `full_text`, `content`, `body`, `message`;
+//! `id`, `kind`, `to`, `in_reply_to`, `created_at`/`scheduled_at` (RFC 3339) and `platform` are
+//! optional, and unknown fields are ignored. A record that cannot be a post is an error naming
+//! the record (1-based), its id when it has one, and its line for JSON Lines.
+
+use anyhow::{Result, anyhow, bail};
+use chrono::DateTime;
+use serde_json::{Map, Value};
+
+use crate::post::{Location, Origin, Platform, Post, PostKind};
+
+use super::infer_kind;
+
+/// Field names that hold a post's text, in order of preference.
+const TEXT_FIELDS: [&str; 5] = ["text", "full_text", "content", "body", "message"];
+/// Field names that hold a top-level list of posts.
+const LIST_FIELDS: [&str; 2] = ["posts", "messages"];
+
+/// Appends the posts of a JSON document to `posts`.
+pub(super) fn read_json(
+    name: &str,
+    content: &str,
+    source: usize,
+    posts: &mut Vec<Post>,
+) -> Result<()> {
+    let document: Value =
+        serde_json::from_str(content).map_err(|error| syntax_error(name, None, &error))?;
+    let records = match document {
+        Value::Array(records) => records,
+        Value::Object(mut object) => {
+            if let Some(field) = LIST_FIELDS
+                .iter()
+                .find(|field| object.contains_key(**field))
+            {
+                match object.remove(*field) {
+                    Some(Value::Array(records)) => records,
+                    Some(other) => bail!(
+                        "{name}: `{field}` must be an array of posts, found {}",
+                        describe(&other)
+                    ),
+                    None => unreachable!("the field was just found"),
+                }
+            } else if TEXT_FIELDS.iter().any(|field| object.contains_key(*field)) {
+                vec![Value::Object(object)]
+            } else {
+                bail!(
+                    "{name}: expected an array of posts, or an object with a `posts` or `messages` array; \
+                     found an object with neither"
+                )
+            }
+        }
+        other => bail!(
+            "{name}: expected an array of posts, or an object with a `posts` or `messages` array; found {}",
+            describe(&other)
+        ),
+    };
+    posts.reserve(records.len());
+    for (index, record) in records.into_iter().enumerate() {
+        let record_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let location = Location::Record {
+            record: record_number,
+            line: None,
+        };
+        posts.push(post_from_record(name, record, Origin { source, location })?);
+    }
+    Ok(())
+}
+
+/// Appends the posts of a JSON Lines document to `posts`. Blank lines are skipped.
+pub(super) fn read_jsonl(
+    name: &str,
+    content: &str,
+    source: usize,
+    posts: &mut Vec<Post>,
+) -> Result<()> {
+    let mut record_number = 0u32;
+    for (index, line) in content.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        record_number = record_number.saturating_add(1);
+        let record: Value = serde_json::from_str(line)
+            .map_err(|error| syntax_error(name, Some(line_number), &error))?;
+        let location = Location::Record {
+            record: record_number,
+            line: Some(line_number),
+        };
+        posts.push(post_from_record(name, record, Origin { source, location })?);
+    }
+    Ok(())
+}
+
+/// A JSON syntax error as `name:line:column: message`. `line` is the file line of a JSON Lines
+/// record (serde_json then reports line 1 of that record).
+fn syntax_error(name: &str, line: Option<u32>, error: &serde_json::Error) -> anyhow::Error {
+    let message = error.to_string();
+    let message = message
+        .rfind(" at line ")
+        .map_or(message.as_str(), |at| &message[..at]);
+    let line = line.map_or(error.line(), |line| line as usize);
+    anyhow!("{name}:{line}:{}: invalid JSON: {message}", error.column())
+}
+
+fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
+    let Location::Record {
+        record: number,
+        line,
+    } = origin.location
+    else {
+        unreachable!("JSON posts have record locations")
+    };
+    let place = match line {
+        Some(line) => format!("{name}:{line}: record {number}"),
+        None => format!("{name}: record {number}"),
+    };
+    let object = match record {
+        Value::String(text) => {
+            return Ok(Post {
+                id: None,
+                kind: infer_kind(&text, false),
+                text,
+                to: None,
+                in_reply_to: None,
+                created_at: None,
+                platform: None,
+                origin,
+            });
+        }
+        Value::Object(object) => object,
+        other => bail!(
+            "{place}: expected a post (a string, or an object with `text`), found {}",
+            describe(&other)
+        ),
+    };
+    let id = optional_id(&object, "id").map_err(|e| anyhow!("{place}: {e}"))?;
+    let place = match &id {
+        Some(id) => format!("{place} (id {id})"),
+        None => place,
+    };
+    let fail = |e: String| anyhow!("{place}: {e}");
+
+    let Some((field, value)) = TEXT_FIELDS
+        .iter()
+        .find_map(|field| object.get(*field).map(|value| (*field, value)))
+    else {
+        return Err(fail(format!(
+            "no text: expected one of {}",
+            TEXT_FIELDS.map(|f| format!("`{f}`")).join(", ")
+        )));
+    };
+    let Value::String(text) = value else {
+        return Err(fail(format!(
+            "`{field}` must be a string, found {}",
+            describe(value)
+        )));
+    };
+
+    let in_reply_to = optional_id(&object, "in_reply_to").map_err(fail)?;
+    let kind = match optional_string(&object, "kind").map_err(fail)? {
+        Some(kind) => parse_kind(kind).map_err(fail)?,
+        None => infer_kind(text, in_reply_to.is_some()),
+    };
+    let platform = optional_string(&object, "platform")
+        .map_err(fail)?
+        .map(parse_platform)
+        .transpose()
+        .map_err(fail)?;
+    let created_at = ["created_at", "scheduled_at"]
+        .iter()
+        .find_map(|field| optional_string(&object, field).transpose().map(|v| (*field, v)))
+        .map(|(field, value)| {
+            let value = value?;
+            DateTime::parse_from_rfc3339(value).map_err(|error| {
+                format!("`{field}` is not an RFC 3339 timestamp (like 2024-05-01T09:30:00Z): `{value}` ({error})")
+            })
+        })
+        .transpose()
+        .map_err(fail)?;
+    let to = optional_string(&object, "to")
+        .map_err(fail)?
+        .map(str::to_string);
+
+    Ok(Post {
+        id,
+        text: text.clone(),
+        kind,
+        to,
+        in_reply_to,
+        created_at,
+        platform,
+        origin,
+    })
+}
+
+/// A string field, if present and not null.
+fn optional_string<'a>(
+    object: &'a Map<String, Value>,
+    field: &str,
+) -> Result<Option<&'a str>, String> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(value)) => Ok(Some(value)),
+        Some(other) => Err(format!(
+            "`{field}` must be a string, found {}",
+            describe(other)
+        )),
+    }
+}
+
+/// An id field: a string, or an integer (ids are often numeric in exports).
+fn optional_id(object: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(value)) => Ok(Some(value.clone())),
+        Some(Value::Number(number)) if number.is_u64() || number.is_i64() => {
+            Ok(Some(number.to_string()))
+        }
+        Some(other) => Err(format!(
+            "`{field}` must be a string or an integer, found {}",
+            describe(other)
+        )),
+    }
+}
+
+fn parse_kind(kind: &str) -> Result<PostKind, String> {
+    PostKind::ALL
+        .into_iter()
+        .find(|known| known.as_str() == kind)
+        .ok_or_else(|| {
+            format!(
+                "unknown kind `{kind}` (expected one of {})",
+                PostKind::ALL.map(PostKind::as_str).join(", ")
+            )
+        })
+}
+
+fn parse_platform(platform: &str) -> Result<Platform, String> {
+    let lower = platform.to_ascii_lowercase();
+    let lower = if lower == "twitter" {
+        "x".to_string()
+    } else {
+        lower
+    };
+    Platform::ALL
+        .into_iter()
+        .find(|known| known.as_str() == lower)
+        .ok_or_else(|| {
+            format!(
+                "unknown platform `{platform}` (expected one of {})",
+                Platform::ALL.map(Platform::as_str).join(", ")
+            )
+        })
+}
+
+/// "a number", "an array", ... for error messages.
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(content: &str) -> Result<Vec<Post>> {
+        let mut posts = Vec::new();
+        read_json("in.json", content, 0, &mut posts)?;
+        Ok(posts)
+    }
+
+    #[test]
+    fn reads_strings_objects_and_wrapped_lists() {
+        let posts = read(r#"["hi", {"full_text": "@ana yes", "id": 7}]"#).unwrap();
+        assert_eq!(posts[0].text, "hi");
+        assert_eq!(posts[0].kind, PostKind::Post);
+        assert_eq!(posts[1].text, "@ana yes");
+        assert_eq!(posts[1].kind, PostKind::Reply);
+        assert_eq!(posts[1].id.as_deref(), Some("7"));
+        assert_eq!(
+            read(r#"{"messages": [{"body": "x", "kind": "dm", "to": "@b"}]}"#).unwrap()[0].kind,
+            PostKind::Dm
+        );
+        assert_eq!(read(r#"{"text": "one post"}"#).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn reads_optional_fields_and_ignores_unknown_ones() {
+        let posts = read(
+            r#"[{"text": "t", "platform": "Twitter", "scheduled_at": "2024-05-01T09:30:00+02:00",
+                 "in_reply_to": 12, "whatever": {"nested": true}}]"#,
+        )
+        .unwrap();
+        assert_eq!(posts[0].platform, Some(Platform::X));
+        assert_eq!(posts[0].kind, PostKind::Reply);
+        assert_eq!(posts[0].in_reply_to.as_deref(), Some("12"));
+        assert_eq!(
+            posts[0].created_at.unwrap().to_rfc3339(),
+            "2024-05-01T09:30:00+02:00"
+        );
+    }
+
+    #[test]
+    fn malformed_json_names_line_and_column() {
+        let error = read("[\n  \"a\",\n  oops\n]").unwrap_err().to_string();
+        assert_eq!(error, "in.json:3:3: invalid JSON: expected value");
+    }
+
+    #[test]
+    fn record_errors_name_the_record_and_id() {
+        let error = read(r#"["a", {"id": "x9", "txt": "b"}]"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "in.json: record 2 (id x9): no text: expected one of `text`, `full_text`, `content`, `body`, `message`"
+        );
+        let error = read(r#"[{"text": "a", "kind": "story"}]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("record 1: unknown kind `story`"), "{error}");
+        let error = read(r#"[{"text": "a", "created_at": "yesterday"}]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`created_at` is not an RFC 3339 timestamp"),
+            "{error}"
+        );
+        let error = read(r#"[3]"#).unwrap_err().to_string();
+        assert!(error.contains("record 1: expected a post"), "{error}");
+        let error = read(r#"{"posts": {}}"#).unwrap_err().to_string();
+        assert!(error.contains("`posts` must be an array"), "{error}");
+    }
+
+    #[test]
+    fn jsonl_errors_name_the_file_line() {
+        let mut posts = Vec::new();
+        let error = read_jsonl(
+            "in.jsonl",
+            "{\"text\": \"a\"}\n\n{\"text\": }\n",
+            0,
+            &mut posts,
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(error, "in.jsonl:3:10: invalid JSON: expected value");
+        let error = read_jsonl("in.jsonl", "\"a\"\n{\"id\": 1}\n", 0, &mut posts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("in.jsonl:2: record 2 (id 1): no text"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,32 @@
+//! hygiene: a linter for social-media hygiene.
+//!
+//! It reads posts, replies and direct messages (drafts, scheduled posts, account exports) and
+//! says, post by post and for the account as a whole, what looks automated, spammy or
+//! self-centred, why, and what to do instead, with a score to gate on.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! cli::CheckArgs ─► input::read_all ─► Corpus of Post       all fallible I/O, before any rule
+//!                   rules (rule files) ─► Engine::new       compile: the last fallible step
+//!                   Engine::run(&Corpus) ─► Analysis        traits + findings, infallible
+//!                   score::score(...) ─► Score              pure, explainable
+//!                   report::write(&Report, format, out)     printers only write
+//!                   exit status from findings, score and --fail-on
+//! ```
+//!
+//! Later stages borrow earlier outputs and never call back: printers never re-run rules, rules
+//! never see the command line, files or the output format. Only `input` reads files, only
+//! `report` writes (to the writer it is handed), and only the binary touches the process.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod engine;
+pub mod finding;
+pub mod input;
+pub mod post;
+pub mod report;
+pub mod rules;
+pub mod score;
+pub mod text;

@@ -1,0 +1,38 @@
+//! The `hygiene` binary: parses the command line, runs it with the real streams, and maps the
+//! outcome to an exit code (0 clean, 1 findings, 2 could not do the job). A closed pipe on
+//! stdout (`hygiene check … | head`) is not an error.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use hygiene::cli::{Cli, ExitStatus, Io, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let io = Io {
+        stdin_is_terminal: stdin.is_terminal(),
+        stdin: &mut stdin.lock(),
+        stdout_is_terminal: stdout.is_terminal(),
+        stdout: &mut io::BufWriter::new(stdout.lock()),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty()),
+    };
+    match run(cli, io) {
+        Ok(ExitStatus::Success) => ExitCode::SUCCESS,
+        Ok(ExitStatus::Failure) => ExitCode::from(1),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|cause| cause.kind() == io::ErrorKind::BrokenPipe)
+}

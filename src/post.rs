@@ -1,0 +1,174 @@
+//! The unit everything else works on: a [`Post`] as read from an input, and the [`Corpus`] of
+//! all posts of one run with the [`Source`]s they came from.
+//!
+//! Readers in `input/` build these; nothing after them changes a post. `Post::text` is exactly
+//! the text that was read (no trimming, unescaping or normalising beyond what the input format
+//! itself defines), so every span a rule reports points into it.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// What a post is, as far as hygiene's rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PostKind {
+    /// A broadcast to the account's audience.
+    Post,
+    /// A public message addressed to someone in a conversation.
+    Reply,
+    /// A direct (private) message.
+    Dm,
+    /// Someone else's post shared as is; its text is not the account's own writing.
+    Repost,
+    /// Someone else's post shared with the account's own comment.
+    Quote,
+}
+
+impl PostKind {
+    /// Every kind, in the order they are documented.
+    pub const ALL: [PostKind; 5] = [
+        PostKind::Post,
+        PostKind::Reply,
+        PostKind::Dm,
+        PostKind::Repost,
+        PostKind::Quote,
+    ];
+
+    /// The lowercase name used in input files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Post => "post",
+            PostKind::Reply => "reply",
+            PostKind::Dm => "dm",
+            PostKind::Repost => "repost",
+            PostKind::Quote => "quote",
+        }
+    }
+
+    /// Whether the text is the account owner's own writing, shown in public.
+    /// These are the posts the account-level ratios are computed over.
+    pub fn is_public_authored(self) -> bool {
+        matches!(self, PostKind::Post | PostKind::Reply | PostKind::Quote)
+    }
+}
+
+impl fmt::Display for PostKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The platform a post is (or will be) published on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    X,
+    Bluesky,
+    Mastodon,
+    Threads,
+    Linkedin,
+    Instagram,
+    Facebook,
+}
+
+impl Platform {
+    /// Every platform, in the order they are documented.
+    pub const ALL: [Platform; 7] = [
+        Platform::X,
+        Platform::Bluesky,
+        Platform::Mastodon,
+        Platform::Threads,
+        Platform::Linkedin,
+        Platform::Instagram,
+        Platform::Facebook,
+    ];
+
+    /// The lowercase name used in input files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::X => "x",
+            Platform::Bluesky => "bluesky",
+            Platform::Mastodon => "mastodon",
+            Platform::Threads => "threads",
+            Platform::Linkedin => "linkedin",
+            Platform::Instagram => "instagram",
+            Platform::Facebook => "facebook",
+        }
+    }
+}
+
+/// Where in its source a post was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// The post's text is a verbatim slice of a text file that starts at column 1 of `line`
+    /// (1-based), so positions inside the text map to file lines and columns.
+    Text { line: u32 },
+    /// The post is the `record`-th (1-based) record of a structured file. `line` (1-based) is
+    /// known for line-oriented formats such as JSON Lines.
+    Record { record: u32, line: Option<u32> },
+}
+
+/// A post's origin: which source, and where in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// Index into [`Corpus::sources`].
+    pub source: usize,
+    pub location: Location,
+}
+
+/// One post, reply or message, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Post {
+    /// The id the input gave the post, if any.
+    pub id: Option<String>,
+    /// The text as read; never modified afterwards.
+    pub text: String,
+    pub kind: PostKind,
+    /// Recipient handle or name, for DMs and replies.
+    pub to: Option<String>,
+    /// Id of the post this one answers.
+    pub in_reply_to: Option<String>,
+    /// When it was (or is scheduled to be) published.
+    pub created_at: Option<DateTime<FixedOffset>>,
+    pub platform: Option<Platform>,
+    pub origin: Origin,
+}
+
+/// The format a source was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    Json,
+    Jsonl,
+    Text,
+}
+
+impl InputFormat {
+    /// The lowercase name used on the command line and in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Json => "json",
+            InputFormat::Jsonl => "jsonl",
+            InputFormat::Text => "text",
+        }
+    }
+}
+
+/// One input that was read: a file, or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The path as the user gave it, or `<stdin>`.
+    pub path: String,
+    pub format: InputFormat,
+    /// How many posts were read from it.
+    pub posts: usize,
+}
+
+/// Every post of one run, with the sources they came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Corpus {
+    pub sources: Vec<Source>,
+    pub posts: Vec<Post>,
+}

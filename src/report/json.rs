@@ -1,0 +1,371 @@
+//! The JSON report: one document with `"version": 1`, built from serialize-only wire structs so
+//! the output contract is written down in one place (and documented in README, "JSON output").
+//! Fields are only ever added within a version; renaming or removing one bumps `version`.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Report;
+use crate::engine::AccountOutcome;
+use crate::finding::{Finding, Severity, Target};
+use crate::post::{Location, Post};
+use crate::score::Evidence;
+use crate::text::TextSpan;
+
+/// Version of the JSON report format.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    sources: Vec<SourceOut<'a>>,
+    summary: Summary<'a>,
+    score: ScoreOut<'a>,
+    account: AccountOut<'a>,
+    posts: Vec<PostOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    path: &'a str,
+    format: &'static str,
+    posts: usize,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    posts: usize,
+    findings: usize,
+    by_severity: BTreeMap<&'static str, usize>,
+    by_rule: BTreeMap<&'a str, usize>,
+}
+
+#[derive(Serialize)]
+struct ScoreOut<'a> {
+    value: f64,
+    verdict: &'static str,
+    verdict_text: &'static str,
+    deductions: Vec<DeductionOut<'a>>,
+    categories: Vec<CategoryOut>,
+}
+
+#[derive(Serialize)]
+struct DeductionOut<'a> {
+    rule: &'a str,
+    category: &'a str,
+    points: f64,
+    #[serde(flatten)]
+    evidence: EvidenceOut,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "scope", rename_all = "lowercase")]
+enum EvidenceOut {
+    Posts { hits: usize, judged: usize },
+    Account { findings: usize },
+}
+
+#[derive(Serialize)]
+struct CategoryOut {
+    category: &'static str,
+    points: f64,
+    cap: f64,
+    applied: f64,
+}
+
+#[derive(Serialize)]
+struct AccountOut<'a> {
+    outcomes: Vec<OutcomeOut<'a>>,
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutcomeOut<'a> {
+    rule: &'a str,
+    judged: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ratio: Option<RatioOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RatioOut<'a> {
+    label: &'a str,
+    count: usize,
+    among: &'a str,
+    total: usize,
+    share: f64,
+    limit: &'static str,
+    threshold: f64,
+}
+
+#[derive(Serialize)]
+struct PostOut<'a> {
+    index: usize,
+    id: Option<&'a str>,
+    origin: OriginOut<'a>,
+    kind: &'static str,
+    platform: Option<&'static str>,
+    to: Option<&'a str>,
+    created_at: Option<String>,
+    score: f64,
+    traits: Vec<&'a str>,
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct OriginOut<'a> {
+    path: &'a str,
+    /// First line of the post (text), or line of the record (JSON Lines).
+    line: Option<u32>,
+    /// 1-based record number (JSON, JSON Lines).
+    record: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    suggestion: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<SpanOut>,
+    /// Line and column in the file, when the post's text is a verbatim slice of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_position: Option<FilePosition>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Vec<EvidencePost<'a>>>,
+}
+
+#[derive(Serialize)]
+struct SpanOut {
+    bytes: [usize; 2],
+    chars: [usize; 2],
+    graphemes: [usize; 2],
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct FilePosition {
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct EvidencePost<'a> {
+    post: usize,
+    id: Option<&'a str>,
+    origin: OriginOut<'a>,
+}
+
+/// Writes the JSON report, followed by a newline.
+pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    writeln!(out)
+}
+
+fn document<'a>(report: &Report<'a>) -> Document<'a> {
+    let rules = report.engine.rules();
+    let [info, warning, error] = report.severity_counts();
+    let by_severity = BTreeMap::from([("info", info), ("warning", warning), ("error", error)]);
+    let by_rule = report
+        .counts_by_rule()
+        .into_iter()
+        .map(|(rule, count)| (rules[rule].id.as_str(), count))
+        .collect();
+    let score = report.score;
+    Document {
+        version: VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        sources: report
+            .corpus
+            .sources
+            .iter()
+            .map(|source| SourceOut {
+                path: &source.path,
+                format: source.format.as_str(),
+                posts: source.posts,
+            })
+            .collect(),
+        summary: Summary {
+            posts: report.corpus.posts.len(),
+            findings: info + warning + error,
+            by_severity,
+            by_rule,
+        },
+        score: ScoreOut {
+            value: score.value,
+            verdict: score.verdict.id(),
+            verdict_text: score.verdict.description(),
+            deductions: score
+                .deductions
+                .iter()
+                .map(|deduction| DeductionOut {
+                    rule: &rules[deduction.rule].id,
+                    category: deduction.category,
+                    points: deduction.points,
+                    evidence: match deduction.evidence {
+                        Evidence::Posts { hits, judged } => EvidenceOut::Posts { hits, judged },
+                        Evidence::Account { findings } => EvidenceOut::Account { findings },
+                    },
+                })
+                .collect(),
+            categories: score
+                .categories
+                .iter()
+                .map(|loss| CategoryOut {
+                    category: loss.category.name,
+                    points: loss.points,
+                    cap: loss.category.cap,
+                    applied: loss.applied,
+                })
+                .collect(),
+        },
+        account: AccountOut {
+            outcomes: report
+                .analysis
+                .account_outcomes
+                .iter()
+                .map(|(rule, outcome)| {
+                    let rule = rules[*rule].id.as_str();
+                    match outcome {
+                        AccountOutcome::NotJudged { reason } => OutcomeOut {
+                            rule,
+                            judged: false,
+                            reason: Some(reason),
+                            ratio: None,
+                        },
+                        AccountOutcome::Judged { ratio } => OutcomeOut {
+                            rule,
+                            judged: true,
+                            reason: None,
+                            ratio: ratio.as_ref().map(|ratio| RatioOut {
+                                label: &ratio.label,
+                                count: ratio.count,
+                                among: &ratio.among,
+                                total: ratio.total,
+                                share: (ratio.share() * 10_000.0).round() / 10_000.0,
+                                limit: if ratio.at_most { "at-most" } else { "at-least" },
+                                threshold: ratio.threshold,
+                            }),
+                        },
+                    }
+                })
+                .collect(),
+            findings: report
+                .analysis
+                .account_findings
+                .iter()
+                .map(|finding| finding_out(report, finding))
+                .collect(),
+        },
+        posts: report
+            .corpus
+            .posts
+            .iter()
+            .zip(&report.analysis.posts)
+            .enumerate()
+            .map(|(index, (post, analysis))| PostOut {
+                index,
+                id: post.id.as_deref(),
+                origin: origin_out(report, post),
+                kind: post.kind.as_str(),
+                platform: post.platform.map(|platform| platform.as_str()),
+                to: post.to.as_deref(),
+                created_at: post.created_at.map(|time| time.to_rfc3339()),
+                score: score.posts[index],
+                traits: analysis
+                    .traits
+                    .ids()
+                    .map(|id| report.engine.traits().name(id))
+                    .collect(),
+                findings: analysis
+                    .findings
+                    .iter()
+                    .map(|finding| finding_out(report, finding))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn origin_out<'a>(report: &Report<'a>, post: &Post) -> OriginOut<'a> {
+    let path = report.corpus.sources[post.origin.source].path.as_str();
+    match post.origin.location {
+        Location::Text { line } => OriginOut {
+            path,
+            line: Some(line),
+            record: None,
+        },
+        Location::Record { record, line } => OriginOut {
+            path,
+            line,
+            record: Some(record),
+        },
+    }
+}
+
+fn finding_out<'a>(report: &Report<'a>, finding: &'a Finding) -> FindingOut<'a> {
+    let rule = &report.engine.rules()[finding.rule];
+    let mut out = FindingOut {
+        rule: &rule.id,
+        severity: finding.severity,
+        message: &finding.message,
+        suggestion: &finding.suggestion,
+        span: None,
+        file_position: None,
+        evidence: None,
+    };
+    match &finding.target {
+        Target::Post { post, span } => {
+            let post = &report.corpus.posts[*post];
+            out.span = Some(span_out(span));
+            out.file_position = Report::file_position(post, span.line, span.column)
+                .map(|(line, column)| FilePosition { line, column });
+        }
+        Target::Account { evidence } => {
+            out.evidence = Some(
+                evidence
+                    .iter()
+                    .map(|&index| {
+                        let post = &report.corpus.posts[index];
+                        EvidencePost {
+                            post: index,
+                            id: post.id.as_deref(),
+                            origin: origin_out(report, post),
+                        }
+                    })
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+fn span_out(span: &TextSpan) -> SpanOut {
+    SpanOut {
+        bytes: [span.bytes.start, span.bytes.end],
+        chars: [span.chars.start, span.chars.end],
+        graphemes: [span.graphemes.start, span.graphemes.end],
+        line: span.line,
+        column: span.column,
+        end_line: span.end_line,
+        end_column: span.end_column,
+    }
+}

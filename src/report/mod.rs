@@ -1,0 +1,138 @@
+//! Printing a finished run. A [`Report`] borrows everything the pipeline produced; printers
+//! turn it into text for people ([`human`]) or machines ([`json`]) on the writer they are
+//! handed, and can fail only with I/O errors. Printers never re-run rules or re-score.
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::engine::{AccountOutcome, Analysis, Engine};
+use crate::finding::{Finding, Severity, Target};
+use crate::post::{Corpus, Location, Post};
+use crate::rules::builtin::Ratio;
+use crate::score::Score;
+
+/// Everything a printer may show about one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub engine: &'a Engine,
+    pub corpus: &'a Corpus,
+    pub analysis: &'a Analysis,
+    pub score: &'a Score,
+}
+
+/// Output formats of `hygiene check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// rustc-style findings and a summary, for people.
+    Human,
+    /// One versioned JSON document (see README, "JSON output").
+    Json,
+}
+
+/// Writes `report` in `format`. `color` only affects the human format.
+pub fn write(
+    report: &Report<'_>,
+    format: OutputFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Human => human::write(report, color, out),
+        OutputFormat::Json => json::write(report, out),
+    }
+}
+
+impl<'a> Report<'a> {
+    /// Every finding, post findings first (in post order), then account findings.
+    pub fn findings(&self) -> impl Iterator<Item = &'a Finding> + 'a {
+        let analysis = self.analysis;
+        analysis
+            .posts
+            .iter()
+            .flat_map(|post| post.findings.iter())
+            .chain(analysis.account_findings.iter())
+    }
+
+    /// Number of findings of each severity: `[info, warning, error]`.
+    pub fn severity_counts(&self) -> [usize; 3] {
+        let mut counts = [0; 3];
+        for finding in self.findings() {
+            counts[severity_index(finding.severity)] += 1;
+        }
+        counts
+    }
+
+    /// `(rule index, findings)` for every rule with findings, in rule order.
+    pub fn counts_by_rule(&self) -> Vec<(usize, usize)> {
+        let mut counts = vec![0; self.engine.rules().len()];
+        for finding in self.findings() {
+            counts[finding.rule] += 1;
+        }
+        counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, count)| *count > 0)
+            .collect()
+    }
+
+    /// Where a post came from, for people: `path:line` for text, `path: record N (id X)` for
+    /// structured inputs (with the line too for JSON Lines).
+    pub fn post_place(&self, post: &Post) -> String {
+        let path = &self.corpus.sources[post.origin.source].path;
+        match post.origin.location {
+            Location::Text { line } => format!("{path}:{line}"),
+            Location::Record { record, line } => {
+                let line = line.map(|line| format!(":{line}")).unwrap_or_default();
+                let id = post
+                    .id
+                    .as_ref()
+                    .map(|id| format!(" (id {id})"))
+                    .unwrap_or_default();
+                format!("{path}{line}: record {record}{id}")
+            }
+        }
+    }
+
+    /// The file line and column of a position inside a post, when the post's text is a verbatim
+    /// slice of a text file.
+    pub fn file_position(post: &Post, line: usize, column: usize) -> Option<(usize, usize)> {
+        match post.origin.location {
+            Location::Text { line: first } => Some((first as usize + line - 1, column)),
+            Location::Record { .. } => None,
+        }
+    }
+
+    /// The ratios account rules judged, with their rule index.
+    pub fn ratios(&self) -> impl Iterator<Item = (usize, &'a Ratio)> + 'a {
+        self.analysis
+            .account_outcomes
+            .iter()
+            .filter_map(|(rule, outcome)| match outcome {
+                AccountOutcome::Judged { ratio: Some(ratio) } => Some((*rule, ratio)),
+                AccountOutcome::Judged { ratio: None } | AccountOutcome::NotJudged { .. } => None,
+            })
+    }
+
+    /// Whether any finding is at or above `level`.
+    pub fn has_findings_at(&self, level: Severity) -> bool {
+        self.findings().any(|finding| finding.severity >= level)
+    }
+
+    /// The evidence posts of an account finding (empty for post findings).
+    pub fn evidence(finding: &Finding) -> &[usize] {
+        match &finding.target {
+            Target::Account { evidence } => evidence,
+            Target::Post { .. } => &[],
+        }
+    }
+}
+
+fn severity_index(severity: Severity) -> usize {
+    match severity {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    }
+}

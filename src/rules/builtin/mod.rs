@@ -1,0 +1,132 @@
+//! Account-level checks: the logic that data cannot express, named by rule files (`builtin =
+//! "..."`). A check reads every post with its traits (computed by the engine) and returns
+//! whether it could judge the account, the ratio it judged, and its findings with the posts
+//! that are their evidence. Checks aggregate traits; they do not re-scan texts for the things
+//! traits already say.
+//!
+//! Each check has typed options; their defaults are written in the rule file, so a rule's
+//! behaviour is documented in one place.
+
+mod repeated_dm;
+mod trait_share;
+
+use std::fmt;
+
+use anyhow::{Result, anyhow, bail};
+use serde::de::DeserializeOwned;
+
+use crate::post::Post;
+
+use super::{TraitRegistry, TraitSet};
+
+/// What an account check sees: every post, and the traits the engine gave each.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountInput<'a> {
+    pub posts: &'a [Post],
+    /// `traits[i]` belongs to `posts[i]`.
+    pub traits: &'a [TraitSet],
+}
+
+/// A ratio an account check judged, for the report's headline figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ratio {
+    /// What is counted, plural ("promotional posts").
+    pub label: String,
+    pub count: usize,
+    /// What it is counted among ("public posts").
+    pub among: String,
+    pub total: usize,
+    /// The threshold share (0–1).
+    pub threshold: f64,
+    /// Whether the share must stay at most (`true`) or at least (`false`) the threshold.
+    pub at_most: bool,
+}
+
+impl Ratio {
+    /// The share, 0–1 (0 when there is nothing to count among).
+    pub fn share(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.count as f64 / self.total as f64
+        }
+    }
+
+    /// Whether the share is past its threshold, compared in whole percent as reported.
+    pub fn is_past_threshold(&self) -> bool {
+        let share = percent(self.share());
+        let threshold = percent(self.threshold);
+        if self.at_most {
+            share > threshold
+        } else {
+            share < threshold
+        }
+    }
+}
+
+/// A share as a whole percentage, the precision the report shows.
+pub fn percent(share: f64) -> u32 {
+    (share * 100.0).round() as u32
+}
+
+/// One account-level finding of a check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountHit {
+    /// Values for the placeholders of the rule's `account_message`.
+    pub values: Vec<(&'static str, String)>,
+    /// Posts (indexes) that are the evidence.
+    pub evidence: Vec<usize>,
+}
+
+/// What an account check concluded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Judgement {
+    /// Not enough evidence to judge; `reason` says what was missing.
+    NotJudged { reason: String },
+    /// Judged; `ratio` is the headline figure, if the check has one.
+    Judged {
+        ratio: Option<Ratio>,
+        hits: Vec<AccountHit>,
+    },
+}
+
+/// An account-level check.
+pub trait AccountCheck: fmt::Debug + Send + Sync {
+    /// The placeholders this check fills in the rule's `account_message`.
+    fn placeholders(&self) -> &'static [&'static str];
+
+    /// Judges the account.
+    fn run(&self, input: AccountInput<'_>) -> Judgement;
+}
+
+/// Builds the builtin `name` with `options` (the rule file's, with overrides applied).
+pub fn build(
+    name: &str,
+    options: toml::Table,
+    traits: &TraitRegistry,
+) -> Result<Box<dyn AccountCheck>> {
+    let check: Box<dyn AccountCheck> = match name {
+        "trait-share" => Box::new(trait_share::TraitShare::new(parse(options)?, traits)?),
+        "repeated-dm-template" => Box::new(repeated_dm::RepeatedDmTemplate::new(parse(options)?)),
+        other => bail!(
+            "unknown builtin `{other}` (known: {})",
+            BUILTIN_NAMES.join(", ")
+        ),
+    };
+    Ok(check)
+}
+
+/// The names of the builtin checks, for `explain` and errors.
+pub const BUILTIN_NAMES: [&str; 2] = ["trait-share", "repeated-dm-template"];
+
+fn parse<T: DeserializeOwned>(options: toml::Table) -> Result<T> {
+    toml::Value::Table(options)
+        .try_into()
+        .map_err(|error| anyhow!("invalid options: {error}"))
+}
+
+fn require_trait(traits: &TraitRegistry, name: &str) -> Result<super::TraitId> {
+    traits
+        .get(name)
+        .ok_or_else(|| anyhow!("needs the trait `{name}`, which no rule defines"))
+}

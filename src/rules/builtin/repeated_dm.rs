@@ -1,0 +1,210 @@
+//! `repeated-dm-template`: the same direct message sent to several recipients with only the
+//! name changed, the signature of a mail-merge or auto-DM tool.
+//!
+//! Each DM is reduced to a template key: its words, lowercased, with the recipient's name and
+//! handle, any `@handle`, and a capitalised word right after a greeting ("Hi Tim,") replaced by a
+//! slot. DMs with equal keys are grouped in one hash map pass, so the check is linear in the
+//! number of DMs.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{AccountCheck, AccountHit, AccountInput, Judgement};
+use crate::post::{Post, PostKind};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Options {
+    /// Fewest distinct recipients of one template that make it a mass message.
+    min_recipients: usize,
+    /// Fewest words a template needs; shorter messages ("Thank you!") repeat naturally.
+    min_words: usize,
+}
+
+#[derive(Debug)]
+pub(super) struct RepeatedDmTemplate {
+    options: Options,
+}
+
+/// Placeholders a `repeated-dm-template` rule's `account_message` may use.
+const PLACEHOLDERS: &[&str] = &["recipients", "opening"];
+
+/// Words after which a capitalised word is taken to be the recipient's name.
+const GREETINGS: [&str; 9] = [
+    "hi", "hey", "hello", "dear", "thanks", "thank", "thx", "welcome", "congrats",
+];
+
+/// Marker for a word that names the recipient.
+const SLOT: &str = "\u{1}";
+
+impl RepeatedDmTemplate {
+    pub(super) fn new(options: Options) -> Self {
+        RepeatedDmTemplate { options }
+    }
+}
+
+impl AccountCheck for RepeatedDmTemplate {
+    fn placeholders(&self) -> &'static [&'static str] {
+        PLACEHOLDERS
+    }
+
+    fn run(&self, input: AccountInput<'_>) -> Judgement {
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut dms = 0;
+        for (index, post) in input.posts.iter().enumerate() {
+            if post.kind != PostKind::Dm {
+                continue;
+            }
+            dms += 1;
+            if let Some(key) = template_key(post, self.options.min_words) {
+                groups.entry(key).or_default().push(index);
+            }
+        }
+        if dms < self.options.min_recipients {
+            return Judgement::NotJudged {
+                reason: format!(
+                    "needs at least {} direct messages, found {dms}",
+                    self.options.min_recipients
+                ),
+            };
+        }
+        let mut hits: Vec<AccountHit> = groups
+            .into_values()
+            .filter_map(|evidence| {
+                let recipients = recipient_count(input.posts, &evidence);
+                (recipients >= self.options.min_recipients).then(|| AccountHit {
+                    values: vec![
+                        ("recipients", recipients.to_string()),
+                        ("opening", opening(&input.posts[evidence[0]].text)),
+                    ],
+                    evidence,
+                })
+            })
+            .collect();
+        hits.sort_by_key(|hit| hit.evidence[0]);
+        Judgement::Judged { ratio: None, hits }
+    }
+}
+
+/// Distinct recipients of a group; a DM without a recipient counts as its own.
+fn recipient_count(posts: &[Post], group: &[usize]) -> usize {
+    let mut named: Vec<String> = Vec::new();
+    let mut unnamed = 0;
+    for &index in group {
+        match &posts[index].to {
+            Some(to) => named.push(to.trim_start_matches('@').to_lowercase()),
+            None => unnamed += 1,
+        }
+    }
+    named.sort_unstable();
+    named.dedup();
+    named.len() + unnamed
+}
+
+/// The template a DM follows, or `None` when it has too few words to tell.
+fn template_key(post: &Post, min_words: usize) -> Option<String> {
+    let name_parts: Vec<String> = post
+        .to
+        .as_deref()
+        .map(|to| {
+            to.trim_start_matches('@')
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|part| !part.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let text = &post.text;
+    let mut key = String::with_capacity(text.len());
+    let mut words = 0;
+    let mut after_greeting = false;
+    for (offset, word) in text.unicode_word_indices() {
+        let lower = word.to_lowercase();
+        let is_handle = text[..offset].ends_with('@');
+        let is_name = name_parts.contains(&lower)
+            || (after_greeting && word.chars().next().is_some_and(char::is_uppercase));
+        after_greeting = GREETINGS.contains(&lower.as_str());
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        if is_handle || is_name {
+            key.push_str(SLOT);
+        } else {
+            key.push_str(&lower);
+            words += 1;
+        }
+    }
+    (words >= min_words).then_some(key)
+}
+
+/// The first words of a message, for the finding's message.
+fn opening(text: &str) -> String {
+    const MAX_WORDS: usize = 8;
+    let words: Vec<&str> = text.split_whitespace().take(MAX_WORDS + 1).collect();
+    if words.len() > MAX_WORDS {
+        format!("{} …", words[..MAX_WORDS].join(" "))
+    } else {
+        words.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::post::{Location, Origin};
+
+    fn dm(text: &str, to: Option<&str>) -> Post {
+        Post {
+            id: None,
+            text: text.to_string(),
+            kind: PostKind::Dm,
+            to: to.map(str::to_string),
+            in_reply_to: None,
+            created_at: None,
+            platform: None,
+            origin: Origin {
+                source: 0,
+                location: Location::Record {
+                    record: 1,
+                    line: None,
+                },
+            },
+        }
+    }
+
+    #[test]
+    fn names_and_handles_do_not_change_the_template() {
+        let a = template_key(
+            &dm("Hi Tim, thanks for the follow! Grab my ebook", Some("@tim")),
+            3,
+        );
+        let b = template_key(&dm("Hi Ana, thanks for the follow! Grab my ebook", None), 3);
+        let c = template_key(
+            &dm("hi @ana_b thanks for the follow! grab my ebook", None),
+            3,
+        );
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+        let d = template_key(&dm("Hi Ana, thanks for the talk! Grab my ebook", None), 3);
+        assert_ne!(a, d);
+    }
+
+    #[test]
+    fn short_messages_have_no_template() {
+        assert_eq!(template_key(&dm("Thank you!", None), 3), None);
+    }
+
+    #[test]
+    fn recipients_are_counted_once() {
+        let posts = vec![dm("x", Some("@Tim")), dm("x", Some("tim")), dm("x", None)];
+        assert_eq!(recipient_count(&posts, &[0, 1, 2]), 2);
+    }
+
+    #[test]
+    fn opening_is_cut_after_eight_words() {
+        assert_eq!(opening("one two  three"), "one two three");
+        assert_eq!(opening("a b c d e f g h i j"), "a b c d e f g h …");
+    }
+}

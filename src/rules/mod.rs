@@ -1,0 +1,657 @@
+//! Rules as data: parsing rule files ([`spec`]), the built-in list ([`catalog`]), compiling
+//! specs into runnable [`Rule`]s and [`TraitDef`]s, and the Rust account checks that rule files
+//! name ([`builtin`]).
+//!
+//! Everything that can be wrong with a rule file (bad TOML, unknown key, bad regex, unknown
+//! trait, builtin or option) is an error here, naming the file and the rule, before any post is
+//! looked at.
+
+pub mod builtin;
+pub mod catalog;
+pub mod spec;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use anyhow::{Context, Result, anyhow, bail};
+use regex::{Regex, RegexBuilder};
+
+use crate::finding::Severity;
+use crate::post::{Post, PostKind};
+use crate::text::word_count;
+
+use builtin::AccountCheck;
+use spec::{PatternSpec, RuleSpec};
+
+/// Largest compiled size of one pattern, so a user rule cannot make the run slow or huge.
+const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A rule file as read, with the name it was read from.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    /// Where the rule came from (`rules/auto-dm.toml` for built-in rules).
+    pub origin: String,
+    pub spec: RuleSpec,
+}
+
+/// Parses the built-in rule files.
+pub fn builtin_rule_files() -> Result<Vec<RuleFile>> {
+    catalog::BUILTIN_RULE_FILES
+        .iter()
+        .map(|(stem, contents)| parse_rule_file(&format!("rules/{stem}.toml"), contents))
+        .collect()
+}
+
+/// Parses one rule file; errors name `origin`.
+pub fn parse_rule_file(origin: &str, contents: &str) -> Result<RuleFile> {
+    let spec: RuleSpec = toml::from_str(contents).map_err(|error| anyhow!("{origin}: {error}"))?;
+    Ok(RuleFile {
+        origin: origin.to_string(),
+        spec,
+    })
+}
+
+/// A set of post kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindSet(u8);
+
+impl KindSet {
+    /// Kinds a rule looks at unless it says otherwise: everything the account wrote itself.
+    pub const AUTHORED: KindSet = KindSet(0b10111);
+    /// No kind at all.
+    pub const NONE: KindSet = KindSet(0);
+
+    /// Kinds in either set.
+    pub fn union(self, other: KindSet) -> KindSet {
+        KindSet(self.0 | other.0)
+    }
+
+    fn of(kinds: &[PostKind]) -> KindSet {
+        KindSet(kinds.iter().fold(0, |set, kind| set | KindSet::bit(*kind)))
+    }
+
+    fn bit(kind: PostKind) -> u8 {
+        1 << (kind as u8)
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: PostKind) -> bool {
+        self.0 & KindSet::bit(kind) != 0
+    }
+
+    /// The kinds in the set, in documented order.
+    pub fn kinds(self) -> impl Iterator<Item = PostKind> {
+        PostKind::ALL
+            .into_iter()
+            .filter(move |kind| self.contains(*kind))
+    }
+}
+
+/// A set of traits, as bits indexed by [`TraitRegistry`] ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TraitSet(u64);
+
+impl TraitSet {
+    /// Adds trait `id`.
+    pub fn insert(&mut self, id: TraitId) {
+        self.0 |= 1 << id.0;
+    }
+
+    /// Whether trait `id` is in the set.
+    pub fn contains(self, id: TraitId) -> bool {
+        self.0 & (1 << id.0) != 0
+    }
+
+    /// Whether any trait of `other` is in the set.
+    pub fn intersects(self, other: TraitSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The ids in the set, in registry order.
+    pub fn ids(self) -> impl Iterator<Item = TraitId> {
+        (0..64u8)
+            .filter(move |bit| self.0 & (1 << bit) != 0)
+            .map(TraitId)
+    }
+}
+
+/// Index of a trait in the [`TraitRegistry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TraitId(u8);
+
+/// Traits the engine computes itself, before any rule-defined trait: the post's kind (for the
+/// kinds that change how it is judged) and its links.
+pub const BUILTIN_TRAITS: [(&str, &str); 6] = [
+    ("reply", "a public reply to someone"),
+    ("dm", "a direct message"),
+    ("repost", "someone else's post shared as is"),
+    ("quote", "someone else's post shared with a comment"),
+    ("link", "contains a link"),
+    (
+        "own-link",
+        "links to one of the account's own domains (`--own-domain`)",
+    ),
+];
+
+/// Names and summaries of every trait, built-in first, then those the rule files define.
+#[derive(Debug, Clone, Default)]
+pub struct TraitRegistry {
+    names: Vec<(String, String)>,
+    by_name: HashMap<String, TraitId>,
+}
+
+impl TraitRegistry {
+    fn add(&mut self, name: &str, summary: &str) -> Result<TraitId> {
+        if self.by_name.contains_key(name) {
+            bail!("trait `{name}` is defined twice");
+        }
+        if self.names.len() >= 64 {
+            bail!("too many traits (at most 64)");
+        }
+        let id = TraitId(self.names.len() as u8);
+        self.names.push((name.to_string(), summary.to_string()));
+        self.by_name.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    /// The id of trait `name`.
+    pub fn get(&self, name: &str) -> Option<TraitId> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The name of trait `id`.
+    pub fn name(&self, id: TraitId) -> &str {
+        &self.names[id.0 as usize].0
+    }
+
+    /// The one-line summary of trait `id`.
+    pub fn summary(&self, id: TraitId) -> &str {
+        &self.names[id.0 as usize].1
+    }
+
+    fn set_of(&self, names: &[String], known: &str) -> Result<TraitSet> {
+        let mut set = TraitSet::default();
+        for name in names {
+            let id = self
+                .get(name)
+                .ok_or_else(|| anyhow!("unknown trait `{name}` (known: {known})"))?;
+            set.insert(id);
+        }
+        Ok(set)
+    }
+
+    fn known_names(&self) -> String {
+        self.names
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A compiled pattern: a regex and the conditions under which its match counts.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// What the pattern detects.
+    pub label: String,
+    regex: Regex,
+    kinds: KindSet,
+    also_regex: Vec<Regex>,
+    also_traits: TraitSet,
+    also_words_at_most: Option<usize>,
+    unless_regex: Vec<Regex>,
+    unless_traits: TraitSet,
+}
+
+impl Pattern {
+    /// The byte range of the first match in `post` that counts, given the post's traits.
+    pub fn find(&self, post: &Post, traits: TraitSet) -> Option<Range<usize>> {
+        if !self.kinds.contains(post.kind) || traits.intersects(self.unless_traits) {
+            return None;
+        }
+        let found = self.regex.find(&post.text)?;
+        let has_conditions = !self.also_regex.is_empty()
+            || !self.also_traits.is_empty()
+            || self.also_words_at_most.is_some();
+        let also = !has_conditions
+            || traits.intersects(self.also_traits)
+            || self
+                .also_regex
+                .iter()
+                .any(|regex| regex.is_match(&post.text))
+            || self
+                .also_words_at_most
+                .is_some_and(|max| word_count(&post.text) <= max);
+        let unless = self
+            .unless_regex
+            .iter()
+            .any(|regex| regex.is_match(&post.text));
+        (also && !unless).then(|| found.range())
+    }
+
+    /// The kinds the pattern looks at.
+    pub fn kinds(&self) -> KindSet {
+        self.kinds
+    }
+}
+
+/// A trait defined by a rule file: the post has it when any pattern matches or it has any of
+/// the `implied_by` traits.
+#[derive(Debug, Clone)]
+pub struct TraitDef {
+    pub id: TraitId,
+    pub patterns: Vec<Pattern>,
+    pub implied_by: TraitSet,
+    /// Traits that must be computed before this one (referenced by its patterns).
+    depends_on: TraitSet,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    /// File the rule was read from.
+    pub origin: String,
+    pub category: String,
+    pub severity: Severity,
+    pub points: f64,
+    pub summary: String,
+    /// Message template of post findings (empty for account-only rules).
+    pub message: String,
+    /// Message template of account findings (empty for post-only rules).
+    pub account_message: String,
+    pub suggestion: String,
+    pub explanation: String,
+    /// Kinds the rule's post patterns look at.
+    pub kinds: KindSet,
+    pub patterns: Vec<Pattern>,
+    /// The account-level check, for rules that name a builtin.
+    pub check: Option<Box<dyn AccountCheck>>,
+    /// The spec as written (for `explain` and the example tests).
+    pub spec: RuleSpec,
+}
+
+impl Rule {
+    /// Whether the rule looks at single posts.
+    pub fn is_post_rule(&self) -> bool {
+        !self.patterns.is_empty()
+    }
+
+    /// Whether the rule judges the account as a whole.
+    pub fn is_account_rule(&self) -> bool {
+        self.check.is_some()
+    }
+}
+
+/// Overrides of builtin options, keyed by rule id (from `--rule-option rule.key=value`).
+pub type OptionOverrides = HashMap<String, toml::Table>;
+
+/// Everything compiled from a set of rule files.
+#[derive(Debug)]
+pub struct CompiledRules {
+    pub rules: Vec<Rule>,
+    pub traits: TraitRegistry,
+    /// Rule-defined traits in the order they must be computed.
+    pub trait_defs: Vec<TraitDef>,
+}
+
+/// Compiles rule files: validates ids and categories, compiles patterns, orders trait
+/// definitions by their dependencies, and builds the account checks with their options.
+pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<CompiledRules> {
+    let mut traits = TraitRegistry::default();
+    for (name, summary) in BUILTIN_TRAITS {
+        traits.add(name, summary)?;
+    }
+    // Register every defined trait first, so patterns may refer to traits of any file.
+    let mut seen_ids = HashMap::new();
+    for file in files {
+        let spec = &file.spec;
+        let context = || format!("{}: rule `{}`", file.origin, spec.id);
+        validate_header(spec).with_context(context)?;
+        if let Some(previous) = seen_ids.insert(spec.id.clone(), file.origin.clone()) {
+            bail!(
+                "{}: rule `{}` is already defined in {previous}",
+                file.origin,
+                spec.id
+            );
+        }
+        for definition in &spec.traits {
+            validate_kebab(&definition.name)
+                .and_then(|()| traits.add(&definition.name, &definition.summary).map(drop))
+                .with_context(context)?;
+        }
+    }
+    for id in overrides.keys() {
+        if !seen_ids.contains_key(id) {
+            bail!("--rule-option: unknown rule `{id}`");
+        }
+    }
+
+    let mut trait_defs = Vec::new();
+    let mut rules = Vec::new();
+    for file in files {
+        let spec = &file.spec;
+        let context = || format!("{}: rule `{}`", file.origin, spec.id);
+        let rule_kinds = spec.kinds.as_deref().map_or(KindSet::AUTHORED, KindSet::of);
+        for definition in &spec.traits {
+            let id = traits.get(&definition.name).expect("registered above");
+            let patterns = definition
+                .patterns
+                .iter()
+                .map(|pattern| compile_pattern(pattern, rule_kinds, &traits))
+                .collect::<Result<Vec<_>>>()
+                .with_context(|| format!("{}, trait `{}`", context(), definition.name))?;
+            let implied_by = traits
+                .set_of(&definition.implied_by, &traits.known_names())
+                .with_context(|| format!("{}, trait `{}`", context(), definition.name))?;
+            let mut depends_on = implied_by;
+            for pattern in &patterns {
+                depends_on.0 |= pattern.also_traits.0 | pattern.unless_traits.0;
+            }
+            trait_defs.push(TraitDef {
+                id,
+                patterns,
+                implied_by,
+                depends_on,
+            });
+        }
+        let patterns = spec
+            .patterns
+            .iter()
+            .map(|pattern| compile_pattern(pattern, rule_kinds, &traits))
+            .collect::<Result<Vec<_>>>()
+            .with_context(context)?;
+        let mut options = spec.options.clone();
+        if let Some(extra) = overrides.get(&spec.id) {
+            for (key, value) in extra {
+                if !options.contains_key(key) {
+                    bail!(
+                        "--rule-option: rule `{}` has no option `{key}` (options: {})",
+                        spec.id,
+                        options.keys().cloned().collect::<Vec<_>>().join(", ")
+                    );
+                }
+                options.insert(key.clone(), value.clone());
+            }
+        }
+        let check = match &spec.builtin {
+            Some(name) => Some(builtin::build(name, options, &traits).with_context(context)?),
+            None if !options.is_empty() => {
+                return Err(anyhow!("`options` are only read by a `builtin` check"))
+                    .with_context(context);
+            }
+            None => None,
+        };
+        if patterns.is_empty() && check.is_none() && spec.traits.is_empty() {
+            return Err(anyhow!("the rule has no `patterns`, `traits` or `builtin`"))
+                .with_context(context);
+        }
+        let message = template(&spec.message, "message", !patterns.is_empty(), &["match"])
+            .with_context(context)?;
+        let account_message = template(
+            &spec.account_message,
+            "account_message",
+            check.is_some(),
+            check.as_ref().map_or(&[], |check| check.placeholders()),
+        )
+        .with_context(context)?;
+        rules.push(Rule {
+            id: spec.id.clone(),
+            origin: file.origin.clone(),
+            category: spec.category.clone(),
+            severity: spec.severity,
+            points: spec.points,
+            summary: spec.summary.clone(),
+            message,
+            account_message,
+            suggestion: spec.suggestion.clone(),
+            explanation: spec.explanation.clone(),
+            kinds: rule_kinds,
+            patterns,
+            check,
+            spec: spec.clone(),
+        });
+    }
+    let trait_defs = order_by_dependencies(trait_defs, &traits)?;
+    Ok(CompiledRules {
+        rules,
+        traits,
+        trait_defs,
+    })
+}
+
+fn validate_header(spec: &RuleSpec) -> Result<()> {
+    validate_kebab(&spec.id)?;
+    if !crate::score::is_known_category(&spec.category) {
+        bail!(
+            "unknown category `{}` (known: {})",
+            spec.category,
+            crate::score::CATEGORIES.map(|c| c.name).join(", ")
+        );
+    }
+    if !(spec.points.is_finite() && (0.0..=100.0).contains(&spec.points)) {
+        bail!("`points` must be between 0 and 100, found {}", spec.points);
+    }
+    Ok(())
+}
+
+/// Checks a message template: present exactly when `needed`, using only `known` placeholders.
+fn template(value: &Option<String>, field: &str, needed: bool, known: &[&str]) -> Result<String> {
+    match value {
+        None if needed => bail!("`{field}` is missing"),
+        None => Ok(String::new()),
+        Some(_) if !needed => bail!("`{field}` is set but nothing uses it"),
+        Some(template) => {
+            for placeholder in placeholders(template) {
+                if !known.contains(&placeholder) {
+                    let known: Vec<String> =
+                        known.iter().map(|name| format!("{{{name}}}")).collect();
+                    bail!(
+                        "unknown placeholder `{{{placeholder}}}` in `{field}` (known: {})",
+                        known.join(", ")
+                    );
+                }
+            }
+            Ok(template.clone())
+        }
+    }
+}
+
+/// The `{name}` placeholders of a message template.
+fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+}
+
+/// Fills a message template: `{name}` becomes `value(name)`; unknown names stay as written.
+pub fn render(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| value(&after[..close]).map(|v| (close, v)))
+        {
+            Some((close, filled)) => {
+                out.push_str(&filled);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn validate_kebab(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        bail!("`{name}` is not a kebab-case name (lowercase letters, digits and single dashes)")
+    }
+}
+
+fn compile_pattern(
+    spec: &PatternSpec,
+    rule_kinds: KindSet,
+    traits: &TraitRegistry,
+) -> Result<Pattern> {
+    let context = || format!("pattern `{}`", spec.label);
+    let mut alternatives: Vec<String> = spec
+        .phrases
+        .iter()
+        .map(|phrase| phrase_regex(phrase))
+        .collect();
+    if let Some(regex) = &spec.regex {
+        alternatives.push(regex.clone());
+    }
+    if alternatives.is_empty() {
+        return Err(anyhow!("needs `regex` or `phrases`")).with_context(context);
+    }
+    let source = alternatives
+        .iter()
+        .map(|alternative| format!("(?:{alternative})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let known = traits.known_names();
+    Ok(Pattern {
+        label: spec.label.clone(),
+        regex: build_regex(&source, spec.case_sensitive).with_context(context)?,
+        kinds: spec.kinds.as_deref().map_or(rule_kinds, KindSet::of),
+        also_regex: spec
+            .also_regex
+            .iter()
+            .map(|regex| build_regex(regex, spec.case_sensitive))
+            .collect::<Result<_>>()
+            .with_context(context)?,
+        also_traits: traits
+            .set_of(&spec.also_traits, &known)
+            .with_context(context)?,
+        also_words_at_most: spec.also_words_at_most,
+        unless_regex: spec
+            .unless_regex
+            .iter()
+            .map(|regex| build_regex(regex, spec.case_sensitive))
+            .collect::<Result<_>>()
+            .with_context(context)?,
+        unless_traits: traits
+            .set_of(&spec.unless_traits, &known)
+            .with_context(context)?,
+    })
+}
+
+fn build_regex(source: &str, case_sensitive: bool) -> Result<Regex> {
+    RegexBuilder::new(source)
+        .case_insensitive(!case_sensitive)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|error| anyhow!("invalid regex: {error}"))
+}
+
+/// A literal phrase as a regex: whole words at its ends, any whitespace between its words.
+pub fn phrase_regex(phrase: &str) -> String {
+    let words: Vec<String> = phrase.split_whitespace().map(regex::escape).collect();
+    let starts_with_word = phrase
+        .trim_start()
+        .starts_with(|c: char| c.is_alphanumeric() || c == '_');
+    let ends_with_word = phrase
+        .trim_end()
+        .ends_with(|c: char| c.is_alphanumeric() || c == '_');
+    format!(
+        "{}{}{}",
+        if starts_with_word { r"\b" } else { "" },
+        words.join(r"\s+"),
+        if ends_with_word { r"\b" } else { "" }
+    )
+}
+
+/// Orders trait definitions so every trait comes after the traits its patterns use.
+fn order_by_dependencies(
+    mut pending: Vec<TraitDef>,
+    traits: &TraitRegistry,
+) -> Result<Vec<TraitDef>> {
+    let mut done = TraitSet::default();
+    for (index, _) in BUILTIN_TRAITS.iter().enumerate() {
+        done.insert(TraitId(index as u8));
+    }
+    let mut ordered = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut index = 0;
+        while index < pending.len() {
+            if pending[index].depends_on.0 & !done.0 == 0 {
+                let definition = pending.remove(index);
+                done.insert(definition.id);
+                ordered.push(definition);
+            } else {
+                index += 1;
+            }
+        }
+        if pending.len() == before {
+            let names: Vec<&str> = pending.iter().map(|d| traits.name(d.id)).collect();
+            bail!(
+                "traits depend on each other in a cycle: {}",
+                names.join(", ")
+            );
+        }
+    }
+    Ok(ordered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_match_whole_words_with_any_spacing() {
+        let regex = Regex::new(&format!("(?i){}", phrase_regex("click to tweet"))).unwrap();
+        assert!(regex.is_match("Click  to\nTweet!"));
+        assert!(!regex.is_match("doubleclick to tweets"));
+        let regex = Regex::new(&phrase_regex("ctt.ec/")).unwrap();
+        assert!(regex.is_match("https://ctt.ec/abc"));
+        assert!(!regex.is_match("cttxec/"));
+    }
+
+    #[test]
+    fn kebab_names_only() {
+        assert!(validate_kebab("auto-dm").is_ok());
+        for bad in ["Auto-dm", "auto_dm", "-x", "x-", "a--b", ""] {
+            assert!(validate_kebab(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn templates_are_filled() {
+        let filled = render("a {x} b {y} {", |name| {
+            (name == "x").then(|| "X".to_string())
+        });
+        assert_eq!(filled, "a X b {y} {");
+    }
+
+    #[test]
+    fn placeholders_are_found() {
+        assert_eq!(
+            placeholders("a {match} b {x}").collect::<Vec<_>>(),
+            vec!["match", "x"]
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! Explainable scoring, after SpamAssassin and Rspamd: every point lost is attributed to a rule
+//! and its evidence, each category's loss is capped so one family of problems cannot dominate,
+//! and the total maps to a verdict a person understands. One pure function, [`score`].
+//!
+//! - A post starts at 100 and loses each firing rule's `points`; per category the loss is capped.
+//! - The account starts at 100. An account finding costs its rule's full `points`. A post rule
+//!   costs the account its `points` scaled by how habitual it is: full points once it fires on
+//!   [`HABIT_SHARE`] of the posts it looks at (at least one post), proportionally less below
+//!   that, so one slip in a thousand posts costs little and a habit costs in full. Per category
+//!   the loss is capped; the score is never below 0.
+//! - Losses are rounded to one decimal, so the breakdown adds up to exactly what is shown.
+
+use serde::Serialize;
+
+use crate::engine::{Analysis, Engine};
+use crate::finding::Target;
+use crate::post::Corpus;
+
+/// Share of the posts a rule looks at on which it must fire to cost the account its full points.
+pub const HABIT_SHARE: f64 = 0.10;
+
+/// A scoring family and the most points it can cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Category {
+    pub name: &'static str,
+    /// Most points the category can take off a score.
+    pub cap: f64,
+    pub summary: &'static str,
+}
+
+/// Every category a rule may belong to.
+pub const CATEGORIES: [Category; 4] = [
+    Category {
+        name: "automation",
+        cap: 40.0,
+        summary: "messages a tool sent as if a person had typed them",
+    },
+    Category {
+        name: "canned",
+        cap: 25.0,
+        summary: "text written for others to post verbatim",
+    },
+    Category {
+        name: "promotion",
+        cap: 35.0,
+        summary: "pitching instead of talking",
+    },
+    Category {
+        name: "conversation",
+        cap: 25.0,
+        summary: "broadcasting without answering people",
+    },
+];
+
+/// Whether `name` is a known category.
+pub fn is_known_category(name: &str) -> bool {
+    category(name).is_some()
+}
+
+fn category(name: &str) -> Option<&'static Category> {
+    CATEGORIES.iter().find(|category| category.name == name)
+}
+
+/// What a score means, in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// 90 and above.
+    Social,
+    /// 75 to under 90.
+    MostlySocial,
+    /// 50 to under 75.
+    BroadcastHeavy,
+    /// Under 50.
+    AntiSocial,
+}
+
+impl Verdict {
+    /// The verdict for a score.
+    pub fn of(score: f64) -> Verdict {
+        if score >= 90.0 {
+            Verdict::Social
+        } else if score >= 75.0 {
+            Verdict::MostlySocial
+        } else if score >= 50.0 {
+            Verdict::BroadcastHeavy
+        } else {
+            Verdict::AntiSocial
+        }
+    }
+
+    /// The kebab-case id used in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::Social => "social",
+            Verdict::MostlySocial => "mostly-social",
+            Verdict::BroadcastHeavy => "broadcast-heavy",
+            Verdict::AntiSocial => "anti-social",
+        }
+    }
+
+    /// What the verdict means, for people.
+    pub fn description(self) -> &'static str {
+        match self {
+            Verdict::Social => "reads like a person",
+            Verdict::MostlySocial => "mostly social, with a few habits to fix",
+            Verdict::BroadcastHeavy => "leans towards broadcasting and automation",
+            Verdict::AntiSocial => "reads like a pitch machine",
+        }
+    }
+}
+
+/// Where a deduction's evidence is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// A post rule fired on `hits` of the `judged` posts it looks at.
+    Posts { hits: usize, judged: usize },
+    /// An account rule found `findings` problems.
+    Account { findings: usize },
+}
+
+/// Points one rule took off the account score, before its category's cap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deduction {
+    /// Index into `Engine::rules`.
+    pub rule: usize,
+    pub category: &'static str,
+    /// Points lost, rounded to one decimal.
+    pub points: f64,
+    pub evidence: Evidence,
+}
+
+/// A category's total loss and how much of it counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryLoss {
+    pub category: &'static Category,
+    /// Sum of the category's deductions.
+    pub points: f64,
+    /// What counted after the cap: `min(points, cap)`.
+    pub applied: f64,
+}
+
+/// The scores of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// Account score, 0–100, one decimal.
+    pub value: f64,
+    pub verdict: Verdict,
+    /// Every deduction, in rule order.
+    pub deductions: Vec<Deduction>,
+    /// Categories that lost points, in category order.
+    pub categories: Vec<CategoryLoss>,
+    /// `posts[i]` is the score (0–100) of `Corpus::posts[i]`.
+    pub posts: Vec<f64>,
+}
+
+/// Scores a run.
+pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
+    let rules = engine.rules();
+    let posts = analysis
+        .posts
+        .iter()
+        .map(|post| {
+            let losses = post.findings.iter().map(|finding| {
+                let rule = &rules[finding.rule];
+                (rule.category.as_str(), rule.points)
+            });
+            round1(
+                100.0
+                    - capped_total(losses)
+                        .iter()
+                        .map(|loss| loss.applied)
+                        .sum::<f64>(),
+            )
+            .max(0.0)
+        })
+        .collect();
+
+    let mut deductions = Vec::new();
+    for (index, rule) in rules.iter().enumerate() {
+        let category = category(&rule.category).map_or("", |category| category.name);
+        if rule.is_post_rule() {
+            let kinds = Engine::judged_kinds(rule);
+            let judged = corpus
+                .posts
+                .iter()
+                .filter(|post| kinds.contains(post.kind))
+                .count();
+            let hits = analysis
+                .posts
+                .iter()
+                .filter(|post| post.findings.iter().any(|finding| finding.rule == index))
+                .count();
+            if hits > 0 {
+                let full_at = (HABIT_SHARE * judged as f64).ceil().max(1.0);
+                let strength = (hits as f64 / full_at).min(1.0);
+                deductions.push(Deduction {
+                    rule: index,
+                    category,
+                    points: round1(rule.points * strength),
+                    evidence: Evidence::Posts { hits, judged },
+                });
+            }
+        }
+        let findings = analysis
+            .account_findings
+            .iter()
+            .filter(|finding| {
+                finding.rule == index && matches!(finding.target, Target::Account { .. })
+            })
+            .count();
+        if findings > 0 {
+            deductions.push(Deduction {
+                rule: index,
+                category,
+                points: round1(rule.points * findings as f64),
+                evidence: Evidence::Account { findings },
+            });
+        }
+    }
+    let categories = capped_total(deductions.iter().map(|d| (d.category, d.points)));
+    let value = round1(100.0 - categories.iter().map(|loss| loss.applied).sum::<f64>()).max(0.0);
+    Score {
+        value,
+        verdict: Verdict::of(value),
+        deductions,
+        categories,
+        posts,
+    }
+}
+
+/// Sums losses per category and applies each category's cap; categories in declared order.
+fn capped_total<'a>(losses: impl Iterator<Item = (&'a str, f64)>) -> Vec<CategoryLoss> {
+    let mut totals = [0.0f64; CATEGORIES.len()];
+    for (name, points) in losses {
+        if let Some(index) = CATEGORIES.iter().position(|category| category.name == name) {
+            totals[index] += points;
+        }
+    }
+    CATEGORIES
+        .iter()
+        .zip(totals)
+        .filter(|(_, points)| *points > 0.0)
+        .map(|(category, points)| CategoryLoss {
+            category,
+            points: round1(points),
+            applied: round1(points.min(category.cap)),
+        })
+        .collect()
+}
+
+/// Rounds to one decimal.
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_thresholds() {
+        assert_eq!(Verdict::of(100.0), Verdict::Social);
+        assert_eq!(Verdict::of(90.0), Verdict::Social);
+        assert_eq!(Verdict::of(89.9), Verdict::MostlySocial);
+        assert_eq!(Verdict::of(75.0), Verdict::MostlySocial);
+        assert_eq!(Verdict::of(74.9), Verdict::BroadcastHeavy);
+        assert_eq!(Verdict::of(49.9), Verdict::AntiSocial);
+    }
+
+    #[test]
+    fn categories_are_capped() {
+        let losses = capped_total(
+            [("automation", 30.0), ("automation", 25.0), ("canned", 10.0)].into_iter(),
+        );
+        assert_eq!(losses.len(), 2);
+        assert_eq!((losses[0].points, losses[0].applied), (55.0, 40.0));
+        assert_eq!((losses[1].points, losses[1].applied), (10.0, 10.0));
+    }
+}

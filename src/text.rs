@@ -1,0 +1,227 @@
+//! The one place where byte offsets become the positions people and tools use.
+//!
+//! Rules find matches as byte ranges into `Post::text`. [`TextSpan::new`] widens such a range to
+//! whole grapheme clusters (an emoji, a flag or a letter with combining marks is never split) and
+//! computes every published unit once: bytes, Unicode scalar values ("chars"), grapheme clusters,
+//! and 1-based line and column (column counted in chars, as SARIF's `unicodeCodePoints`). Nothing
+//! else in the crate converts offsets.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A half-open range of a post's text, in every unit hygiene publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSpan {
+    /// Byte offsets into the UTF-8 text, half-open.
+    pub bytes: Range<usize>,
+    /// Unicode scalar value offsets, half-open.
+    pub chars: Range<usize>,
+    /// Extended grapheme cluster offsets, half-open.
+    pub graphemes: Range<usize>,
+    /// 1-based line of the start (lines end at `\n`; a `\r` before it is part of the break).
+    pub line: usize,
+    /// 1-based column of the start, in chars from the start of its line.
+    pub column: usize,
+    /// 1-based line of the end.
+    pub end_line: usize,
+    /// 1-based column just past the end, in chars from the start of its line.
+    pub end_column: usize,
+}
+
+impl TextSpan {
+    /// The span of `bytes` in `text`, widened outwards to grapheme cluster boundaries.
+    ///
+    /// `bytes` is clamped to the text, so a caller can never produce a span outside it.
+    pub fn new(text: &str, bytes: Range<usize>) -> TextSpan {
+        let end = bytes.end.min(text.len());
+        let start = bytes.start.min(end);
+        // Grapheme clusters holding the first and the last byte of the range.
+        let mut first: Option<(usize, usize)> = None; // (byte offset, grapheme index)
+        let mut last: Option<(usize, usize)> = None; // (byte end, grapheme end index)
+        let mut count = 0;
+        for (index, (offset, grapheme)) in text.grapheme_indices(true).enumerate() {
+            let grapheme_end = offset + grapheme.len();
+            count = index + 1;
+            if first.is_none() && start < grapheme_end {
+                first = Some((offset, index));
+            }
+            if end > start && end <= grapheme_end {
+                last = Some((grapheme_end, index + 1));
+                break;
+            }
+            if end == start && first.is_some() {
+                break;
+            }
+        }
+        let (byte_start, grapheme_start) = first.unwrap_or((text.len(), count));
+        let (byte_end, grapheme_end) = last.unwrap_or((byte_start, grapheme_start));
+
+        let before = &text[..byte_start];
+        let char_start = before.chars().count();
+        let (line, column) = line_column(before);
+        let (end_line, end_column) = line_column(&text[..byte_end]);
+        TextSpan {
+            bytes: byte_start..byte_end,
+            chars: char_start..char_start + text[byte_start..byte_end].chars().count(),
+            graphemes: grapheme_start..grapheme_end,
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+/// The 1-based line and column (in chars) just after `prefix`.
+fn line_column(prefix: &str) -> (usize, usize) {
+    let line = 1 + prefix.matches('\n').count();
+    let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+    (line, 1 + prefix[line_start..].chars().count())
+}
+
+/// The byte range of the line (without its line break) that contains byte `offset`.
+pub fn line_around(text: &str, offset: usize) -> Range<usize> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let end = if text[start..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    start..end.max(start)
+}
+
+/// The 1-based line and column of byte `offset` in `text`, for error messages about files.
+/// Offsets inside a multi-byte character point at that character.
+pub fn position_of_byte(text: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    // Count chars in the (possibly invalid) prefix of the line: every byte that does not
+    // continue a UTF-8 sequence starts one.
+    let column = 1 + before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count();
+    (line, column)
+}
+
+/// Number of words in `text`, by Unicode word boundaries (punctuation and emoji are not words).
+pub fn word_count(text: &str) -> usize {
+    text.unicode_words().count()
+}
+
+/// Makes untrusted text safe to print on a terminal: control characters (C0, DEL, C1), which
+/// carry escape sequences, and the bidirectional overrides and isolates, which can make text
+/// display in a different order than it is stored, are shown as `\u{..}` escapes; tabs become
+/// a space and line breaks are kept only when `keep_newlines` is set.
+pub fn sanitize_for_terminal(text: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\t' => out.push(' '),
+            c if is_unsafe_for_terminal(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Control characters and bidi controls: never shown raw on a terminal.
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_span_has_equal_units() {
+        let span = TextSpan::new("Click to Tweet now", 0..14);
+        assert_eq!(span.bytes, 0..14);
+        assert_eq!(span.chars, 0..14);
+        assert_eq!(span.graphemes, 0..14);
+        assert_eq!((span.line, span.column), (1, 1));
+        assert_eq!((span.end_line, span.end_column), (1, 15));
+    }
+
+    #[test]
+    fn flags_zwj_emoji_as_one_grapheme() {
+        // Family emoji: 7 chars, 25 bytes, one grapheme.
+        let text = "hi 👨‍👩‍👧‍👦 click to tweet";
+        let family_start = 3;
+        // A match that starts in the middle of the emoji is widened to the whole cluster.
+        let span = TextSpan::new(text, family_start + 4..family_start + 8);
+        assert_eq!(span.bytes, family_start..family_start + "👨‍👩‍👧‍👦".len());
+        assert_eq!(span.graphemes, 3..4);
+        assert_eq!(span.chars, 3..10);
+        let tail = text.find("click").unwrap();
+        let span = TextSpan::new(text, tail..text.len());
+        assert_eq!(span.graphemes, 5..19);
+        assert_eq!(span.chars, 11..25);
+        assert_eq!(span.column, 12);
+    }
+
+    #[test]
+    fn combining_marks_stay_with_their_letter() {
+        let text = "cafe\u{301} crème";
+        let span = TextSpan::new(text, 0..4);
+        assert_eq!(span.bytes, 0..6);
+        assert_eq!(span.chars, 0..5);
+        assert_eq!(span.graphemes, 0..4);
+    }
+
+    #[test]
+    fn lines_and_columns_count_from_one_and_skip_crlf() {
+        let text = "first line\r\nsecond é line";
+        let at = text
+            .find("line\u{0}")
+            .unwrap_or_else(|| text.rfind("line").unwrap());
+        let span = TextSpan::new(text, at..at + 4);
+        assert_eq!((span.line, span.column), (2, 10));
+        assert_eq!(line_around(text, at), 12..text.len());
+        assert_eq!(line_around(text, 2), 0..10);
+    }
+
+    #[test]
+    fn out_of_range_and_empty_spans_are_clamped() {
+        let span = TextSpan::new("abc", 2..99);
+        assert_eq!(span.bytes, 2..3);
+        let span = TextSpan::new("abc", 5..9);
+        assert_eq!(span.bytes, 3..3);
+        assert_eq!(span.graphemes, 3..3);
+        let span = TextSpan::new("", 0..0);
+        assert_eq!(span.bytes, 0..0);
+        let span = TextSpan::new("abc", 1..1);
+        assert_eq!(span.bytes, 1..1);
+        assert_eq!(span.graphemes, 1..1);
+    }
+
+    #[test]
+    fn byte_positions_count_chars_not_bytes() {
+        assert_eq!(position_of_byte(b"ab\ncd", 4), (2, 2));
+        assert_eq!(position_of_byte("é\nxé!".as_bytes(), 6), (2, 3));
+        assert_eq!(position_of_byte(b"\xff\xfe", 1), (1, 2));
+    }
+
+    #[test]
+    fn terminal_text_has_no_escapes_or_bidi_overrides() {
+        let text = "ok \u{1b}[31mred\u{7} \u{202e}evil\tx\ny";
+        assert_eq!(
+            sanitize_for_terminal(text, false),
+            "ok \\u{1b}[31mred\\u{7} \\u{202e}evil x\\u{a}y"
+        );
+        assert_eq!(sanitize_for_terminal("a\nb", true), "a\nb");
+    }
+}
