@@ -1,0 +1,151 @@
+//! Precision and recall on the team's hand-labelled development set
+//! (`../shared/devset/labeled.jsonl`), with the label mapping of the `hygiene check` issue:
+//! `auto-dm` -> rule `auto-dm` (scored on direct messages), `click-to-tweet` -> rule
+//! `click-to-tweet`, `self-promo` -> the per-post trait `promotional`; and how many clean texts
+//! get no post finding at all. Skips when `../shared` is absent.
+//!
+//! See the figures: `cargo test --test devset -- --nocapture`.
+
+mod common;
+
+use hygiene::engine::Engine;
+use hygiene::post::PostKind;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Item {
+    id: String,
+    text: String,
+    kind: PostKind,
+    labels: Vec<String>,
+    clean: bool,
+    note: String,
+}
+
+/// Counts for one label.
+#[derive(Default)]
+struct Tally {
+    true_positives: usize,
+    false_positives: Vec<String>,
+    false_negatives: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, id: &str, predicted: bool, labelled: bool) {
+        match (predicted, labelled) {
+            (true, true) => self.true_positives += 1,
+            (true, false) => self.false_positives.push(id.to_string()),
+            (false, true) => self.false_negatives.push(id.to_string()),
+            (false, false) => {}
+        }
+    }
+
+    fn precision(&self) -> f64 {
+        let predicted = self.true_positives + self.false_positives.len();
+        if predicted == 0 {
+            1.0
+        } else {
+            self.true_positives as f64 / predicted as f64
+        }
+    }
+
+    fn recall(&self) -> f64 {
+        let labelled = self.true_positives + self.false_negatives.len();
+        if labelled == 0 {
+            1.0
+        } else {
+            self.true_positives as f64 / labelled as f64
+        }
+    }
+}
+
+#[test]
+fn devset_precision_and_recall_meet_the_targets() {
+    let Some(shared) = common::shared_dir() else {
+        eprintln!("skipped: ../shared is not present");
+        return;
+    };
+    let content = std::fs::read_to_string(shared.join("devset/labeled.jsonl")).unwrap();
+    let items: Vec<Item> = content
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let engine = Engine::builtin().unwrap();
+    let (auto_dm, _) = engine.rule("auto-dm").unwrap();
+    let (click_to_tweet, _) = engine.rule("click-to-tweet").unwrap();
+    let promotional = engine.traits().get("promotional").unwrap();
+
+    let mut tallies: [(&str, Tally); 3] = [
+        ("auto-dm (DMs)", Tally::default()),
+        ("click-to-tweet", Tally::default()),
+        ("self-promo -> promotional", Tally::default()),
+    ];
+    let (mut clean, mut clean_ok, mut hard, mut hard_ok) = (0, 0, 0, 0);
+    let mut clean_flagged = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let post = common::post(&item.text, Some(item.kind), None, index);
+        let analysis = engine.analyze_post(index, &post);
+        let fired = |rule: usize| analysis.findings.iter().any(|finding| finding.rule == rule);
+        let labelled = |label: &str| item.labels.iter().any(|l| l == label);
+        if item.kind == PostKind::Dm {
+            tallies[0]
+                .1
+                .add(&item.id, fired(auto_dm), labelled("auto-dm"));
+        }
+        tallies[1]
+            .1
+            .add(&item.id, fired(click_to_tweet), labelled("click-to-tweet"));
+        tallies[2].1.add(
+            &item.id,
+            analysis.traits.contains(promotional),
+            labelled("self-promo"),
+        );
+        if item.clean {
+            let ok = analysis.findings.is_empty();
+            clean += 1;
+            clean_ok += usize::from(ok);
+            if item.note.starts_with("hard negative") {
+                hard += 1;
+                hard_ok += usize::from(ok);
+            }
+            if !ok {
+                clean_flagged.push(item.id.clone());
+            }
+        }
+    }
+
+    println!(
+        "{:<28} {:>9} {:>6}  misses",
+        "label -> rule", "precision", "recall"
+    );
+    for (name, tally) in &tallies {
+        println!(
+            "{name:<28} {:>9.3} {:>6.3}  false positives {:?}, false negatives {:?}",
+            tally.precision(),
+            tally.recall(),
+            tally.false_positives,
+            tally.false_negatives
+        );
+    }
+    println!(
+        "clean texts without a post finding: {clean_ok}/{clean}; hard negatives: {hard_ok}/{hard}"
+    );
+    println!("clean texts flagged: {clean_flagged:?}");
+
+    for (name, tally) in &tallies {
+        assert!(
+            tally.precision() >= 0.9,
+            "{name}: precision {:.3} < 0.9",
+            tally.precision()
+        );
+        assert!(
+            tally.recall() >= 0.8,
+            "{name}: recall {:.3} < 0.8",
+            tally.recall()
+        );
+    }
+    assert!(
+        clean_flagged.is_empty(),
+        "clean texts with post findings: {clean_flagged:?}"
+    );
+}
