@@ -16,7 +16,7 @@ use crate::finding::{Finding, Target};
 use crate::post::{Corpus, Post, PostKind};
 use crate::rules::builtin::{AccountInput, Judgement, Ratio};
 use crate::rules::{
-    self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
+    self, CompiledRules, KindSet, OptionOverrides, Pattern, Rule, RuleFile, TraitRegistry, TraitSet,
 };
 use crate::text::TextSpan;
 
@@ -176,10 +176,10 @@ impl Engine {
             let earliest = rule
                 .patterns
                 .iter()
-                .filter_map(|pattern| pattern.find(post, traits))
-                .min_by_key(|range| range.start);
-            if let Some(range) = earliest {
-                findings.push(post_finding(rule_index, rule, index, post, range));
+                .filter_map(|pattern| pattern.find(post, traits).map(|range| (pattern, range)))
+                .min_by_key(|(_, range)| range.start);
+            if let Some((pattern, range)) = earliest {
+                findings.push(post_finding(rule_index, rule, pattern, index, post, range));
             }
         }
         PostAnalysis { traits, findings }
@@ -251,12 +251,17 @@ fn normalize_host(link: &str) -> String {
 fn post_finding(
     rule_index: usize,
     rule: &Rule,
+    pattern: &Pattern,
     post_index: usize,
     post: &Post,
     range: Range<usize>,
 ) -> Finding {
     let span = TextSpan::new(&post.text, range);
-    let quoted = quote(&post.text[span.bytes.clone()]);
+    let message = rules::render(&rule.message, |name| match name {
+        "match" => Some(quote(&post.text[span.bytes.clone()])),
+        "pattern" => Some(pattern.label.clone()),
+        _ => None,
+    });
     Finding {
         rule: rule_index,
         severity: rule.severity,
@@ -264,9 +269,7 @@ fn post_finding(
             post: post_index,
             span,
         },
-        message: rules::render(&rule.message, |name| {
-            (name == "match").then(|| quoted.clone())
-        }),
+        message,
         suggestion: rule.suggestion.clone(),
     }
 }

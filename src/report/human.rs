@@ -119,24 +119,15 @@ fn write_finding(
             let posts = report.corpus.posts.len();
             writeln!(out, " {arrow} account ({posts} post{})", plural(posts))?;
             if !evidence.is_empty() {
-                let mut places: Vec<String> = evidence
-                    .iter()
-                    .take(MAX_EVIDENCE_SHOWN)
-                    .map(|&index| {
-                        sanitize_for_terminal(
-                            &report.post_place(&report.corpus.posts[index]),
-                            false,
-                        )
-                    })
-                    .collect();
-                if evidence.len() > MAX_EVIDENCE_SHOWN {
-                    places.push(format!("and {} more", evidence.len() - MAX_EVIDENCE_SHOWN));
+                let shown = &evidence[..evidence.len().min(MAX_EVIDENCE_SHOWN)];
+                let mut places = sanitize_for_terminal(&report.places(shown), false);
+                if evidence.len() > shown.len() {
+                    places.push_str(&format!(" and {} more", evidence.len() - shown.len()));
                 }
                 writeln!(
                     out,
-                    "  {equals} {}: {}",
+                    "  {equals} {}: {places}",
                     palette.paint(palette.bold(), "evidence"),
-                    places.join(", ")
                 )?;
             }
         }
@@ -318,10 +309,25 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
                     ratio.among,
                     ratio.label,
                     percent(ratio.share()),
-                    if ratio.at_most { "at most" } else { "at least" },
+                    if ratio.at_most {
+                        "limit: at most"
+                    } else {
+                        "aim: at least"
+                    },
                     percent(ratio.threshold)
                 )?,
-                AccountOutcome::Judged { ratio: None } => writeln!(out, "  {id}: judged")?,
+                AccountOutcome::Judged { ratio: None } => {
+                    let findings = report
+                        .analysis
+                        .account_findings
+                        .iter()
+                        .filter(|finding| finding.rule == *rule)
+                        .count();
+                    match findings {
+                        0 => writeln!(out, "  {id}: nothing found")?,
+                        n => writeln!(out, "  {id}: {n} account finding{}", plural(n))?,
+                    }
+                }
                 AccountOutcome::NotJudged { reason } => {
                     writeln!(out, "  {id}: not judged: {reason}")?
                 }

@@ -83,16 +83,48 @@ impl<'a> Report<'a> {
         let path = &self.corpus.sources[post.origin.source].path;
         match post.origin.location {
             Location::Text { line } => format!("{path}:{line}"),
-            Location::Record { record, line } => {
-                let line = line.map(|line| format!(":{line}")).unwrap_or_default();
-                let id = post
-                    .id
-                    .as_ref()
-                    .map(|id| format!(" (id {id})"))
-                    .unwrap_or_default();
-                format!("{path}{line}: record {record}{id}")
+            Location::Record {
+                line: Some(line), ..
+            } => {
+                format!("{path}:{line}: {}", Report::place_in_source(post))
+            }
+            Location::Record { line: None, .. } => {
+                format!("{path}: {}", Report::place_in_source(post))
             }
         }
+    }
+
+    /// Where a post is inside its source: `line N`, or `record N (id X)`.
+    pub fn place_in_source(post: &Post) -> String {
+        match post.origin.location {
+            Location::Text { line } => format!("line {line}"),
+            Location::Record { record, .. } => match &post.id {
+                Some(id) => format!("record {record} (id {id})"),
+                None => format!("record {record}"),
+            },
+        }
+    }
+
+    /// Places of several posts, the path written once per run of posts from the same source:
+    /// `a.json: record 1, record 4; b.txt: line 3`.
+    pub fn places(&self, posts: &[usize]) -> String {
+        let mut out = String::new();
+        let mut current = None;
+        for &index in posts {
+            let post = &self.corpus.posts[index];
+            if current == Some(post.origin.source) {
+                out.push_str(", ");
+            } else {
+                if current.is_some() {
+                    out.push_str("; ");
+                }
+                out.push_str(&self.corpus.sources[post.origin.source].path);
+                out.push_str(": ");
+                current = Some(post.origin.source);
+            }
+            out.push_str(&Report::place_in_source(post));
+        }
+        out
     }
 
     /// The file line and column of a position inside a post, when the post's text is a verbatim

@@ -391,8 +391,13 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
             return Err(anyhow!("the rule has no `patterns`, `traits` or `builtin`"))
                 .with_context(context);
         }
-        let message = template(&spec.message, "message", !patterns.is_empty(), &["match"])
-            .with_context(context)?;
+        let message = template(
+            &spec.message,
+            "message",
+            !patterns.is_empty(),
+            &["match", "pattern"],
+        )
+        .with_context(context)?;
         let account_message = template(
             &spec.account_message,
             "account_message",

@@ -20,7 +20,7 @@ pub struct RuleSpec {
     /// One line: what the rule catches.
     pub summary: String,
     /// Message of a post finding (required with `patterns`); `{match}` is replaced by the
-    /// matched text.
+    /// matched text, `{pattern}` by the label of the pattern that matched.
     #[serde(default)]
     pub message: Option<String>,
     /// Message of an account finding (required with `builtin`); the builtin names its

@@ -30,7 +30,7 @@ pub struct AccountInput<'a> {
 /// A ratio an account check judged, for the report's headline figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ratio {
-    /// What is counted, plural ("promotional posts").
+    /// What the counted posts are ("promotional"): "N of M public posts are {label}".
     pub label: String,
     pub count: usize,
     /// What it is counted among ("public posts").

@@ -21,7 +21,7 @@ pub(super) struct Options {
     /// The trait counted.
     #[serde(rename = "trait")]
     counted: String,
-    /// What the counted posts are called in the report, plural.
+    /// How the report describes the counted posts: "N of M public posts are {label}".
     label: String,
     /// Whether the share must stay at most or at least `share`.
     limit: Limit,
