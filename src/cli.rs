@@ -332,7 +332,7 @@ fn list_rules(engine: &Engine, format: OutputFormat, out: &mut dyn Write) -> Res
 
 fn explain(engine: &Engine, rule: &Rule, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "# {}\n\n{}\n", rule.id, rule.summary)?;
-    let kinds: Vec<&str> = Engine::judged_kinds(rule)
+    let kinds: Vec<&str> = Engine::eligible_kinds(rule)
         .kinds()
         .map(|kind| kind.as_str())
         .collect();

@@ -230,7 +230,7 @@ impl Engine {
     }
 
     /// Kinds of post any of a rule's patterns look at.
-    pub fn judged_kinds(rule: &Rule) -> KindSet {
+    pub fn eligible_kinds(rule: &Rule) -> KindSet {
         rule.patterns
             .iter()
             .map(|pattern| pattern.kinds())

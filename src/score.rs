@@ -113,8 +113,8 @@ impl Verdict {
 /// Where a deduction's evidence is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Evidence {
-    /// A post rule fired on `hits` of the `judged` posts it looks at.
-    Posts { hits: usize, judged: usize },
+    /// A post rule fired on `hits` of the `eligible` posts (the kinds it looks at).
+    Posts { hits: usize, eligible: usize },
     /// An account rule found `findings` problems.
     Account { findings: usize },
 }
@@ -180,8 +180,8 @@ pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
     for (index, rule) in rules.iter().enumerate() {
         let category = category(&rule.category).map_or("", |category| category.name);
         if rule.is_post_rule() {
-            let kinds = Engine::judged_kinds(rule);
-            let judged = corpus
+            let kinds = Engine::eligible_kinds(rule);
+            let eligible = corpus
                 .posts
                 .iter()
                 .filter(|post| kinds.contains(post.kind))
@@ -192,13 +192,13 @@ pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
                 .filter(|post| post.findings.iter().any(|finding| finding.rule == index))
                 .count();
             if hits > 0 {
-                let full_at = (HABIT_SHARE * judged as f64).ceil().max(1.0);
+                let full_at = (HABIT_SHARE * eligible as f64).ceil().max(1.0);
                 let strength = (hits as f64 / full_at).min(1.0);
                 deductions.push(Deduction {
                     rule: index,
                     category,
                     points: round1(rule.points * strength),
-                    evidence: Evidence::Posts { hits, judged },
+                    evidence: Evidence::Posts { hits, eligible },
                 });
             }
         }

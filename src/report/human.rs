@@ -246,7 +246,8 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
         n => format!(" from {n} inputs"),
     };
     if posts == 0 {
-        return writeln!(out, "No posts found{from}: nothing to check.");
+        let in_ = from.replacen(" from ", " in ", 1);
+        return writeln!(out, "No posts found{in_}: nothing to check.");
     }
     let mut kinds = Vec::new();
     for (kind, one, many) in [
@@ -366,7 +367,9 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
         {
             let rule = &report.engine.rules()[deduction.rule];
             let evidence = match deduction.evidence {
-                Evidence::Posts { hits, judged } => format!("{hits} of {judged} posts it looks at"),
+                Evidence::Posts { hits, eligible } => {
+                    format!("{hits} of {eligible} posts it looks at")
+                }
                 Evidence::Account { findings } => {
                     format!("{findings} account finding{}", plural(findings))
                 }

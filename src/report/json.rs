@@ -70,7 +70,7 @@ struct DeductionOut<'a> {
 #[derive(Serialize)]
 #[serde(tag = "scope", rename_all = "lowercase")]
 enum EvidenceOut {
-    Posts { hits: usize, judged: usize },
+    Posts { hits: usize, eligible: usize },
     Account { findings: usize },
 }
 
@@ -221,7 +221,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                     category: deduction.category,
                     points: deduction.points,
                     evidence: match deduction.evidence {
-                        Evidence::Posts { hits, judged } => EvidenceOut::Posts { hits, judged },
+                        Evidence::Posts { hits, eligible } => EvidenceOut::Posts { hits, eligible },
                         Evidence::Account { findings } => EvidenceOut::Account { findings },
                     },
                 })

@@ -200,6 +200,9 @@ pub struct Pattern {
     /// What the pattern detects.
     pub label: String,
     regex: Regex,
+    /// Whether `regex` has a group named `match`: the finding then marks that group only, so a
+    /// pattern can require context around what it marks.
+    has_match_group: bool,
     kinds: KindSet,
     also_regex: Vec<Regex>,
     also_traits: TraitSet,
@@ -214,7 +217,14 @@ impl Pattern {
         if !self.kinds.contains(post.kind) || traits.intersects(self.unless_traits) {
             return None;
         }
-        let found = self.regex.find(&post.text)?;
+        let found = if self.has_match_group {
+            let captures = self.regex.captures(&post.text)?;
+            captures
+                .name("match")
+                .unwrap_or_else(|| captures.get(0).expect("group 0 always matches"))
+        } else {
+            self.regex.find(&post.text)?
+        };
         let has_conditions = !self.also_regex.is_empty()
             || !self.also_traits.is_empty()
             || self.also_words_at_most.is_some();
@@ -538,9 +548,11 @@ fn compile_pattern(
         .collect::<Vec<_>>()
         .join("|");
     let known = traits.known_names();
+    let regex = build_regex(&source, spec.case_sensitive).with_context(context)?;
     Ok(Pattern {
         label: spec.label.clone(),
-        regex: build_regex(&source, spec.case_sensitive).with_context(context)?,
+        has_match_group: regex.capture_names().any(|name| name == Some("match")),
+        regex,
         kinds: spec.kinds.as_deref().map_or(rule_kinds, KindSet::of),
         also_regex: spec
             .also_regex

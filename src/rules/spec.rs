@@ -59,7 +59,8 @@ pub struct RuleSpec {
 pub struct PatternSpec {
     /// What the pattern detects, in a few words (shown by `hygiene explain`).
     pub label: String,
-    /// A regular expression (Rust `regex` syntax).
+    /// A regular expression (Rust `regex` syntax). When it has a group named `match`, the
+    /// finding marks that group instead of the whole match.
     #[serde(default)]
     pub regex: Option<String>,
     /// Literal phrases: matched as whole words, any run of whitespace between words.

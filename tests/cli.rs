@@ -1,0 +1,250 @@
+//! The command line as users run it: arguments, standard input, standard output, standard
+//! error and exit code pinned together in one snapshot per case (insta-cmd).
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+fn hygiene() -> Command {
+    let mut command = Command::new(get_cargo_bin("hygiene"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command.env_remove("NO_COLOR");
+    command
+}
+
+#[test]
+fn clean_post_exits_zero() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/clean-post.txt"]));
+}
+
+#[test]
+fn findings_exit_one() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/drafts.txt"]));
+}
+
+#[test]
+fn fail_on_error_lets_warnings_pass() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/drafts.txt", "--fail-on", "error"]));
+}
+
+#[test]
+fn min_score_fails_a_run_without_failing_findings() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/example-account.json",
+        "--fail-on",
+        "error",
+        "--min-score",
+        "80"
+    ]));
+}
+
+#[test]
+fn reads_piped_text_from_dash() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "-"])
+            .pass_stdin("Loved the talk!\n---\nThanks for the follow! Tweet this!\n")
+    );
+}
+
+#[test]
+fn reads_piped_stdin_without_a_path_one_post_per_line() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "--split", "lines"])
+            .pass_stdin("first post\nsecond post, Click to Tweet\n\nthird post\n")
+    );
+}
+
+#[test]
+fn reads_piped_json_lines() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "-"])
+            .pass_stdin("{\"text\": \"hello\", \"kind\": \"dm\"}\n{\"text\": \"thx for following :)\", \"kind\": \"dm\", \"to\": \"@b\"}\n")
+    );
+}
+
+#[test]
+fn empty_input_is_not_an_error() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/empty.txt"]));
+}
+
+#[test]
+fn empty_stdin_is_not_an_error() {
+    assert_cmd_snapshot!(hygiene().args(["check", "-"]).pass_stdin(""));
+}
+
+#[test]
+fn malformed_json_names_line_and_column() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/invalid/malformed.json"]));
+}
+
+#[test]
+fn record_without_text_names_the_record() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/invalid/missing-text.json"]));
+}
+
+#[test]
+fn invalid_utf8_names_line_and_column() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/invalid/not-utf8.txt"]));
+}
+
+#[test]
+fn unknown_kind_in_json_lines_names_the_line() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/invalid/bad-kind.jsonl"]));
+}
+
+#[test]
+fn bad_input_stops_the_run_before_any_report() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/drafts.txt",
+        "fixtures/invalid/malformed.json"
+    ]));
+}
+
+#[test]
+fn missing_file_exits_two() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/no-such-file.json"]));
+}
+
+#[test]
+fn directory_exits_two() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures"]));
+}
+
+#[test]
+fn forced_input_format_is_used() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "--input-format", "json", "-"])
+            .pass_stdin("not json at all")
+    );
+}
+
+#[test]
+fn rule_option_changes_a_threshold() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/example-account.json",
+        "--format",
+        "json",
+        "--rule-option",
+        "excessive-self-promotion.share=0.5",
+        "--rule-option",
+        "missing-personal-responses.min_posts=5"
+    ]));
+}
+
+#[test]
+fn unknown_rule_option_exits_two() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/clean-post.txt",
+        "--rule-option",
+        "excessive-self-promotion.max=3"
+    ]));
+}
+
+#[test]
+fn own_domain_makes_links_promotional() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--own-domain",
+                "northwind.example",
+                "-"
+            ])
+            .pass_stdin("Fresh loaves today https://northwind.example/today\n")
+    );
+}
+
+#[test]
+fn color_always_styles_the_report() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/drafts.txt", "--color", "always"]));
+}
+
+#[test]
+fn escape_sequences_in_posts_never_reach_the_terminal() {
+    let output = hygiene()
+        .args(["check", "fixtures/hostile-escapes.txt", "--color", "always"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // The only escape sequences are hygiene's own SGR styles (ESC [ … m).
+    for (index, _) in stdout.match_indices('\u{1b}') {
+        let rest = &stdout[index + 1..];
+        let end = rest.find('m').unwrap();
+        assert!(
+            rest.starts_with('[') && rest[1..end].chars().all(|c| c.is_ascii_digit() || c == ';'),
+            "raw escape in output: {:?}",
+            &rest[..end.min(12)]
+        );
+    }
+    assert!(
+        !stdout.contains('\u{202e}'),
+        "bidi override reached the terminal"
+    );
+    assert!(
+        stdout.contains("\\u{1b}[2J"),
+        "the escape is shown, neutralised"
+    );
+}
+
+#[test]
+fn lists_rules() {
+    assert_cmd_snapshot!(hygiene().args(["rules"]));
+}
+
+#[test]
+fn lists_rules_as_json() {
+    assert_cmd_snapshot!(hygiene().args(["rules", "--format", "json"]));
+}
+
+#[test]
+fn explains_a_rule() {
+    assert_cmd_snapshot!(hygiene().args(["explain", "auto-dm"]));
+}
+
+#[test]
+fn explains_an_account_rule() {
+    assert_cmd_snapshot!(hygiene().args(["explain", "excessive-self-promotion"]));
+}
+
+#[test]
+fn unknown_rule_exits_two() {
+    assert_cmd_snapshot!(hygiene().args(["explain", "no-such-rule"]));
+}
+
+#[test]
+fn usage_error_exits_two() {
+    assert_cmd_snapshot!(hygiene().args(["check", "--fail-on", "sometimes"]));
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    let mut child = hygiene()
+        .args(["check", "-", "--split", "lines"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "Click to Tweet and more\n".repeat(20_000);
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -1,0 +1,49 @@
+//! Whole rendered reports over `fixtures/`: the human report (no colour) and the JSON report of
+//! every valid fixture, as insta snapshots. Review changes with `cargo insta review`.
+
+use std::path::Path;
+
+use clap::Parser;
+use hygiene::cli::{Cli, Io, run};
+
+/// Runs `hygiene check <fixture> <extra>` in-process and returns stdout.
+fn check(fixture: &Path, extra: &[&str]) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = fixture
+        .strip_prefix(root)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    let mut args = vec!["hygiene", "check", relative.as_str(), "--color", "never"];
+    args.extend_from_slice(extra);
+    let cli = Cli::try_parse_from(args).unwrap();
+    let mut stdout = Vec::new();
+    run(
+        cli,
+        Io {
+            stdin: &mut std::io::empty(),
+            stdin_is_terminal: false,
+            stdout: &mut stdout,
+            stdout_is_terminal: false,
+            no_color: false,
+        },
+    )
+    .unwrap();
+    String::from_utf8(stdout).unwrap()
+}
+
+#[test]
+fn reports_of_every_fixture() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    insta::glob!("../fixtures", "*.{json,jsonl,txt}", |path| {
+        insta::assert_snapshot!("human", check(path, &[]));
+        insta::assert_snapshot!("json", check(path, &["--format", "json"]));
+    });
+}
+
+#[test]
+fn one_post_per_line_report() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tweets-one-per-line.txt");
+    insta::assert_snapshot!(check(&fixture, &["--split", "lines"]));
+}
