@@ -406,3 +406,67 @@ fn explain(engine: &Engine, rule: &Rule, out: &mut dyn Write) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_with(args: &[&str], stdin_is_terminal: bool) -> (Result<ExitStatus>, String) {
+        let cli = Cli::try_parse_from(args).unwrap();
+        let mut stdout = Vec::new();
+        let result = run(
+            cli,
+            Io {
+                stdin: &mut std::io::empty(),
+                stdin_is_terminal,
+                stdout: &mut stdout,
+                stdout_is_terminal: false,
+                no_color: false,
+            },
+        );
+        (result, String::from_utf8(stdout).unwrap())
+    }
+
+    #[test]
+    fn no_path_and_a_terminal_on_stdin_asks_for_input() {
+        let (result, stdout) = run_with(&["hygiene", "check"], true);
+        let error = result.unwrap_err().to_string();
+        assert!(
+            error.starts_with("no input: give files to check"),
+            "{error}"
+        );
+        assert_eq!(stdout, "");
+    }
+
+    #[test]
+    fn no_path_and_piped_stdin_reads_stdin() {
+        let (result, stdout) = run_with(&["hygiene", "check"], false);
+        assert_eq!(result.unwrap(), ExitStatus::Success);
+        assert_eq!(stdout, "No posts found in <stdin>: nothing to check.\n");
+    }
+
+    #[test]
+    fn rule_option_values_are_toml_or_strings() {
+        let overrides = parse_rule_options(&[
+            "a.share=0.5".to_string(),
+            "a.label=plain words".to_string(),
+            "b.list=[\"x\", \"y\"]".to_string(),
+        ])
+        .unwrap();
+        assert_eq!(overrides["a"]["share"], toml::Value::Float(0.5));
+        assert_eq!(
+            overrides["a"]["label"],
+            toml::Value::String("plain words".into())
+        );
+        assert_eq!(overrides["b"]["list"].as_array().unwrap().len(), 2);
+        assert!(parse_rule_options(&["share=0.5".to_string()]).is_err());
+        assert!(parse_rule_options(&["a.share".to_string()]).is_err());
+    }
+
+    #[test]
+    fn min_score_must_be_a_score() {
+        assert!(parse_score("80").is_ok());
+        assert!(parse_score("101").is_err());
+        assert!(parse_score("high").is_err());
+    }
+}
