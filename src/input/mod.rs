@@ -145,39 +145,47 @@ fn format_from_extension(path: &Path) -> Option<InputFormat> {
     }
 }
 
-/// Detects the format from the content; a hint from the extension wins when it is unambiguous.
+/// Detects the format from the content, with the extension as a hint.
 ///
 /// Content that opens like JSON (`[` followed by a JSON value, or `{"`) is JSON, or JSON Lines
 /// when more than one top-level value follows. Anything else is text, so a post that happens to
-/// start with `[` (a shortcode, a bracketed tag) is not mistaken for broken JSON.
+/// start with `[` (a shortcode, a bracketed tag) is not mistaken for broken JSON. A `.txt`
+/// extension means text; a `.json` or `.jsonl` extension means JSON of some shape, so a broken
+/// file is reported as broken JSON rather than linted as prose, and the content still decides
+/// between one document and one value per line.
 fn detect_format(content: &str, hint: Option<InputFormat>) -> InputFormat {
-    if let Some(format) = hint {
-        return format;
+    match (hint, json_shape(content)) {
+        (Some(InputFormat::Text), _) => InputFormat::Text,
+        (Some(InputFormat::Jsonl), Some(InputFormat::Json))
+            if content.trim_start().starts_with('{') =>
+        {
+            InputFormat::Jsonl
+        }
+        (_, Some(shape)) => shape,
+        (Some(hint), None) => hint,
+        (None, None) => InputFormat::Text,
     }
+}
+
+/// `Json` or `Jsonl` when the content opens like JSON, `None` otherwise.
+fn json_shape(content: &str) -> Option<InputFormat> {
     let trimmed = content.trim_start();
     let mut chars = trimmed.chars();
-    match chars.next() {
-        Some('[') => {
-            let next = chars.as_str().trim_start().chars().next();
-            if matches!(next, Some('"' | '{' | '[' | ']' | '-' | '0'..='9') | None) {
-                InputFormat::Json
-            } else {
-                InputFormat::Text
-            }
+    let first = chars.next()?;
+    let next = chars.as_str().trim_start().chars().next();
+    match first {
+        '[' if matches!(next, Some('"' | '{' | '[' | ']' | '-' | '0'..='9') | None) => {
+            Some(InputFormat::Json)
         }
-        Some('{') => {
-            let next = chars.as_str().trim_start().chars().next();
-            if !matches!(next, Some('"' | '}')) {
-                return InputFormat::Text;
-            }
+        '{' if matches!(next, Some('"' | '}')) => {
             let mut values =
                 serde_json::Deserializer::from_str(trimmed).into_iter::<serde::de::IgnoredAny>();
             match (values.next(), values.next()) {
-                (Some(Ok(_)), Some(_)) => InputFormat::Jsonl,
-                _ => InputFormat::Json,
+                (Some(Ok(_)), Some(_)) => Some(InputFormat::Jsonl),
+                _ => Some(InputFormat::Json),
             }
         }
-        _ => InputFormat::Text,
+        _ => None,
     }
 }
 
