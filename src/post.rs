@@ -136,6 +136,22 @@ pub struct Post {
     pub origin: Origin,
 }
 
+impl Post {
+    /// A post with only text, kind and origin; the optional fields are empty.
+    pub fn new(text: String, kind: PostKind, origin: Origin) -> Post {
+        Post {
+            id: None,
+            text,
+            kind,
+            to: None,
+            in_reply_to: None,
+            created_at: None,
+            platform: None,
+            origin,
+        }
+    }
+}
+
 /// The format a source was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

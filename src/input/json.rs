@@ -119,16 +119,8 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
     };
     let object = match record {
         Value::String(text) => {
-            return Ok(Post {
-                id: None,
-                kind: infer_kind(&text, false),
-                text,
-                to: None,
-                in_reply_to: None,
-                created_at: None,
-                platform: None,
-                origin,
-            });
+            let kind = infer_kind(&text, false);
+            return Ok(Post::new(text, kind, origin));
         }
         Value::Object(object) => object,
         other => bail!(

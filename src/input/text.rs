@@ -47,19 +47,11 @@ pub(super) fn read_text(content: &str, split: TextSplit, source: usize, posts: &
 }
 
 fn text_post(text: &str, source: usize, line: u32) -> Post {
-    Post {
-        id: None,
-        text: text.to_string(),
-        kind: infer_kind(text, false),
-        to: None,
-        in_reply_to: None,
-        created_at: None,
-        platform: None,
-        origin: Origin {
-            source,
-            location: Location::Text { line },
-        },
-    }
+    let origin = Origin {
+        source,
+        location: Location::Text { line },
+    };
+    Post::new(text.to_string(), infer_kind(text, false), origin)
 }
 
 #[cfg(test)]

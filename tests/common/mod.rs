@@ -7,21 +7,17 @@ use hygiene::post::{Corpus, InputFormat, Location, Origin, Post, PostKind, Sourc
 
 /// A post as a reader would produce it from a JSON record, kind inferred when not given.
 pub fn post(text: &str, kind: Option<PostKind>, to: Option<&str>, record: usize) -> Post {
-    Post {
-        id: None,
-        text: text.to_string(),
-        kind: kind.unwrap_or_else(|| infer_kind(text, false)),
-        to: to.map(str::to_string),
-        in_reply_to: None,
-        created_at: None,
-        platform: None,
-        origin: Origin {
-            source: 0,
-            location: Location::Record {
-                record: record as u32 + 1,
-                line: None,
-            },
+    let origin = Origin {
+        source: 0,
+        location: Location::Record {
+            record: record as u32 + 1,
+            line: None,
         },
+    };
+    let kind = kind.unwrap_or_else(|| infer_kind(text, false));
+    Post {
+        to: to.map(str::to_string),
+        ..Post::new(text.to_string(), kind, origin)
     }
 }
 

@@ -156,21 +156,16 @@ mod tests {
     use crate::post::{Location, Origin};
 
     fn dm(text: &str, to: Option<&str>) -> Post {
-        Post {
-            id: None,
-            text: text.to_string(),
-            kind: PostKind::Dm,
-            to: to.map(str::to_string),
-            in_reply_to: None,
-            created_at: None,
-            platform: None,
-            origin: Origin {
-                source: 0,
-                location: Location::Record {
-                    record: 1,
-                    line: None,
-                },
+        let origin = Origin {
+            source: 0,
+            location: Location::Record {
+                record: 1,
+                line: None,
             },
+        };
+        Post {
+            to: to.map(str::to_string),
+            ..Post::new(text.to_string(), PostKind::Dm, origin)
         }
     }
 
