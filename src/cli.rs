@@ -13,7 +13,7 @@ use crate::finding::Severity;
 use crate::input::{self, InputPath, ReadOptions, TextSplit};
 use crate::post::InputFormat;
 use crate::report::{self, OutputFormat, Report};
-use crate::rules::{self, OptionOverrides, Rule};
+use crate::rules::{self, OptionOverrides};
 use crate::score;
 
 /// hygiene: a linter for social-media hygiene.
@@ -51,11 +51,11 @@ pub struct CheckArgs {
 
     /// Read inputs as this format instead of detecting it.
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormatArg>,
+    pub input_format: Option<InputFormat>,
 
     /// How plain text is cut into posts: at lines that are exactly `---`, or one post per line.
     #[arg(long, value_enum, default_value = "separator")]
-    pub split: SplitArg,
+    pub split: TextSplit,
 
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
@@ -63,7 +63,7 @@ pub struct CheckArgs {
 
     /// Fail (exit 1) when a finding has at least this severity.
     #[arg(long, value_enum, default_value = "warning", value_name = "SEVERITY")]
-    pub fail_on: SeverityArg,
+    pub fail_on: Severity,
 
     /// Fail (exit 1) when the account score is below this (0-100).
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
@@ -95,28 +95,6 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// The rule id, as `hygiene rules` lists it.
     pub rule: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
-    Json,
-    Jsonl,
-    Text,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SplitArg {
-    /// Posts are separated by a line that is exactly `---`.
-    Separator,
-    /// Every non-blank line is a post.
-    Lines,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SeverityArg {
-    Info,
-    Warning,
-    Error,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,7 +141,7 @@ pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
         Command::Check(args) => check(args, io),
         Command::Rules(args) => {
             let engine = Engine::builtin()?;
-            list_rules(&engine, args.format, io.stdout)?;
+            report::catalog::write_rules(&engine, args.format, io.stdout)?;
             Ok(ExitStatus::Success)
         }
         Command::Explain(args) => {
@@ -172,7 +150,7 @@ pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
                 let known: Vec<&str> = engine.rules().iter().map(|rule| rule.id.as_str()).collect();
                 bail!("unknown rule `{}` (rules: {})", args.rule, known.join(", "));
             };
-            explain(&engine, rule, io.stdout)?;
+            report::catalog::write_explanation(rule, io.stdout)?;
             Ok(ExitStatus::Success)
         }
     }
@@ -205,15 +183,8 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
             .collect()
     };
     let options = ReadOptions {
-        format: args.input_format.map(|format| match format {
-            InputFormatArg::Json => InputFormat::Json,
-            InputFormatArg::Jsonl => InputFormat::Jsonl,
-            InputFormatArg::Text => InputFormat::Text,
-        }),
-        split: match args.split {
-            SplitArg::Separator => TextSplit::Separator,
-            SplitArg::Lines => TextSplit::Lines,
-        },
+        format: args.input_format,
+        split: args.split,
     };
     let corpus = input::read_all(&inputs, options, io.stdin)?;
 
@@ -233,13 +204,8 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     report::write(&report, args.format, color, io.stdout)?;
     io.stdout.flush()?;
 
-    let fail_on = match args.fail_on {
-        SeverityArg::Info => Severity::Info,
-        SeverityArg::Warning => Severity::Warning,
-        SeverityArg::Error => Severity::Error,
-    };
     let below_minimum = args.min_score.is_some_and(|minimum| score.value < minimum);
-    Ok(if report.has_findings_at(fail_on) || below_minimum {
+    Ok(if report.has_findings_at(args.fail_on) || below_minimum {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -270,141 +236,6 @@ fn parse_rule_options(flags: &[String]) -> Result<OptionOverrides> {
             .insert(key.trim().to_string(), value);
     }
     Ok(overrides)
-}
-
-fn scope(rule: &Rule) -> &'static str {
-    match (rule.is_post_rule(), rule.is_account_rule()) {
-        (true, true) => "post+account",
-        (false, true) => "account",
-        (true, false) | (false, false) => "post",
-    }
-}
-
-fn list_rules(engine: &Engine, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
-    match format {
-        OutputFormat::Human => {
-            let width = engine
-                .rules()
-                .iter()
-                .map(|rule| rule.id.len())
-                .max()
-                .unwrap_or(0);
-            for rule in engine.rules() {
-                writeln!(
-                    out,
-                    "{:<width$}  {:<12}  {:<7}  {:>3}  {}",
-                    rule.id,
-                    scope(rule),
-                    rule.severity.as_str(),
-                    rule.points,
-                    rule.summary
-                )?;
-            }
-            writeln!(
-                out,
-                "\nRun `hygiene explain <rule>` for what a rule catches, why, and examples."
-            )?;
-        }
-        OutputFormat::Json => {
-            let rules: Vec<serde_json::Value> = engine
-                .rules()
-                .iter()
-                .map(|rule| {
-                    serde_json::json!({
-                        "id": rule.id,
-                        "scope": scope(rule),
-                        "category": rule.category,
-                        "severity": rule.severity,
-                        "points": rule.points,
-                        "summary": rule.summary,
-                    })
-                })
-                .collect();
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &serde_json::json!({ "version": 1, "rules": rules }),
-            )?;
-            writeln!(out)?;
-        }
-    }
-    Ok(())
-}
-
-fn explain(engine: &Engine, rule: &Rule, out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "# {}\n\n{}\n", rule.id, rule.summary)?;
-    let kinds: Vec<&str> = Engine::eligible_kinds(rule)
-        .kinds()
-        .map(|kind| kind.as_str())
-        .collect();
-    writeln!(out, "- Scope: {}", scope(rule))?;
-    if !kinds.is_empty() {
-        writeln!(out, "- Looks at: {}", kinds.join(", "))?;
-    }
-    writeln!(out, "- Category: {}", rule.category)?;
-    writeln!(out, "- Default severity: {}", rule.severity)?;
-    writeln!(out, "- Points: {}", rule.points)?;
-    writeln!(out, "\n{}", rule.explanation.trim_end())?;
-    if !rule.patterns.is_empty() {
-        writeln!(out, "\n## What it looks for\n")?;
-        for pattern in &rule.patterns {
-            writeln!(out, "- {}", pattern.label)?;
-        }
-    }
-    for definition in &rule.spec.traits {
-        let id = engine.traits().get(&definition.name).expect("compiled");
-        writeln!(
-            out,
-            "\n## Trait `{}`: {}\n",
-            definition.name,
-            engine.traits().summary(id)
-        )?;
-        for pattern in &definition.patterns {
-            writeln!(out, "- {}", pattern.label)?;
-        }
-        for implied in &definition.implied_by {
-            writeln!(out, "- any post with the trait `{implied}`")?;
-        }
-    }
-    if let Some(name) = &rule.spec.builtin {
-        writeln!(out, "\n## Options (account check `{name}`)\n")?;
-        for (key, value) in &rule.spec.options {
-            writeln!(out, "- `{key}` = {value}")?;
-        }
-        writeln!(
-            out,
-            "\nChange one with `--rule-option {}.KEY=VALUE`.",
-            rule.id
-        )?;
-    }
-    let single: Vec<_> = rule
-        .spec
-        .examples
-        .iter()
-        .filter(|example| example.text.is_some())
-        .collect();
-    if !single.is_empty() {
-        writeln!(out, "\n## Examples from the rule file\n")?;
-        for example in single {
-            let text = example.text.as_deref().unwrap_or_default();
-            let verdict = match (example.expect, &example.traits) {
-                (Some(0), _) => "passes".to_string(),
-                (Some(_), _) => "flagged".to_string(),
-                (None, Some(traits)) if traits.is_empty() => "no trait".to_string(),
-                (None, Some(traits)) => format!("trait {}", traits.join(", ")),
-                (None, None) => "example".to_string(),
-            };
-            let kind = example
-                .kind
-                .map(|kind| format!(" ({kind})"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "- {verdict}{kind}: {}",
-                crate::text::sanitize_for_terminal(text, false)
-            )?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -24,20 +24,29 @@ use crate::text::TextSpan;
 const MAX_QUOTE_CHARS: usize = 60;
 
 /// Links as people write them: with a scheme, starting `www.`, or a bare domain under a common
-/// top-level domain ("Votetours.com", "shop.example.io/sale").
+/// top-level domain ("Votetours.com", "shop.example.io/sale"). A bare domain's top-level domain
+/// must be lowercase and not a common word, so "finished.It took" and "ASP.NET" are not links;
+/// an email address is not a link either (see [`links`]).
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?ix)
+        r#"(?x)
         \b(?:
-            https?://[^\s<>"]+
-          | www\.[^\s<>"]+
-          | [a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*
-            \.(?:com|net|org|io|co|biz|info|me|ly|gd|us|uk|de|fr|es|it|nl|ca|au|in|tv|app|dev|blog|shop|store|xyz|link|page|site)
+            (?i:https?://)[^\s<>"]+
+          | (?i:www\.)[^\s<>"]+
+          | [A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*
+            \.(?:com|net|org|io|biz|info|ly|gd|uk|de|fr|nl|ca|au|tv|app|dev|blog|shop|store|xyz|link|page|site|social|art|online|tech|news|club|ai)
             \b(?:/[^\s<>"]*)?
         )"#,
     )
     .expect("the link pattern is valid")
 });
+
+/// The links in `text`, leaving out email addresses (`ana@example.com`).
+fn links(text: &str) -> impl Iterator<Item = &str> {
+    LINK.find_iter(text)
+        .filter(|link| !text[..link.start()].ends_with('@'))
+        .map(|link| link.as_str())
+}
 
 /// Settings the engine needs beyond the rule files.
 #[derive(Debug, Clone, Default)]
@@ -196,10 +205,10 @@ impl Engine {
             PostKind::Quote => add("quote"),
             PostKind::Post => {}
         }
-        let mut links = LINK.find_iter(&post.text).peekable();
+        let mut links = links(&post.text).peekable();
         if links.peek().is_some() {
             add("link");
-            if links.any(|link| self.is_own_link(link.as_str())) {
+            if links.any(|link| self.is_own_link(link)) {
                 add("own-link");
             }
         }
@@ -293,15 +302,24 @@ mod tests {
     fn links_are_found_with_and_without_scheme() {
         for text in [
             "see https://example.com/x",
+            "HTTPS://EXAMPLE.COM",
             "www.example.org",
             "visit Votetours.com.",
-            "REQUOTE.io rocks",
             "janetgifts4u.com please",
+            "my shop.example.io/sale",
         ] {
-            assert!(LINK.is_match(text), "{text}");
+            assert_eq!(links(text).count(), 1, "{text}");
         }
-        for text in ["e.g. this", "version 1.2.3", "end. Next", "node.js rocks"] {
-            assert!(!LINK.is_match(text), "{text}");
+        for text in [
+            "e.g. this",
+            "version 1.2.3",
+            "end. Next",
+            "node.js rocks",
+            "finished.It took years",
+            "I love ASP.NET",
+            "mail ana@example.com",
+        ] {
+            assert_eq!(links(text).count(), 0, "{text}");
         }
     }
 

@@ -3,14 +3,25 @@
 //! is wrong and what to do instead. Printers and the scorer read findings; nothing mutates them.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::text::TextSpan;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Advice; never fails a run unless `--fail-on info`.
@@ -38,20 +49,6 @@ impl fmt::Display for Severity {
     }
 }
 
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "info" => Ok(Severity::Info),
-            "warning" => Ok(Severity::Warning),
-            "error" => Ok(Severity::Error),
-            other => Err(format!(
-                "unknown severity `{other}` (expected info, warning or error)"
-            )),
-        }
-    }
-}
-
 /// What a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -72,14 +69,4 @@ pub struct Finding {
     pub message: String,
     /// What to do instead (imperative).
     pub suggestion: String,
-}
-
-impl Finding {
-    /// The post this finding is about, if it is about one post.
-    pub fn post(&self) -> Option<usize> {
-        match self.target {
-            Target::Post { post, .. } => Some(post),
-            Target::Account { .. } => None,
-        }
-    }
 }

@@ -248,3 +248,28 @@ fn closed_pipe_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn numbered_thread_lines_on_stdin_are_text() {
+    assert_cmd_snapshot!(hygiene().args(["check", "--split", "lines"]).pass_stdin(
+        "[1/3] Thread: what we learned\n[2/3] Small releases win\n[ ] tweet about the launch\n"
+    ));
+}
+
+#[test]
+fn json_lines_of_strings_on_stdin() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "--format", "json", "-"])
+            .pass_stdin("\"first post\"\n\"second post, Click to Tweet\"\n")
+    );
+}
+
+#[test]
+fn pretty_json_with_trailing_junk_points_at_the_junk() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "-"])
+            .pass_stdin("{\n  \"posts\": [\"a\"]\n}\n}\n")
+    );
+}

@@ -80,14 +80,18 @@ fn readme_worked_example_adds_up() {
 fn category_cap_limits_what_one_family_costs() {
     // Two templates, each sent to four people: 20 points for the DMs plus 20 for each
     // template is 60 in the automation category, capped at 40.
+    let names = ["Ana", "Tom", "Wei", "Jo", "Sam", "Lea", "Max", "Ida"];
     let templates = [
-        "Thanks for following! Get 20% off everything with code HELLO at shop.example",
-        "Welcome aboard, thanks for following! Our free ebook is at shop.example/ebook",
+        "Hi {}, thanks for following! Get 20% off everything with code HELLO at https://shop.example",
+        "Hello {}, thanks for following! Our free ebook is at https://shop.example/ebook",
     ];
-    let text = (0..8)
-        .map(|n| {
-            let record = serde_json::json!({"kind": "dm", "to": format!("@user{n}"), "text": templates[n % 2]});
-            record.to_string()
+    let text = names
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let body = templates[n % 2].replace("{}", name);
+            serde_json::json!({"kind": "dm", "to": format!("@{}", name.to_lowercase()), "text": body})
+                .to_string()
         })
         .collect::<Vec<_>>()
         .join("\n");

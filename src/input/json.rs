@@ -31,10 +31,17 @@ pub(super) fn read_json(
     let records = match document {
         Value::Array(records) => records,
         Value::Object(mut object) => {
-            if let Some(field) = LIST_FIELDS
-                .iter()
-                .find(|field| object.contains_key(**field))
-            {
+            let lists: Vec<&str> = LIST_FIELDS
+                .into_iter()
+                .filter(|field| object.contains_key(*field))
+                .collect();
+            if lists.len() > 1 {
+                bail!(
+                    "{name}: has both a `posts` and a `messages` array; put every post in one \
+                     of them (a DM is a post with \"kind\": \"dm\")"
+                );
+            }
+            if let Some(field) = lists.first() {
                 match object.remove(*field) {
                     Some(Value::Array(records)) => records,
                     Some(other) => bail!(
@@ -135,10 +142,12 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
     };
     let fail = |e: String| anyhow!("{place}: {e}");
 
-    let Some((field, value)) = TEXT_FIELDS
-        .iter()
-        .find_map(|field| object.get(*field).map(|value| (*field, value)))
-    else {
+    let Some((field, value)) = TEXT_FIELDS.iter().find_map(|field| {
+        object
+            .get(*field)
+            .filter(|value| !value.is_null())
+            .map(|value| (*field, value))
+    }) else {
         return Err(fail(format!(
             "no text: expected one of {}",
             TEXT_FIELDS.map(|f| format!("`{f}`")).join(", ")
@@ -221,7 +230,7 @@ fn optional_id(object: &Map<String, Value>, field: &str) -> Result<Option<String
 fn parse_kind(kind: &str) -> Result<PostKind, String> {
     PostKind::ALL
         .into_iter()
-        .find(|known| known.as_str() == kind)
+        .find(|known| known.as_str().eq_ignore_ascii_case(kind))
         .ok_or_else(|| {
             format!(
                 "unknown kind `{kind}` (expected one of {})",
@@ -283,6 +292,11 @@ mod tests {
             PostKind::Dm
         );
         assert_eq!(read(r#"{"text": "one post"}"#).unwrap().len(), 1);
+        let posts = read(r#"[{"text": null, "full_text": "long", "kind": "DM"}]"#).unwrap();
+        assert_eq!(
+            (posts[0].text.as_str(), posts[0].kind),
+            ("long", PostKind::Dm)
+        );
     }
 
     #[test]
@@ -329,6 +343,13 @@ mod tests {
         );
         let error = read(r#"[3]"#).unwrap_err().to_string();
         assert!(error.contains("record 1: expected a post"), "{error}");
+        let error = read(r#"{"posts": [], "messages": [{"text": "hi"}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("has both a `posts` and a `messages` array"),
+            "{error}"
+        );
         let error = read(r#"{"posts": {}}"#).unwrap_err().to_string();
         assert!(error.contains("`posts` must be an array"), "{error}");
     }

@@ -38,7 +38,7 @@ impl InputPath {
 }
 
 /// How plain text is cut into posts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum TextSplit {
     /// Posts are separated by a line that is exactly `---`.
     #[default]
@@ -103,6 +103,11 @@ pub fn read_bytes(
     options: ReadOptions,
 ) -> Result<()> {
     let content = decode_utf8(&name, bytes)?;
+    // Asking for one post per line says the input is text, unless a format was given.
+    let hint = match (hint, options.split) {
+        (None, TextSplit::Lines) => Some(InputFormat::Text),
+        (hint, _) => hint,
+    };
     let format = options
         .format
         .unwrap_or_else(|| detect_format(content, hint));
@@ -147,45 +152,38 @@ fn format_from_extension(path: &Path) -> Option<InputFormat> {
 
 /// Detects the format from the content, with the extension as a hint.
 ///
-/// Content that opens like JSON (`[` followed by a JSON value, or `{"`) is JSON, or JSON Lines
-/// when more than one top-level value follows. Anything else is text, so a post that happens to
-/// start with `[` (a shortcode, a bracketed tag) is not mistaken for broken JSON. A `.txt`
-/// extension means text; a `.json` or `.jsonl` extension means JSON of some shape, so a broken
-/// file is reported as broken JSON rather than linted as prose, and the content still decides
+/// Content is JSON when it parses as one JSON document, and JSON Lines when its first line is a
+/// whole JSON value (an object or a string) and more follows. Content that only opens like JSON
+/// but does not parse is still reported as broken JSON when it opens with `[{`, `["` or `{"`;
+/// anything else is text, so posts like `[1/3] A thread` or `[ ] a checkbox` are read as text.
+/// A `.txt` extension means text. A `.json`/`.jsonl` extension means JSON of some shape, so a
+/// broken file is reported as broken JSON rather than linted as prose; the content still decides
 /// between one document and one value per line.
 fn detect_format(content: &str, hint: Option<InputFormat>) -> InputFormat {
-    match (hint, json_shape(content)) {
-        (Some(InputFormat::Text), _) => InputFormat::Text,
-        (Some(InputFormat::Jsonl), Some(InputFormat::Json))
-            if content.trim_start().starts_with('{') =>
-        {
-            InputFormat::Jsonl
-        }
-        (_, Some(shape)) => shape,
-        (Some(hint), None) => hint,
-        (None, None) => InputFormat::Text,
+    if hint == Some(InputFormat::Text) {
+        return InputFormat::Text;
     }
-}
-
-/// `Json` or `Jsonl` when the content opens like JSON, `None` otherwise.
-fn json_shape(content: &str) -> Option<InputFormat> {
-    let trimmed = content.trim_start();
-    let mut chars = trimmed.chars();
-    let first = chars.next()?;
-    let next = chars.as_str().trim_start().chars().next();
-    match first {
-        '[' if matches!(next, Some('"' | '{' | '[' | ']' | '-' | '0'..='9') | None) => {
-            Some(InputFormat::Json)
-        }
-        '{' if matches!(next, Some('"' | '}')) => {
-            let mut values =
-                serde_json::Deserializer::from_str(trimmed).into_iter::<serde::de::IgnoredAny>();
-            match (values.next(), values.next()) {
-                (Some(Ok(_)), Some(_)) => Some(InputFormat::Jsonl),
-                _ => Some(InputFormat::Json),
-            }
-        }
-        _ => None,
+    let parses = |json: &str| serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok();
+    let trimmed = content.trim();
+    let first_line = trimmed.lines().next().unwrap_or_default().trim();
+    let more_lines = trimmed.len() > first_line.len();
+    let first_line_is_a_record =
+        (first_line.starts_with('{') || first_line.starts_with('"')) && parses(first_line);
+    if first_line_is_a_record && (more_lines || hint == Some(InputFormat::Jsonl)) {
+        return InputFormat::Jsonl;
+    }
+    if !first_line.starts_with('"') && parses(trimmed) {
+        return InputFormat::Json;
+    }
+    let opening: String = trimmed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(2)
+        .collect();
+    match hint {
+        Some(format) => format,
+        None if ["[{", "[\"", "{\""].contains(&opening.as_str()) => InputFormat::Json,
+        None => InputFormat::Text,
     }
 }
 
@@ -215,36 +213,57 @@ mod tests {
 
     #[test]
     fn detects_formats_from_content() {
-        assert_eq!(detect_format(r#"["a", "b"]"#, None), InputFormat::Json);
+        let cases = [
+            (r#"["a", "b"]"#, InputFormat::Json),
+            ("  [\n {\"text\": 1}]", InputFormat::Json),
+            (r#"{"posts": []}"#, InputFormat::Json),
+            ("{\"text\": \"a\"}\n{\"text\": \"b\"}\n", InputFormat::Jsonl),
+            ("\"a\"\n\"b\"\n", InputFormat::Jsonl),
+            ("{\"text\": \"a\"}\n", InputFormat::Json),
+            ("{\"text\": broken\n", InputFormat::Json),
+            ("[{\"text\": broken", InputFormat::Json),
+            ("{\n  \"posts\": []\n}\n}\n", InputFormat::Json),
+            ("[Tweet \"a quote\"] more", InputFormat::Text),
+            (
+                "[1/3] Thread: what we learned\n[2/3] Small releases win\n",
+                InputFormat::Text,
+            ),
+            ("[ ] tweet about the launch\n", InputFormat::Text),
+            ("\"Quoted\" - a person, 2024", InputFormat::Text),
+            ("{first_name}, thanks!", InputFormat::Text),
+            ("hello", InputFormat::Text),
+            ("", InputFormat::Text),
+        ];
+        for (content, format) in cases {
+            assert_eq!(detect_format(content, None), format, "{content:?}");
+        }
+    }
+
+    #[test]
+    fn extension_is_a_hint_the_content_refines() {
+        let lines = "{\"text\": \"a\"}\n{\"text\": \"b\"}\n";
         assert_eq!(
-            detect_format("  [\n {\"text\": 1}]", None),
-            InputFormat::Json
-        );
-        assert_eq!(detect_format(r#"{"posts": []}"#, None), InputFormat::Json);
-        assert_eq!(
-            detect_format("{\"text\": \"a\"}\n{\"text\": \"b\"}\n", None),
+            detect_format(lines, Some(InputFormat::Json)),
             InputFormat::Jsonl
         );
         assert_eq!(
-            detect_format("{\"text\": \"a\"}\n", None),
+            detect_format("[\"a\"]", Some(InputFormat::Jsonl)),
             InputFormat::Json
         );
         assert_eq!(
-            detect_format("{\"text\": broken\n", None),
-            InputFormat::Json
+            detect_format("{\"text\": \"a\"}", Some(InputFormat::Jsonl)),
+            InputFormat::Jsonl
         );
         assert_eq!(
-            detect_format("[Tweet \"a quote\"] more", None),
+            detect_format("[\"a\"]", Some(InputFormat::Text)),
             InputFormat::Text
         );
         assert_eq!(
-            detect_format("{first_name}, thanks!", None),
-            InputFormat::Text
+            detect_format("oops", Some(InputFormat::Jsonl)),
+            InputFormat::Jsonl
         );
-        assert_eq!(detect_format("hello", None), InputFormat::Text);
-        assert_eq!(detect_format("", None), InputFormat::Text);
         assert_eq!(
-            detect_format("hello", Some(InputFormat::Json)),
+            detect_format("[1/3] thread", Some(InputFormat::Json)),
             InputFormat::Json
         );
     }

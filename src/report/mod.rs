@@ -1,14 +1,16 @@
-//! Printing a finished run. A [`Report`] borrows everything the pipeline produced; printers
-//! turn it into text for people ([`human`]) or machines ([`json`]) on the writer they are
-//! handed, and can fail only with I/O errors. Printers never re-run rules or re-score.
+//! Printing. A [`Report`] borrows everything a finished run produced; printers turn it into
+//! text for people ([`human`]) or machines ([`json`]) on the writer they are handed, and can
+//! fail only with I/O errors. Printers never re-run rules or re-score. [`catalog`] prints the
+//! rules themselves (`hygiene rules`, `hygiene explain`).
 
+pub mod catalog;
 pub mod human;
 pub mod json;
 
 use std::io::{self, Write};
 
 use crate::engine::{AccountOutcome, Analysis, Engine};
-use crate::finding::{Finding, Severity, Target};
+use crate::finding::{Finding, Severity};
 use crate::post::{Corpus, Location, Post};
 use crate::rules::builtin::Ratio;
 use crate::score::Score;
@@ -150,14 +152,6 @@ impl<'a> Report<'a> {
     /// Whether any finding is at or above `level`.
     pub fn has_findings_at(&self, level: Severity) -> bool {
         self.findings().any(|finding| finding.severity >= level)
-    }
-
-    /// The evidence posts of an account finding (empty for post findings).
-    pub fn evidence(finding: &Finding) -> &[usize] {
-        match &finding.target {
-            Target::Account { evidence } => evidence,
-            Target::Post { .. } => &[],
-        }
     }
 }
 

@@ -126,27 +126,20 @@ pub struct TraitId(u8);
 
 /// Traits the engine computes itself, before any rule-defined trait: the post's kind (for the
 /// kinds that change how it is judged) and its links.
-pub const BUILTIN_TRAITS: [(&str, &str); 6] = [
-    ("reply", "a public reply to someone"),
-    ("dm", "a direct message"),
-    ("repost", "someone else's post shared as is"),
-    ("quote", "someone else's post shared with a comment"),
-    ("link", "contains a link"),
-    (
-        "own-link",
-        "links to one of the account's own domains (`--own-domain`)",
-    ),
-];
+///
+/// `reply`, `dm`, `repost` and `quote` mirror the post's kind; `link`: the text has a link;
+/// `own-link`: a link goes to one of the account's own domains (`--own-domain`).
+pub const BUILTIN_TRAITS: [&str; 6] = ["reply", "dm", "repost", "quote", "link", "own-link"];
 
-/// Names and summaries of every trait, built-in first, then those the rule files define.
+/// Names of every trait, built-in first, then those the rule files define.
 #[derive(Debug, Clone, Default)]
 pub struct TraitRegistry {
-    names: Vec<(String, String)>,
+    names: Vec<String>,
     by_name: HashMap<String, TraitId>,
 }
 
 impl TraitRegistry {
-    fn add(&mut self, name: &str, summary: &str) -> Result<TraitId> {
+    fn add(&mut self, name: &str) -> Result<TraitId> {
         if self.by_name.contains_key(name) {
             bail!("trait `{name}` is defined twice");
         }
@@ -154,7 +147,7 @@ impl TraitRegistry {
             bail!("too many traits (at most 64)");
         }
         let id = TraitId(self.names.len() as u8);
-        self.names.push((name.to_string(), summary.to_string()));
+        self.names.push(name.to_string());
         self.by_name.insert(name.to_string(), id);
         Ok(id)
     }
@@ -166,12 +159,7 @@ impl TraitRegistry {
 
     /// The name of trait `id`.
     pub fn name(&self, id: TraitId) -> &str {
-        &self.names[id.0 as usize].0
-    }
-
-    /// The one-line summary of trait `id`.
-    pub fn summary(&self, id: TraitId) -> &str {
-        &self.names[id.0 as usize].1
+        &self.names[id.0 as usize]
     }
 
     fn set_of(&self, names: &[String], known: &str) -> Result<TraitSet> {
@@ -186,23 +174,27 @@ impl TraitRegistry {
     }
 
     fn known_names(&self) -> String {
-        self.names
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.names.join(", ")
     }
 }
 
-/// A compiled pattern: a regex and the conditions under which its match counts.
+/// What a pattern matches.
+#[derive(Debug, Clone)]
+enum Matcher {
+    /// A regex; with a group named `match`, only that group is marked, so a pattern can require
+    /// context around what it marks.
+    Regex { regex: Regex, has_match_group: bool },
+    /// A trait defined by patterns: fires on posts with the trait, marking the earliest match of
+    /// the trait's own patterns (a trait present only by implication marks nothing).
+    Trait { id: TraitId, patterns: Vec<Pattern> },
+}
+
+/// A compiled pattern: what it matches and the conditions under which its match counts.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     /// What the pattern detects.
     pub label: String,
-    regex: Regex,
-    /// Whether `regex` has a group named `match`: the finding then marks that group only, so a
-    /// pattern can require context around what it marks.
-    has_match_group: bool,
+    matcher: Matcher,
     kinds: KindSet,
     also_regex: Vec<Regex>,
     also_traits: TraitSet,
@@ -217,13 +209,28 @@ impl Pattern {
         if !self.kinds.contains(post.kind) || traits.intersects(self.unless_traits) {
             return None;
         }
-        let found = if self.has_match_group {
-            let captures = self.regex.captures(&post.text)?;
-            captures
-                .name("match")
-                .unwrap_or_else(|| captures.get(0).expect("group 0 always matches"))
-        } else {
-            self.regex.find(&post.text)?
+        let found = match &self.matcher {
+            Matcher::Regex {
+                regex,
+                has_match_group: false,
+            } => regex.find(&post.text)?.range(),
+            Matcher::Regex {
+                regex,
+                has_match_group: true,
+            } => {
+                let captures = regex.captures(&post.text)?;
+                let marked = captures.name("match").or_else(|| captures.get(0))?;
+                marked.range()
+            }
+            Matcher::Trait { id, patterns } => {
+                if !traits.contains(*id) {
+                    return None;
+                }
+                patterns
+                    .iter()
+                    .filter_map(|pattern| pattern.find(post, traits))
+                    .min_by_key(|range| range.start)?
+            }
         };
         let has_conditions = !self.also_regex.is_empty()
             || !self.also_traits.is_empty()
@@ -241,7 +248,20 @@ impl Pattern {
             .unless_regex
             .iter()
             .any(|regex| regex.is_match(&post.text));
-        (also && !unless).then(|| found.range())
+        (also && !unless).then_some(found)
+    }
+
+    /// Traits that must be known before this pattern can run.
+    fn uses_traits(&self) -> TraitSet {
+        let marked = match &self.matcher {
+            Matcher::Trait { id, .. } => {
+                let mut set = TraitSet::default();
+                set.insert(*id);
+                set
+            }
+            Matcher::Regex { .. } => TraitSet::default(),
+        };
+        TraitSet(marked.0 | self.also_traits.0 | self.unless_traits.0)
     }
 
     /// The kinds the pattern looks at.
@@ -265,8 +285,6 @@ pub struct TraitDef {
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
-    /// File the rule was read from.
-    pub origin: String,
     pub category: String,
     pub severity: Severity,
     pub points: f64,
@@ -277,8 +295,6 @@ pub struct Rule {
     pub account_message: String,
     pub suggestion: String,
     pub explanation: String,
-    /// Kinds the rule's post patterns look at.
-    pub kinds: KindSet,
     pub patterns: Vec<Pattern>,
     /// The account-level check, for rules that name a builtin.
     pub check: Option<Box<dyn AccountCheck>>,
@@ -314,8 +330,8 @@ pub struct CompiledRules {
 /// definitions by their dependencies, and builds the account checks with their options.
 pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<CompiledRules> {
     let mut traits = TraitRegistry::default();
-    for (name, summary) in BUILTIN_TRAITS {
-        traits.add(name, summary)?;
+    for name in BUILTIN_TRAITS {
+        traits.add(name)?;
     }
     // Register every defined trait first, so patterns may refer to traits of any file.
     let mut seen_ids = HashMap::new();
@@ -332,7 +348,7 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         }
         for definition in &spec.traits {
             validate_kebab(&definition.name)
-                .and_then(|()| traits.add(&definition.name, &definition.summary).map(drop))
+                .and_then(|()| traits.add(&definition.name).map(drop))
                 .with_context(context)?;
         }
     }
@@ -342,27 +358,31 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         }
     }
 
+    let compiler = Compiler {
+        traits: &traits,
+        specs: files
+            .iter()
+            .flat_map(|file| &file.spec.traits)
+            .map(|definition| (definition.name.as_str(), definition))
+            .collect(),
+    };
     let mut trait_defs = Vec::new();
     let mut rules = Vec::new();
     for file in files {
         let spec = &file.spec;
         let context = || format!("{}: rule `{}`", file.origin, spec.id);
-        let rule_kinds = spec.kinds.as_deref().map_or(KindSet::AUTHORED, KindSet::of);
         for definition in &spec.traits {
+            let trait_context = || format!("{}, trait `{}`", context(), definition.name);
             let id = traits.get(&definition.name).expect("registered above");
-            let patterns = definition
-                .patterns
-                .iter()
-                .map(|pattern| compile_pattern(pattern, rule_kinds, &traits))
-                .collect::<Result<Vec<_>>>()
-                .with_context(|| format!("{}, trait `{}`", context(), definition.name))?;
+            let patterns = compiler
+                .patterns(&definition.patterns, KindSet::AUTHORED, 0)
+                .with_context(trait_context)?;
             let implied_by = traits
                 .set_of(&definition.implied_by, &traits.known_names())
-                .with_context(|| format!("{}, trait `{}`", context(), definition.name))?;
-            let mut depends_on = implied_by;
-            for pattern in &patterns {
-                depends_on.0 |= pattern.also_traits.0 | pattern.unless_traits.0;
-            }
+                .with_context(trait_context)?;
+            let depends_on = patterns.iter().fold(implied_by, |set, pattern| {
+                TraitSet(set.0 | pattern.uses_traits().0)
+            });
             trait_defs.push(TraitDef {
                 id,
                 patterns,
@@ -370,30 +390,28 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
                 depends_on,
             });
         }
-        let patterns = spec
-            .patterns
-            .iter()
-            .map(|pattern| compile_pattern(pattern, rule_kinds, &traits))
-            .collect::<Result<Vec<_>>>()
+        let rule_kinds = spec.kinds.as_deref().map_or(KindSet::AUTHORED, KindSet::of);
+        let patterns = compiler
+            .patterns(&spec.patterns, rule_kinds, 0)
             .with_context(context)?;
-        let mut options = spec.options.clone();
-        if let Some(extra) = overrides.get(&spec.id) {
-            for (key, value) in extra {
-                if !options.contains_key(key) {
-                    bail!(
-                        "--rule-option: rule `{}` has no option `{key}` (options: {})",
-                        spec.id,
-                        options.keys().cloned().collect::<Vec<_>>().join(", ")
-                    );
-                }
-                options.insert(key.clone(), value.clone());
-            }
-        }
         let check = match &spec.builtin {
-            Some(name) => Some(builtin::build(name, options, &traits).with_context(context)?),
-            None if !options.is_empty() => {
+            Some(name) => {
+                let check =
+                    builtin::build(name, spec.options.clone(), &traits).with_context(context)?;
+                match overrides.get(&spec.id) {
+                    Some(extra) => Some(
+                        with_overrides(name, &spec.options, extra, check.tunable(), &traits)
+                            .with_context(|| format!("--rule-option for `{}`", spec.id))?,
+                    ),
+                    None => Some(check),
+                }
+            }
+            None if !spec.options.is_empty() => {
                 return Err(anyhow!("`options` are only read by a `builtin` check"))
                     .with_context(context);
+            }
+            None if overrides.contains_key(&spec.id) => {
+                bail!("--rule-option: rule `{}` has no options", spec.id);
             }
             None => None,
         };
@@ -417,7 +435,6 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         .with_context(context)?;
         rules.push(Rule {
             id: spec.id.clone(),
-            origin: file.origin.clone(),
             category: spec.category.clone(),
             severity: spec.severity,
             points: spec.points,
@@ -426,7 +443,6 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
             account_message,
             suggestion: spec.suggestion.clone(),
             explanation: spec.explanation.clone(),
-            kinds: rule_kinds,
             patterns,
             check,
             spec: spec.clone(),
@@ -525,55 +541,122 @@ fn validate_kebab(name: &str) -> Result<()> {
     }
 }
 
-fn compile_pattern(
-    spec: &PatternSpec,
-    rule_kinds: KindSet,
+/// Rebuilds a builtin check with user overrides: only its tunable options may change, and
+/// errors name the flag rather than the rule file.
+fn with_overrides(
+    name: &str,
+    defaults: &toml::Table,
+    overrides: &toml::Table,
+    tunable: &[&str],
     traits: &TraitRegistry,
-) -> Result<Pattern> {
-    let context = || format!("pattern `{}`", spec.label);
-    let mut alternatives: Vec<String> = spec
-        .phrases
-        .iter()
-        .map(|phrase| phrase_regex(phrase))
-        .collect();
-    if let Some(regex) = &spec.regex {
-        alternatives.push(regex.clone());
+) -> Result<Box<dyn AccountCheck>> {
+    let mut options = defaults.clone();
+    for (key, value) in overrides {
+        if !tunable.contains(&key.as_str()) {
+            let what = if defaults.contains_key(key) {
+                "is part of the rule's definition and cannot be changed"
+            } else {
+                "does not exist"
+            };
+            bail!(
+                "option `{key}` {what} (options you can set: {})",
+                tunable.join(", ")
+            );
+        }
+        options.insert(key.clone(), value.clone());
     }
-    if alternatives.is_empty() {
-        return Err(anyhow!("needs `regex` or `phrases`")).with_context(context);
+    builtin::build(name, options, traits)
+}
+
+/// Compiles patterns; knows every trait definition so a pattern can mark a trait's matches.
+struct Compiler<'a> {
+    traits: &'a TraitRegistry,
+    specs: HashMap<&'a str, &'a spec::TraitSpec>,
+}
+
+/// How deep `marks_trait` may nest; deeper means traits that mark each other in a cycle.
+const MAX_TRAIT_NESTING: usize = 8;
+
+impl Compiler<'_> {
+    fn patterns(
+        &self,
+        specs: &[PatternSpec],
+        default_kinds: KindSet,
+        depth: usize,
+    ) -> Result<Vec<Pattern>> {
+        specs
+            .iter()
+            .map(|spec| self.pattern(spec, default_kinds, depth))
+            .collect()
     }
-    let source = alternatives
-        .iter()
-        .map(|alternative| format!("(?:{alternative})"))
-        .collect::<Vec<_>>()
-        .join("|");
-    let known = traits.known_names();
-    let regex = build_regex(&source, spec.case_sensitive).with_context(context)?;
-    Ok(Pattern {
-        label: spec.label.clone(),
-        has_match_group: regex.capture_names().any(|name| name == Some("match")),
-        regex,
-        kinds: spec.kinds.as_deref().map_or(rule_kinds, KindSet::of),
-        also_regex: spec
-            .also_regex
+
+    fn pattern(&self, spec: &PatternSpec, default_kinds: KindSet, depth: usize) -> Result<Pattern> {
+        let context = || format!("pattern `{}`", spec.label);
+        let matcher = self.matcher(spec, depth).with_context(context)?;
+        let known = self.traits.known_names();
+        let regexes = |sources: &[String]| -> Result<Vec<Regex>> {
+            sources
+                .iter()
+                .map(|regex| build_regex(regex, spec.case_sensitive))
+                .collect()
+        };
+        Ok(Pattern {
+            label: spec.label.clone(),
+            matcher,
+            kinds: spec.kinds.as_deref().map_or(default_kinds, KindSet::of),
+            also_regex: regexes(&spec.also_regex).with_context(context)?,
+            also_traits: self
+                .traits
+                .set_of(&spec.also_traits, &known)
+                .with_context(context)?,
+            also_words_at_most: spec.also_words_at_most,
+            unless_regex: regexes(&spec.unless_regex).with_context(context)?,
+            unless_traits: self
+                .traits
+                .set_of(&spec.unless_traits, &known)
+                .with_context(context)?,
+        })
+    }
+
+    fn matcher(&self, spec: &PatternSpec, depth: usize) -> Result<Matcher> {
+        let mut alternatives: Vec<String> = spec
+            .phrases
             .iter()
-            .map(|regex| build_regex(regex, spec.case_sensitive))
-            .collect::<Result<_>>()
-            .with_context(context)?,
-        also_traits: traits
-            .set_of(&spec.also_traits, &known)
-            .with_context(context)?,
-        also_words_at_most: spec.also_words_at_most,
-        unless_regex: spec
-            .unless_regex
-            .iter()
-            .map(|regex| build_regex(regex, spec.case_sensitive))
-            .collect::<Result<_>>()
-            .with_context(context)?,
-        unless_traits: traits
-            .set_of(&spec.unless_traits, &known)
-            .with_context(context)?,
-    })
+            .map(|phrase| phrase_regex(phrase))
+            .collect();
+        if let Some(regex) = &spec.regex {
+            alternatives.push(regex.clone());
+        }
+        match (&spec.marks_trait, alternatives.is_empty()) {
+            (Some(_), false) => bail!("give `marks_trait` or `regex`/`phrases`, not both"),
+            (None, true) => bail!("needs `regex`, `phrases` or `marks_trait`"),
+            (None, false) => {
+                let source = alternatives
+                    .iter()
+                    .map(|alternative| format!("(?:{alternative})"))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                let regex = build_regex(&source, spec.case_sensitive)?;
+                let has_match_group = regex.capture_names().any(|name| name == Some("match"));
+                Ok(Matcher::Regex {
+                    regex,
+                    has_match_group,
+                })
+            }
+            (Some(name), true) => {
+                let definition = self.specs.get(name.as_str()).ok_or_else(|| {
+                    anyhow!("`marks_trait`: no rule defines a trait `{name}` with patterns")
+                })?;
+                if depth >= MAX_TRAIT_NESTING {
+                    bail!("`marks_trait` nests too deep (do traits mark each other in a cycle?)");
+                }
+                Ok(Matcher::Trait {
+                    id: self.traits.get(name).expect("registered"),
+                    patterns: self.patterns(&definition.patterns, KindSet::AUTHORED, depth + 1)?,
+                })
+            }
+        }
+    }
 }
 
 fn build_regex(source: &str, case_sensitive: bool) -> Result<Regex> {

@@ -66,10 +66,15 @@ pub struct PatternSpec {
     /// Literal phrases: matched as whole words, any run of whitespace between words.
     #[serde(default)]
     pub phrases: Vec<String>,
+    /// Instead of `regex`/`phrases`: fire on posts with this trait, marking where the trait's
+    /// own patterns matched (so a phrase list lives in one place and several rules use it).
+    #[serde(default)]
+    pub marks_trait: Option<String>,
     /// Match letter case exactly (default: case-insensitive).
     #[serde(default)]
     pub case_sensitive: bool,
-    /// Post kinds this pattern looks at, narrowing the rule's `kinds`.
+    /// Post kinds this pattern looks at. Default: the rule's `kinds` for a rule's patterns,
+    /// everything but reposts for a trait's patterns.
     #[serde(default)]
     pub kinds: Option<Vec<PostKind>>,
     /// The match counts only if the post also satisfies one of the `also_*` conditions (when

@@ -95,6 +95,9 @@ pub trait AccountCheck: fmt::Debug + Send + Sync {
     /// The placeholders this check fills in the rule's `account_message`.
     fn placeholders(&self) -> &'static [&'static str];
 
+    /// The options a user may change (`--rule-option`); the others define the rule.
+    fn tunable(&self) -> &'static [&'static str];
+
     /// Judges the account.
     fn run(&self, input: AccountInput<'_>) -> Judgement;
 }
@@ -107,7 +110,7 @@ pub fn build(
 ) -> Result<Box<dyn AccountCheck>> {
     let check: Box<dyn AccountCheck> = match name {
         "trait-share" => Box::new(trait_share::TraitShare::new(parse(options)?, traits)?),
-        "repeated-dm-template" => Box::new(repeated_dm::RepeatedDmTemplate::new(parse(options)?)),
+        "repeated-dm-template" => Box::new(repeated_dm::RepeatedDmTemplate::new(parse(options)?)?),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
             BUILTIN_NAMES.join(", ")
@@ -116,8 +119,8 @@ pub fn build(
     Ok(check)
 }
 
-/// The names of the builtin checks, for `explain` and errors.
-pub const BUILTIN_NAMES: [&str; 2] = ["trait-share", "repeated-dm-template"];
+/// The names of the builtin checks.
+const BUILTIN_NAMES: [&str; 2] = ["trait-share", "repeated-dm-template"];
 
 fn parse<T: DeserializeOwned>(options: toml::Table) -> Result<T> {
     toml::Value::Table(options)

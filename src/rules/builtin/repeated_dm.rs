@@ -1,5 +1,6 @@
 //! `repeated-dm-template`: the same direct message sent to several recipients with only the
-//! name changed, the signature of a mail-merge or auto-DM tool.
+//! name changed, the signature of a mail-merge or auto-DM tool; or sent word for word to many
+//! recipients. (The same words to a few friends is how people invite friends, not automation.)
 //!
 //! Each DM is reduced to a template key: its words, lowercased, with the recipient's name and
 //! handle, any `@handle`, and a capitalised word right after a greeting ("Hi Tim,") replaced by a
@@ -8,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use anyhow::{Result, bail};
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -17,8 +19,10 @@ use crate::post::{Post, PostKind};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Options {
-    /// Fewest distinct recipients of one template that make it a mass message.
+    /// Fewest distinct recipients of one name-merged template that make it a mass message.
     min_recipients: usize,
+    /// Fewest distinct recipients of one word-for-word message that make it a mass message.
+    min_identical_recipients: usize,
     /// Fewest words a template needs; shorter messages ("Thank you!") repeat naturally.
     min_words: usize,
 }
@@ -29,7 +33,7 @@ pub(super) struct RepeatedDmTemplate {
 }
 
 /// Placeholders a `repeated-dm-template` rule's `account_message` may use.
-const PLACEHOLDERS: &[&str] = &["recipients", "opening"];
+const PLACEHOLDERS: &[&str] = &["recipients", "how", "opening"];
 
 /// Words after which a capitalised word is taken to be the recipient's name.
 const GREETINGS: [&str; 9] = [
@@ -40,9 +44,18 @@ const GREETINGS: [&str; 9] = [
 const SLOT: &str = "\u{1}";
 
 impl RepeatedDmTemplate {
-    pub(super) fn new(options: Options) -> Self {
-        RepeatedDmTemplate { options }
+    pub(super) fn new(options: Options) -> Result<Self> {
+        if options.min_recipients < 2 || options.min_identical_recipients < 2 {
+            bail!("a message needs at least 2 recipients to be repeated");
+        }
+        Ok(RepeatedDmTemplate { options })
     }
+}
+
+/// The template a DM follows, and whether a name was merged into it.
+struct Template {
+    key: String,
+    merged_name: bool,
 }
 
 impl AccountCheck for RepeatedDmTemplate {
@@ -50,16 +63,23 @@ impl AccountCheck for RepeatedDmTemplate {
         PLACEHOLDERS
     }
 
+    fn tunable(&self) -> &'static [&'static str] {
+        &["min_recipients", "min_identical_recipients", "min_words"]
+    }
+
     fn run(&self, input: AccountInput<'_>) -> Judgement {
-        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        // Template key -> (posts, whether any of them had a name merged in).
+        let mut groups: HashMap<String, (Vec<usize>, bool)> = HashMap::new();
         let mut dms = 0;
         for (index, post) in input.posts.iter().enumerate() {
             if post.kind != PostKind::Dm {
                 continue;
             }
             dms += 1;
-            if let Some(key) = template_key(post, self.options.min_words) {
-                groups.entry(key).or_default().push(index);
+            if let Some(template) = template_of(post, self.options.min_words) {
+                let group = groups.entry(template.key).or_default();
+                group.0.push(index);
+                group.1 |= template.merged_name;
             }
         }
         if dms < self.options.min_recipients {
@@ -72,11 +92,19 @@ impl AccountCheck for RepeatedDmTemplate {
         }
         let mut hits: Vec<AccountHit> = groups
             .into_values()
-            .filter_map(|evidence| {
+            .filter_map(|(evidence, merged_name)| {
                 let recipients = recipient_count(input.posts, &evidence);
-                (recipients >= self.options.min_recipients).then(|| AccountHit {
+                let how = if merged_name && recipients >= self.options.min_recipients {
+                    "with only the name changed"
+                } else if recipients >= self.options.min_identical_recipients {
+                    "word for word"
+                } else {
+                    return None;
+                };
+                Some(AccountHit {
                     values: vec![
                         ("recipients", recipients.to_string()),
+                        ("how", how.to_string()),
                         ("opening", opening(&input.posts[evidence[0]].text)),
                     ],
                     evidence,
@@ -104,7 +132,7 @@ fn recipient_count(posts: &[Post], group: &[usize]) -> usize {
 }
 
 /// The template a DM follows, or `None` when it has too few words to tell.
-fn template_key(post: &Post, min_words: usize) -> Option<String> {
+fn template_of(post: &Post, min_words: usize) -> Option<Template> {
     let name_parts: Vec<String> = post
         .to
         .as_deref()
@@ -119,6 +147,7 @@ fn template_key(post: &Post, min_words: usize) -> Option<String> {
     let text = &post.text;
     let mut key = String::with_capacity(text.len());
     let mut words = 0;
+    let mut merged_name = false;
     let mut after_greeting = false;
     for (offset, word) in text.unicode_word_indices() {
         let lower = word.to_lowercase();
@@ -131,12 +160,13 @@ fn template_key(post: &Post, min_words: usize) -> Option<String> {
         }
         if is_handle || is_name {
             key.push_str(SLOT);
+            merged_name = true;
         } else {
             key.push_str(&lower);
             words += 1;
         }
     }
-    (words >= min_words).then_some(key)
+    (words >= min_words).then_some(Template { key, merged_name })
 }
 
 /// The first words of a message, for the finding's message.
@@ -169,26 +199,27 @@ mod tests {
         }
     }
 
+    fn key(text: &str, to: Option<&str>) -> Option<(String, bool)> {
+        template_of(&dm(text, to), 3).map(|template| (template.key, template.merged_name))
+    }
+
     #[test]
     fn names_and_handles_do_not_change_the_template() {
-        let a = template_key(
-            &dm("Hi Tim, thanks for the follow! Grab my ebook", Some("@tim")),
-            3,
-        );
-        let b = template_key(&dm("Hi Ana, thanks for the follow! Grab my ebook", None), 3);
-        let c = template_key(
-            &dm("hi @ana_b thanks for the follow! grab my ebook", None),
-            3,
-        );
+        let a = key("Hi Tim, thanks for the follow! Grab my ebook", Some("@tim")).unwrap();
+        let b = key("Hi Ana, thanks for the follow! Grab my ebook", None).unwrap();
+        let c = key("hi @ana_b thanks for the follow! grab my ebook", None).unwrap();
         assert_eq!(a, b);
         assert_eq!(b, c);
-        let d = template_key(&dm("Hi Ana, thanks for the talk! Grab my ebook", None), 3);
-        assert_ne!(a, d);
+        assert!(a.1, "a name was merged in");
+        let d = key("Hi Ana, thanks for the talk! Grab my ebook", None).unwrap();
+        assert_ne!(a.0, d.0);
+        let plain = key("are you still coming on thursday?", Some("@jo")).unwrap();
+        assert!(!plain.1, "no name in it");
     }
 
     #[test]
     fn short_messages_have_no_template() {
-        assert_eq!(template_key(&dm("Thank you!", None), 3), None);
+        assert_eq!(key("Thank you!", None), None);
     }
 
     #[test]

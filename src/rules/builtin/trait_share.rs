@@ -70,6 +70,10 @@ impl AccountCheck for TraitShare {
         PLACEHOLDERS
     }
 
+    fn tunable(&self) -> &'static [&'static str] {
+        &["share", "min_posts"]
+    }
+
     fn run(&self, input: AccountInput<'_>) -> Judgement {
         let public: Vec<usize> = (0..input.posts.len())
             .filter(|&index| input.posts[index].kind.is_public_authored())
