@@ -44,8 +44,8 @@ pub enum Command {
 1 findings or score past those; 2 hygiene could not do its job (bad input, usage)."
 )]
 pub struct CheckArgs {
-    /// Files to check (JSON, JSON Lines, plain text); `-` reads standard input, as does no
-    /// path when input is piped.
+    /// Files, folders or .zip archives to check (exports, scheduled posts, JSON, JSON Lines,
+    /// text); `-` reads standard input, as does no path when input is piped.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -76,6 +76,11 @@ pub struct CheckArgs {
     /// A domain of the account's own (repeatable): links to it make a post promotional.
     #[arg(long, value_name = "DOMAIN")]
     pub own_domain: Vec<String>,
+
+    /// Judge messages the account received too (by default they are read and counted, but
+    /// someone else's hygiene is not yours to fix).
+    #[arg(long)]
+    pub include_received: bool,
 
     /// Override an option of a rule, e.g. `excessive-self-promotion.share=0.5` (repeatable).
     #[arg(long, value_name = "RULE.KEY=VALUE")]
@@ -160,6 +165,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     let settings = EngineSettings {
         options: parse_rule_options(&args.rule_option)?,
         own_domains: args.own_domain.clone(),
+        include_received: args.include_received,
     };
     let engine = Engine::new(&rules::builtin_rule_files()?, &settings)?;
 

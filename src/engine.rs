@@ -55,6 +55,8 @@ pub struct EngineSettings {
     pub options: OptionOverrides,
     /// The account's own domains: a link to one of them gives a post the `own-link` trait.
     pub own_domains: Vec<String>,
+    /// Judge messages the account received, too (`--include-received`).
+    pub include_received: bool,
 }
 
 /// Compiled rules, ready to run on any number of corpora.
@@ -62,11 +64,14 @@ pub struct EngineSettings {
 pub struct Engine {
     compiled: CompiledRules,
     own_domains: Vec<String>,
+    include_received: bool,
 }
 
 /// What the engine found in one post.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PostAnalysis {
+    /// Whether the post was judged: received messages are not, unless asked for.
+    pub judged: bool,
     pub traits: TraitSet,
     /// Findings about this post, in rule order.
     pub findings: Vec<Finding>,
@@ -105,6 +110,7 @@ impl Engine {
         Ok(Engine {
             compiled,
             own_domains,
+            include_received: settings.include_received,
         })
     }
 
@@ -137,12 +143,20 @@ impl Engine {
             .posts
             .iter()
             .enumerate()
-            .map(|(index, post)| self.analyze_post(index, post))
+            .map(|(index, post)| {
+                if post.received && !self.include_received {
+                    PostAnalysis::default()
+                } else {
+                    self.analyze_post(index, post)
+                }
+            })
             .collect();
         let traits: Vec<TraitSet> = posts.iter().map(|analysis| analysis.traits).collect();
+        let judged: Vec<bool> = posts.iter().map(|analysis| analysis.judged).collect();
         let input = AccountInput {
             posts: &corpus.posts,
             traits: &traits,
+            judged: &judged,
         };
         let mut account_findings = Vec::new();
         let mut account_outcomes = Vec::new();
@@ -191,7 +205,11 @@ impl Engine {
                 findings.push(post_finding(rule_index, rule, pattern, index, post, range));
             }
         }
-        PostAnalysis { traits, findings }
+        PostAnalysis {
+            judged: true,
+            traits,
+            findings,
+        }
     }
 
     fn traits_of(&self, post: &Post) -> TraitSet {
@@ -205,7 +223,9 @@ impl Engine {
             PostKind::Quote => add("quote"),
             PostKind::Post => {}
         }
-        let mut links = links(&post.text).peekable();
+        let mut links = links(&post.text)
+            .chain(post.links.iter().map(String::as_str))
+            .peekable();
         if links.peek().is_some() {
             add("link");
             if links.any(|link| self.is_own_link(link)) {

@@ -102,9 +102,9 @@ impl Platform {
 /// Where in its source a post was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
-    /// The post's text is a verbatim slice of a text file that starts at column 1 of `line`
-    /// (1-based), so positions inside the text map to file lines and columns.
-    Text { line: u32 },
+    /// The post's text is a verbatim slice of a text file that starts at `line` and `column`
+    /// (1-based, column in chars), so positions inside the text map to file lines and columns.
+    Text { line: u32, column: u32 },
     /// The post is the `record`-th (1-based) record of a structured file. `line` (1-based) is
     /// known for line-oriented formats such as JSON Lines.
     Record { record: u32, line: Option<u32> },
@@ -133,6 +133,12 @@ pub struct Post {
     /// When it was (or is scheduled to be) published.
     pub created_at: Option<DateTime<FixedOffset>>,
     pub platform: Option<Platform>,
+    /// Written by someone else and received by the account (a DM in an export). Read and
+    /// reported, but only judged with `--include-received`.
+    pub received: bool,
+    /// Full targets of the links in the text, when the input knows them (an export's expanded
+    /// `t.co` links, a Bluesky link facet); rules see these domains, not the shortener's.
+    pub links: Vec<String>,
     pub origin: Origin,
 }
 
@@ -147,27 +153,90 @@ impl Post {
             in_reply_to: None,
             created_at: None,
             platform: None,
+            received: false,
+            links: Vec::new(),
             origin,
         }
     }
 }
 
-/// The format a source was read as.
+/// The format a source was read as. The kebab-case names are used by `--input-format` and in
+/// the JSON report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum InputFormat {
+    /// JSON: an array of strings or post objects, or an object with a `posts`/`messages` array.
     Json,
+    /// JSON Lines: one string or post object per line.
     Jsonl,
+    /// Plain text: posts separated by `---` lines, or one per line with `--split lines`.
     Text,
+    /// X archive `data/tweets.js` / `data/tweet.js`.
+    XTweetsJs,
+    /// X archive `data/note-tweet.js` (full text of long posts).
+    XNoteTweetJs,
+    /// X archive `data/direct-messages.js`.
+    XDirectMessagesJs,
+    /// X archive `data/direct-messages-group.js`.
+    XDirectMessagesGroupJs,
+    /// X archive `data/account.js` (the owner; no posts).
+    XAccountJs,
+    /// Legacy Twitter archive `tweets.csv`.
+    XLegacyTweetsCsv,
+    /// Legacy Twitter archive `data/js/tweets/YYYY_MM.js` (Grailbird).
+    XLegacyGrailbirdJs,
+    /// Mastodon export `outbox.json`.
+    MastodonOutbox,
+    /// Mastodon export `actor.json` (the owner; no posts).
+    MastodonActor,
+    /// Bluesky `getAuthorFeed` response.
+    BlueskyGetAuthorFeed,
+    /// Bluesky `listRecords` response (`app.bsky.feed.post`).
+    BlueskyListRecords,
+    /// Facebook `your_posts_1.json`.
+    FacebookYourPosts,
+    /// Threads `threads_and_replies.json`.
+    ThreadsPosts,
+    /// Instagram `posts_1.json`.
+    InstagramPosts,
+    /// LinkedIn `Shares.csv`.
+    LinkedinSharesCsv,
+    /// twitter-together `*.tweet` file.
+    TwitterTogetherTweet,
+    /// Markdown with YAML front matter.
+    MarkdownFrontMatter,
+    /// YAML queue: a map of keys to post texts, a list of posts, or `text:` documents.
+    Yaml,
+    /// Scheduler bulk CSV (Buffer, Hootsuite, or a generic CSV with a text column).
+    Csv,
 }
 
 impl InputFormat {
-    /// The lowercase name used on the command line and in output.
+    /// The kebab-case name used on the command line and in output.
     pub fn as_str(self) -> &'static str {
         match self {
             InputFormat::Json => "json",
             InputFormat::Jsonl => "jsonl",
             InputFormat::Text => "text",
+            InputFormat::XTweetsJs => "x-tweets-js",
+            InputFormat::XNoteTweetJs => "x-note-tweet-js",
+            InputFormat::XDirectMessagesJs => "x-direct-messages-js",
+            InputFormat::XDirectMessagesGroupJs => "x-direct-messages-group-js",
+            InputFormat::XAccountJs => "x-account-js",
+            InputFormat::XLegacyTweetsCsv => "x-legacy-tweets-csv",
+            InputFormat::XLegacyGrailbirdJs => "x-legacy-grailbird-js",
+            InputFormat::MastodonOutbox => "mastodon-outbox",
+            InputFormat::MastodonActor => "mastodon-actor",
+            InputFormat::BlueskyGetAuthorFeed => "bluesky-get-author-feed",
+            InputFormat::BlueskyListRecords => "bluesky-list-records",
+            InputFormat::FacebookYourPosts => "facebook-your-posts",
+            InputFormat::ThreadsPosts => "threads-posts",
+            InputFormat::InstagramPosts => "instagram-posts",
+            InputFormat::LinkedinSharesCsv => "linkedin-shares-csv",
+            InputFormat::TwitterTogetherTweet => "twitter-together-tweet",
+            InputFormat::MarkdownFrontMatter => "markdown-front-matter",
+            InputFormat::Yaml => "yaml",
+            InputFormat::Csv => "csv",
         }
     }
 }
@@ -187,4 +256,6 @@ pub struct Source {
 pub struct Corpus {
     pub sources: Vec<Source>,
     pub posts: Vec<Post>,
+    /// Files found by walking a folder or archive that hold no posts in a known format.
+    pub skipped: Vec<String>,
 }

@@ -184,7 +184,8 @@ pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
             let eligible = corpus
                 .posts
                 .iter()
-                .filter(|post| kinds.contains(post.kind))
+                .zip(&analysis.posts)
+                .filter(|(post, result)| result.judged && kinds.contains(post.kind))
                 .count();
             let hits = analysis
                 .posts

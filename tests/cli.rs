@@ -112,11 +112,6 @@ fn missing_file_exits_two() {
 }
 
 #[test]
-fn directory_exits_two() {
-    assert_cmd_snapshot!(hygiene().args(["check", "fixtures"]));
-}
-
-#[test]
 fn forced_input_format_is_used() {
     assert_cmd_snapshot!(
         hygiene()

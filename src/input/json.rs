@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::post::{Location, Origin, Platform, Post, PostKind};
 
-use super::infer_kind;
+use super::{ReadContext, infer_kind};
 
 /// Field names that hold a post's text, in order of preference.
 const TEXT_FIELDS: [&str; 5] = ["text", "full_text", "content", "body", "message"];
@@ -21,11 +21,11 @@ const LIST_FIELDS: [&str; 2] = ["posts", "messages"];
 
 /// Appends the posts of a JSON document to `posts`.
 pub(super) fn read_json(
-    name: &str,
+    context: ReadContext<'_>,
     content: &str,
-    source: usize,
     posts: &mut Vec<Post>,
 ) -> Result<()> {
+    let (name, source) = (context.name, context.source);
     let document: Value =
         serde_json::from_str(content).map_err(|error| syntax_error(name, None, &error))?;
     let records = match document {
@@ -78,11 +78,11 @@ pub(super) fn read_json(
 
 /// Appends the posts of a JSON Lines document to `posts`. Blank lines are skipped.
 pub(super) fn read_jsonl(
-    name: &str,
+    context: ReadContext<'_>,
     content: &str,
-    source: usize,
     posts: &mut Vec<Post>,
 ) -> Result<()> {
+    let (name, source) = (context.name, context.source);
     let mut record_number = 0u32;
     for (index, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -101,9 +101,31 @@ pub(super) fn read_jsonl(
     Ok(())
 }
 
+/// Whether a JSON document found by walking a folder holds posts in the generic shape: an array
+/// of strings or of objects with a text field, or an object with a `posts`/`messages` array.
+/// (`package.json` and friends do not, and are skipped rather than reported as errors.)
+pub(super) fn looks_like_posts(content: &str) -> bool {
+    let is_post = |value: &Value| match value {
+        Value::String(_) => true,
+        Value::Object(object) => TEXT_FIELDS.iter().any(|field| object.contains_key(*field)),
+        _ => false,
+    };
+    match serde_json::from_str::<Value>(content) {
+        Ok(Value::Array(records)) => records.first().is_some_and(is_post),
+        Ok(Value::Object(object)) => LIST_FIELDS.iter().any(|field| {
+            matches!(object.get(*field), Some(Value::Array(records)) if records.first().is_some_and(is_post))
+        }),
+        _ => false,
+    }
+}
+
 /// A JSON syntax error as `name:line:column: message`. `line` is the file line of a JSON Lines
 /// record (serde_json then reports line 1 of that record).
-fn syntax_error(name: &str, line: Option<u32>, error: &serde_json::Error) -> anyhow::Error {
+pub(crate) fn syntax_error(
+    name: &str,
+    line: Option<u32>,
+    error: &serde_json::Error,
+) -> anyhow::Error {
     let message = error.to_string();
     let message = message
         .rfind(" at line ")
@@ -187,13 +209,11 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
 
     Ok(Post {
         id,
-        text: text.clone(),
-        kind,
         to,
         in_reply_to,
         created_at,
         platform,
-        origin,
+        ..Post::new(text.clone(), kind, origin)
     })
 }
 
@@ -273,9 +293,28 @@ fn describe(value: &Value) -> &'static str {
 mod tests {
     use super::*;
 
+    fn with_context<T>(name: &str, run: impl FnOnce(ReadContext<'_>) -> T) -> T {
+        let owner = crate::input::Owner::default();
+        run(ReadContext {
+            name,
+            path: None,
+            source: 0,
+            owner: &owner,
+            split: crate::input::TextSplit::Separator,
+        })
+    }
+
     fn read(content: &str) -> Result<Vec<Post>> {
         let mut posts = Vec::new();
-        read_json("in.json", content, 0, &mut posts)?;
+        with_context("in.json", |context| read_json(context, content, &mut posts))?;
+        Ok(posts)
+    }
+
+    fn read_lines(content: &str) -> Result<Vec<Post>> {
+        let mut posts = Vec::new();
+        with_context("in.jsonl", |context| {
+            read_jsonl(context, content, &mut posts)
+        })?;
         Ok(posts)
     }
 
@@ -356,19 +395,11 @@ mod tests {
 
     #[test]
     fn jsonl_errors_name_the_file_line() {
-        let mut posts = Vec::new();
-        let error = read_jsonl(
-            "in.jsonl",
-            "{\"text\": \"a\"}\n\n{\"text\": }\n",
-            0,
-            &mut posts,
-        )
-        .unwrap_err()
-        .to_string();
-        assert_eq!(error, "in.jsonl:3:10: invalid JSON: expected value");
-        let error = read_jsonl("in.jsonl", "\"a\"\n{\"id\": 1}\n", 0, &mut posts)
+        let error = read_lines("{\"text\": \"a\"}\n\n{\"text\": }\n")
             .unwrap_err()
             .to_string();
+        assert_eq!(error, "in.jsonl:3:10: invalid JSON: expected value");
+        let error = read_lines("\"a\"\n{\"id\": 1}\n").unwrap_err().to_string();
         assert!(
             error.starts_with("in.jsonl:2: record 2 (id 1): no text"),
             "{error}"

@@ -1,13 +1,24 @@
 //! Reading inputs into a [`Corpus`]: all fallible I/O of a run happens here, before any rule runs,
 //! so a malformed file stops the run with a precise error instead of skewing an account score.
 //!
-//! Each input is read whole, checked to be UTF-8 (a leading BOM is dropped), its format detected
-//! from the content with the file extension as a hint (or forced by `--input-format`), and handed
-//! to the reader for that format. Readers never change a post's text; they only choose which
-//! slice of the input it is.
+//! An input is a file, standard input, a directory (walked recursively: a repository of
+//! scheduled posts, an unpacked archive) or a `.zip` (a downloaded archive). Each file is read
+//! whole, checked to be UTF-8 (a leading BOM is dropped), its format detected from the content
+//! with the path as a hint (or forced by `--input-format`), and handed to the reader for that
+//! format. Files found by walking a directory or zip are read only when they hold posts in a
+//! known format; the others are listed as skipped. Readers never change a post's text beyond
+//! what the format defines (unescaping, HTML to text, repairing mojibake); they choose which
+//! text is the post and remember where it came from.
 
+mod bluesky;
+mod csv_file;
 mod json;
+mod mastodon;
+mod meta;
+mod scheduled;
 mod text;
+mod x_archive;
+mod x_legacy;
 
 use std::fs;
 use std::io::Read;
@@ -15,13 +26,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::post::{Corpus, InputFormat, PostKind, Source};
+use crate::post::{Corpus, InputFormat, Post, PostKind, Source};
 use crate::text::position_of_byte;
+
+/// Largest file hygiene reads from a zip archive (uncompressed), so a zip bomb cannot exhaust
+/// memory; real archive files are a few MB.
+const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 30;
 
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPath {
-    /// A file on disk.
+    /// A file, directory or zip archive on disk.
     File(PathBuf),
     /// Standard input (`-`, or no path with piped input).
     Stdin,
@@ -55,6 +70,46 @@ pub struct ReadOptions {
     pub split: TextSplit,
 }
 
+/// Who owns an archive, from its `account.js` (X) or `actor.json` (Mastodon): tells sent DMs
+/// from received ones and self-threads from replies to others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owner {
+    /// X account id (`accountId`).
+    pub x_account_id: Option<String>,
+    /// X username, without `@`.
+    pub x_username: Option<String>,
+    /// Mastodon actor URI (`https://host/users/name`).
+    pub mastodon_actor: Option<String>,
+}
+
+/// What a reader gets besides the content.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReadContext<'a> {
+    /// The name of the input in messages (`archive.zip!data/tweets.js`).
+    pub name: &'a str,
+    /// The file's path inside its directory or archive, when it has one (for names that carry
+    /// meaning, such as a scheduled post named after its date).
+    pub path: Option<&'a Path>,
+    /// Index of the source being read, for `Origin::source`.
+    pub source: usize,
+    pub owner: &'a Owner,
+    pub split: TextSplit,
+}
+
+/// Whether a file was named by the user (read it whatever it is) or found by walking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Explicit,
+    Walk,
+}
+
+/// One file to read, from disk, stdin or an archive.
+struct Entry {
+    name: String,
+    path: Option<PathBuf>,
+    bytes: Vec<u8>,
+}
+
 /// Reads every input, in order, into one corpus. `stdin` is read for [`InputPath::Stdin`].
 pub fn read_all(
     inputs: &[InputPath],
@@ -63,71 +118,320 @@ pub fn read_all(
 ) -> Result<Corpus> {
     let mut corpus = Corpus::default();
     for input in inputs {
-        let name = input.display_name();
-        let bytes = match input {
-            InputPath::File(path) => read_file(path)?,
+        match input {
             InputPath::Stdin => {
                 let mut bytes = Vec::new();
                 stdin
                     .read_to_end(&mut bytes)
                     .context("could not read standard input")?;
-                bytes
+                let entry = Entry {
+                    name: input.display_name(),
+                    path: None,
+                    bytes,
+                };
+                read_entry(
+                    &mut corpus,
+                    &entry,
+                    options,
+                    &Owner::default(),
+                    Mode::Explicit,
+                )?;
             }
-        };
-        let hint = match input {
-            InputPath::File(path) => format_from_extension(path),
-            InputPath::Stdin => None,
-        };
-        read_bytes(&mut corpus, name, &bytes, hint, options)?;
+            InputPath::File(path) if path.is_dir() => {
+                read_group(&mut corpus, directory_entries(path)?, options)?;
+            }
+            InputPath::File(path) if is_zip(path) => {
+                read_group(&mut corpus, zip_entries(path)?, options)?;
+            }
+            InputPath::File(path) => {
+                let bytes = fs::read(path)
+                    .with_context(|| format!("{}: could not read the file", path.display()))?;
+                let entry = Entry {
+                    name: input.display_name(),
+                    path: Some(path.clone()),
+                    bytes,
+                };
+                let owner = sibling_owner(path);
+                let start = corpus.posts.len();
+                read_entry(&mut corpus, &entry, options, &owner, Mode::Explicit)?;
+                x_archive::merge_note_tweets(&mut corpus.posts, start);
+            }
+        }
     }
     Ok(corpus)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    if path.is_dir() {
-        bail!(
-            "{}: is a directory; pass the files inside it (for example `{}/*.json`)",
-            path.display(),
-            path.display()
-        );
+/// Reads the files of one directory or archive, with the owner found among them.
+fn read_group(corpus: &mut Corpus, entries: Vec<Entry>, options: ReadOptions) -> Result<()> {
+    let mut owner = Owner::default();
+    for entry in &entries {
+        if let Ok(content) = std::str::from_utf8(&entry.bytes) {
+            owner_from(content, &mut owner);
+        }
     }
-    fs::read(path).with_context(|| format!("{}: could not read the file", path.display()))
+    let start = corpus.posts.len();
+    for entry in &entries {
+        read_entry(corpus, entry, options, &owner, Mode::Walk)?;
+    }
+    x_archive::merge_note_tweets(&mut corpus.posts, start);
+    Ok(())
 }
 
-/// Reads one input's bytes and appends its posts and its [`Source`] to `corpus`.
-pub fn read_bytes(
-    corpus: &mut Corpus,
-    name: String,
-    bytes: &[u8],
-    hint: Option<InputFormat>,
-    options: ReadOptions,
-) -> Result<()> {
-    let content = decode_utf8(&name, bytes)?;
-    // Asking for one post per line says the input is text, unless a format was given.
-    let hint = match (hint, options.split) {
-        (None, TextSplit::Lines) => Some(InputFormat::Text),
-        (hint, _) => hint,
+/// Fills in what `content` says about the owner, if it is an owner file.
+fn owner_from(content: &str, owner: &mut Owner) {
+    if let Some((id, username)) = x_archive::owner_from_account_js(content) {
+        owner.x_account_id = Some(id);
+        owner.x_username = Some(username);
+    }
+    if let Some(actor) = mastodon::owner_from_actor(content) {
+        owner.mastodon_actor = Some(actor);
+    }
+}
+
+/// The owner named by `account.js` or `actor.json` next to a file given on its own.
+fn sibling_owner(path: &Path) -> Owner {
+    let mut owner = Owner::default();
+    let Some(folder) = path.parent() else {
+        return owner;
     };
-    let format = options
-        .format
-        .unwrap_or_else(|| detect_format(content, hint));
+    for name in ["account.js", "actor.json"] {
+        let sibling = folder.join(name);
+        if sibling != path
+            && let Ok(content) = fs::read_to_string(&sibling)
+        {
+            owner_from(&content, &mut owner);
+        }
+    }
+    owner
+}
+
+/// Every file below `root`, sorted, without hidden files and folders (`.git`) or dependency
+/// folders. Symbolic links are not followed, so a link loop cannot trap the walk.
+fn directory_entries(root: &Path) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    let walk = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || {
+                let name = entry.file_name().to_string_lossy();
+                !name.starts_with('.') && name != "node_modules" && name != "target"
+            }
+        });
+    for entry in walk {
+        let entry =
+            entry.with_context(|| format!("{}: could not read the folder", root.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let bytes = fs::read(path)
+            .with_context(|| format!("{}: could not read the file", path.display()))?;
+        entries.push(Entry {
+            name: path.display().to_string(),
+            path: Some(path.strip_prefix(root).unwrap_or(path).to_path_buf()),
+            bytes,
+        });
+    }
+    Ok(entries)
+}
+
+/// Whether `path` is a zip archive (by its first bytes, whatever its name).
+fn is_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04"
+}
+
+/// Every file in a zip archive, in archive order, named `archive.zip!inner/path`.
+fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
+    let file =
+        fs::File::open(path).with_context(|| format!("{}: could not open", path.display()))?;
+    let mut archive = zip::ZipArchive::new(file)
+        .with_context(|| format!("{}: not a readable zip archive", path.display()))?;
+    let mut entries = Vec::new();
+    for index in 0..archive.len() {
+        let mut file = archive
+            .by_index(index)
+            .with_context(|| format!("{}: entry {} is unreadable", path.display(), index + 1))?;
+        if !file.is_file() {
+            continue;
+        }
+        let inner = file.name().to_string();
+        let name = format!("{}!{inner}", path.display());
+        if file.size() > MAX_ZIP_ENTRY_BYTES {
+            bail!(
+                "{name}: larger than {} bytes unpacked; refusing to read it",
+                MAX_ZIP_ENTRY_BYTES
+            );
+        }
+        let mut bytes = Vec::with_capacity(file.size() as usize);
+        (&mut file)
+            .take(MAX_ZIP_ENTRY_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{name}: could not unpack"))?;
+        if bytes.len() as u64 > MAX_ZIP_ENTRY_BYTES {
+            bail!(
+                "{name}: larger than {} bytes unpacked; refusing to read it",
+                MAX_ZIP_ENTRY_BYTES
+            );
+        }
+        let hidden = inner
+            .split('/')
+            .any(|part| part.starts_with('.') || part == "__MACOSX");
+        if !hidden {
+            entries.push(Entry {
+                name,
+                path: Some(PathBuf::from(inner)),
+                bytes,
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// Reads one file's bytes and appends its posts and its [`Source`] to `corpus`; a file found by
+/// walking that holds no posts in a known format is recorded in `Corpus::skipped` instead.
+fn read_entry(
+    corpus: &mut Corpus,
+    entry: &Entry,
+    options: ReadOptions,
+    owner: &Owner,
+    mode: Mode,
+) -> Result<()> {
+    let content = match decode_utf8(&entry.name, &entry.bytes) {
+        Ok(content) => content,
+        Err(_) if mode == Mode::Walk => {
+            corpus.skipped.push(entry.name.clone());
+            return Ok(());
+        }
+        Err(error) => return Err(error),
+    };
+    let path = entry.path.as_deref();
+    let format = match options.format {
+        Some(format) => Some(format),
+        None => detect(path, content, options.split, mode),
+    };
+    let Some(format) = format else {
+        corpus.skipped.push(entry.name.clone());
+        return Ok(());
+    };
     let source = corpus.sources.len();
     let before = corpus.posts.len();
-    match format {
-        InputFormat::Json => json::read_json(&name, content, source, &mut corpus.posts)?,
-        InputFormat::Jsonl => json::read_jsonl(&name, content, source, &mut corpus.posts)?,
-        InputFormat::Text => text::read_text(content, options.split, source, &mut corpus.posts),
-    }
+    let context = ReadContext {
+        name: &entry.name,
+        path,
+        source,
+        owner,
+        split: options.split,
+    };
+    read_as(format, context, content, &mut corpus.posts)?;
     corpus.sources.push(Source {
-        path: name,
+        path: entry.name.clone(),
         format,
         posts: corpus.posts.len() - before,
     });
     Ok(())
 }
 
+/// Reads bytes that came from somewhere other than a file (tests, tools), as if named `name`.
+pub fn read_bytes(
+    corpus: &mut Corpus,
+    name: String,
+    bytes: &[u8],
+    path: Option<&Path>,
+    options: ReadOptions,
+) -> Result<()> {
+    let entry = Entry {
+        name,
+        path: path.map(Path::to_path_buf),
+        bytes: bytes.to_vec(),
+    };
+    read_entry(corpus, &entry, options, &Owner::default(), Mode::Explicit)
+}
+
+/// Recognises a format from a file's path and content.
+type Sniffer = fn(Option<&Path>, &str) -> Option<InputFormat>;
+
+/// The format of a file: a known export or scheduler format recognised by its content (and
+/// name), else JSON, JSON Lines or text (see [`detect_format`]). A file found by walking is
+/// never read as plain text or as JSON that does not look like posts.
+fn detect(path: Option<&Path>, content: &str, split: TextSplit, mode: Mode) -> Option<InputFormat> {
+    let sniffers: [Sniffer; 7] = [
+        x_archive::sniff,
+        x_legacy::sniff,
+        mastodon::sniff,
+        bluesky::sniff,
+        meta::sniff,
+        csv_file::sniff,
+        scheduled::sniff,
+    ];
+    if let Some(format) = sniffers.iter().find_map(|sniff| sniff(path, content)) {
+        return Some(format);
+    }
+    let hint = path.and_then(format_from_extension);
+    match mode {
+        Mode::Explicit => {
+            // Asking for one post per line says the input is text, unless its name says JSON.
+            let hint = match (hint, split) {
+                (None, TextSplit::Lines) => Some(InputFormat::Text),
+                (hint, _) => hint,
+            };
+            Some(detect_format(content, hint))
+        }
+        Mode::Walk => match hint {
+            Some(InputFormat::Json) if json::looks_like_posts(content) => Some(InputFormat::Json),
+            Some(InputFormat::Jsonl) => Some(InputFormat::Jsonl),
+            _ => None,
+        },
+    }
+}
+
+/// Hands `content` to the reader for `format`.
+fn read_as(
+    format: InputFormat,
+    context: ReadContext<'_>,
+    content: &str,
+    posts: &mut Vec<Post>,
+) -> Result<()> {
+    match format {
+        InputFormat::Json => json::read_json(context, content, posts),
+        InputFormat::Jsonl => json::read_jsonl(context, content, posts),
+        InputFormat::Text => {
+            text::read_text(content, context.split, context.source, posts);
+            Ok(())
+        }
+        InputFormat::XTweetsJs
+        | InputFormat::XNoteTweetJs
+        | InputFormat::XDirectMessagesJs
+        | InputFormat::XDirectMessagesGroupJs
+        | InputFormat::XAccountJs => x_archive::read(format, context, content, posts),
+        InputFormat::XLegacyTweetsCsv | InputFormat::XLegacyGrailbirdJs => {
+            x_legacy::read(format, context, content, posts)
+        }
+        InputFormat::MastodonOutbox | InputFormat::MastodonActor => {
+            mastodon::read(format, context, content, posts)
+        }
+        InputFormat::BlueskyGetAuthorFeed | InputFormat::BlueskyListRecords => {
+            bluesky::read(format, context, content, posts)
+        }
+        InputFormat::FacebookYourPosts
+        | InputFormat::ThreadsPosts
+        | InputFormat::InstagramPosts => meta::read(format, context, content, posts),
+        InputFormat::LinkedinSharesCsv | InputFormat::Csv => {
+            csv_file::read(format, context, content, posts)
+        }
+        InputFormat::TwitterTogetherTweet
+        | InputFormat::MarkdownFrontMatter
+        | InputFormat::Yaml => scheduled::read(format, context, content, posts),
+    }
+}
+
 /// The text of an input: UTF-8 with a leading byte-order mark removed.
-fn decode_utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str> {
+pub(crate) fn decode_utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|error| {
         let (line, column) = position_of_byte(bytes, error.valid_up_to());
@@ -140,7 +444,7 @@ fn decode_utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str> {
 }
 
 /// The format an extension suggests, if it suggests one.
-fn format_from_extension(path: &Path) -> Option<InputFormat> {
+pub(crate) fn format_from_extension(path: &Path) -> Option<InputFormat> {
     let extension = path.extension()?.to_str()?.to_ascii_lowercase();
     match extension.as_str() {
         "json" => Some(InputFormat::Json),

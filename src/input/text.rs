@@ -49,7 +49,7 @@ pub(super) fn read_text(content: &str, split: TextSplit, source: usize, posts: &
 fn text_post(text: &str, source: usize, line: u32) -> Post {
     let origin = Origin {
         source,
-        location: Location::Text { line },
+        location: Location::Text { line, column: 1 },
     };
     Post::new(text.to_string(), infer_kind(text, false), origin)
 }
@@ -64,7 +64,7 @@ mod tests {
         posts
             .into_iter()
             .map(|post| match post.origin.location {
-                Location::Text { line } => (post.text, line),
+                Location::Text { line, .. } => (post.text, line),
                 Location::Record { .. } => unreachable!("text posts have text locations"),
             })
             .collect()

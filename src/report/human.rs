@@ -261,12 +261,31 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
             kinds.push(format!("{count} {}", if count == 1 { one } else { many }));
         }
     }
+    let received = corpus.posts.iter().filter(|post| post.received).count();
+    if received > 0 {
+        let judged = corpus
+            .posts
+            .iter()
+            .zip(&report.analysis.posts)
+            .any(|(post, analysis)| post.received && analysis.judged);
+        let how = if judged { "judged" } else { "not judged" };
+        kinds.push(format!("{received} received, {how}"));
+    }
     let kinds = if kinds.is_empty() {
         String::new()
     } else {
         format!(" ({})", kinds.join(", "))
     };
     writeln!(out, "Checked {posts} post{}{from}{kinds}.", plural(posts))?;
+    if !corpus.skipped.is_empty() {
+        let count = corpus.skipped.len();
+        writeln!(
+            out,
+            "Skipped {count} file{} that hold{} no posts in a known format.",
+            plural(count),
+            if count == 1 { "s" } else { "" }
+        )?;
+    }
 
     let [info, warning, error] = report.severity_counts();
     if info + warning + error == 0 {

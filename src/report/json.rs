@@ -22,6 +22,8 @@ struct Document<'a> {
     version: u32,
     tool: Tool,
     sources: Vec<SourceOut<'a>>,
+    /// Files found in folders or archives that hold no posts in a known format.
+    skipped: &'a [String],
     summary: Summary<'a>,
     score: ScoreOut<'a>,
     account: AccountOut<'a>,
@@ -118,6 +120,11 @@ struct PostOut<'a> {
     platform: Option<&'static str>,
     to: Option<&'a str>,
     created_at: Option<String>,
+    /// Written by someone else (a received DM); judged only with `--include-received`.
+    received: bool,
+    judged: bool,
+    /// Link targets the input knew (expanded short links).
+    links: &'a [String],
     score: f64,
     traits: Vec<&'a str>,
     findings: Vec<FindingOut<'a>>,
@@ -203,6 +210,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 posts: source.posts,
             })
             .collect(),
+        skipped: &report.corpus.skipped,
         summary: Summary {
             posts: report.corpus.posts.len(),
             findings: info + warning + error,
@@ -289,6 +297,9 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 platform: post.platform.map(|platform| platform.as_str()),
                 to: post.to.as_deref(),
                 created_at: post.created_at.map(|time| time.to_rfc3339()),
+                received: post.received,
+                judged: analysis.judged,
+                links: &post.links,
                 score: score.posts[index],
                 traits: analysis
                     .traits
@@ -308,7 +319,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
 fn origin_out<'a>(report: &Report<'a>, post: &Post) -> OriginOut<'a> {
     let path = report.corpus.sources[post.origin.source].path.as_str();
     match post.origin.location {
-        Location::Text { line } => OriginOut {
+        Location::Text { line, .. } => OriginOut {
             path,
             line: Some(line),
             record: None,

@@ -84,7 +84,7 @@ impl<'a> Report<'a> {
     pub fn post_place(&self, post: &Post) -> String {
         let path = &self.corpus.sources[post.origin.source].path;
         match post.origin.location {
-            Location::Text { line } => format!("{path}:{line}"),
+            Location::Text { line, .. } => format!("{path}:{line}"),
             Location::Record {
                 line: Some(line), ..
             } => {
@@ -99,7 +99,7 @@ impl<'a> Report<'a> {
     /// Where a post is inside its source: `line N`, or `record N (id X)`.
     pub fn place_in_source(post: &Post) -> String {
         match post.origin.location {
-            Location::Text { line } => format!("line {line}"),
+            Location::Text { line, .. } => format!("line {line}"),
             Location::Record { record, .. } => match &post.id {
                 Some(id) => format!("record {record} (id {id})"),
                 None => format!("record {record}"),
@@ -133,7 +133,18 @@ impl<'a> Report<'a> {
     /// slice of a text file.
     pub fn file_position(post: &Post, line: usize, column: usize) -> Option<(usize, usize)> {
         match post.origin.location {
-            Location::Text { line: first } => Some((first as usize + line - 1, column)),
+            Location::Text {
+                line: first_line,
+                column: first_column,
+            } => {
+                // Only the post's first line starts after the file line's beginning.
+                let column = if line == 1 {
+                    first_column as usize + column - 1
+                } else {
+                    column
+                };
+                Some((first_line as usize + line - 1, column))
+            }
             Location::Record { .. } => None,
         }
     }

@@ -30,6 +30,7 @@ pub fn corpus(name: &str, posts: Vec<Post>) -> Corpus {
             posts: posts.len(),
         }],
         posts,
+        skipped: Vec::new(),
     }
 }
 

@@ -25,6 +25,15 @@ pub struct AccountInput<'a> {
     pub posts: &'a [Post],
     /// `traits[i]` belongs to `posts[i]`.
     pub traits: &'a [TraitSet],
+    /// `judged[i]`: whether `posts[i]` is judged (received messages are not, by default).
+    pub judged: &'a [bool],
+}
+
+impl AccountInput<'_> {
+    /// Indexes of the judged posts.
+    pub fn judged_posts(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.posts.len()).filter(|&index| self.judged[index])
+    }
 }
 
 /// A ratio an account check judged, for the report's headline figures.

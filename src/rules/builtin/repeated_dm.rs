@@ -71,7 +71,8 @@ impl AccountCheck for RepeatedDmTemplate {
         // Template key -> (posts, whether any of them had a name merged in).
         let mut groups: HashMap<String, (Vec<usize>, bool)> = HashMap::new();
         let mut dms = 0;
-        for (index, post) in input.posts.iter().enumerate() {
+        for index in input.judged_posts() {
+            let post = &input.posts[index];
             if post.kind != PostKind::Dm {
                 continue;
             }

@@ -75,7 +75,8 @@ impl AccountCheck for TraitShare {
     }
 
     fn run(&self, input: AccountInput<'_>) -> Judgement {
-        let public: Vec<usize> = (0..input.posts.len())
+        let public: Vec<usize> = input
+            .judged_posts()
             .filter(|&index| input.posts[index].kind.is_public_authored())
             .collect();
         if public.len() < self.options.min_posts {
