@@ -2,8 +2,8 @@
 //! `messages` array; JSON Lines holds one string or post object per line.
 //!
 //! A post object's text is the first of `text`, `full_text`, `content`, `body`, `message`;
-//! `id`, `kind`, `to`, `in_reply_to`, `created_at`/`scheduled_at` (RFC 3339) and `platform` are
-//! optional, and unknown fields are ignored. A record that cannot be a post is an error naming
+//! `id`, `kind`, `to`, `in_reply_to`, `created_at`/`scheduled_at` (RFC 3339), `platform` and
+//! `received` (a DM someone else wrote) are optional, and unknown fields are ignored. A record that cannot be a post is an error naming
 //! the record (1-based), its id when it has one, and its line for JSON Lines.
 
 use anyhow::{Result, anyhow, bail};
@@ -206,6 +206,21 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
     let to = optional_string(&object, "to")
         .map_err(fail)?
         .map(str::to_string);
+    let received = match object.get("received") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(received)) => *received,
+        Some(other) => {
+            return Err(fail(format!(
+                "`received` must be true or false, found {}",
+                describe(other)
+            )));
+        }
+    };
+    if received && kind != PostKind::Dm {
+        return Err(fail(
+            "`received` is only for direct messages (\"kind\": \"dm\")".to_string(),
+        ));
+    }
 
     Ok(Post {
         id,
@@ -213,6 +228,7 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
         in_reply_to,
         created_at,
         platform,
+        received,
         ..Post::new(text.clone(), kind, origin)
     })
 }

@@ -383,7 +383,14 @@ fn detect(path: Option<&Path>, content: &str, split: TextSplit, mode: Mode) -> O
             Some(detect_format(content, hint))
         }
         Mode::Walk => match hint {
-            Some(InputFormat::Json) if json::looks_like_posts(content) => Some(InputFormat::Json),
+            // A broken array is reported (it may be posts; skipping it would lose them).
+            Some(InputFormat::Json)
+                if json::looks_like_posts(content)
+                    || (content.trim_start().starts_with('[')
+                        && serde_json::from_str::<serde::de::IgnoredAny>(content).is_err()) =>
+            {
+                Some(InputFormat::Json)
+            }
             Some(InputFormat::Jsonl) => Some(InputFormat::Jsonl),
             _ => None,
         },

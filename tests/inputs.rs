@@ -1,0 +1,157 @@
+//! Reading folders and zip archives: posts files inside are read, files that hold no posts are
+//! listed as skipped, hidden folders are ignored, a symbolic-link loop cannot trap the walk, and
+//! received messages are read but not judged unless asked.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use hygiene::engine::{Engine, EngineSettings};
+use hygiene::input::{InputPath, ReadOptions, read_all};
+use hygiene::rules::builtin_rule_files;
+
+/// A fresh, empty scratch folder for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hygiene-inputs-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const POSTS: &str =
+    r#"[{"id": "a", "text": "Morning bake is done."}, {"id": "b", "text": "Click to Tweet"}]"#;
+const PACKAGE: &str = r#"{"name": "site", "version": "1.0.0"}"#;
+
+fn write(root: &Path, relative: &str, content: &[u8]) {
+    let path = root.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, content).unwrap();
+}
+
+fn read(path: &Path) -> hygiene::post::Corpus {
+    read_all(
+        &[InputPath::File(path.to_path_buf())],
+        ReadOptions::default(),
+        &mut std::io::empty(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn reads_posts_in_a_folder_and_skips_what_is_not_posts() {
+    let root = scratch("folder");
+    write(&root, "queue/posts.json", POSTS.as_bytes());
+    write(&root, "package.json", PACKAGE.as_bytes());
+    write(&root, "notes.txt", b"not a post file when found by walking");
+    write(&root, "logo.png", b"\x89PNG\r\n\x1a\n\x00\xff");
+    write(&root, ".git/config.json", POSTS.as_bytes());
+    let corpus = read(&root);
+    let texts: Vec<&str> = corpus.posts.iter().map(|post| post.text.as_str()).collect();
+    assert_eq!(texts, ["Morning bake is done.", "Click to Tweet"]);
+    assert_eq!(corpus.sources.len(), 1);
+    assert!(
+        corpus.sources[0].path.ends_with("posts.json"),
+        "{}",
+        corpus.sources[0].path
+    );
+    let mut skipped: Vec<String> = corpus
+        .skipped
+        .iter()
+        .map(|path| {
+            Path::new(path)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    skipped.sort();
+    assert_eq!(skipped, ["logo.png", "notes.txt", "package.json"]);
+}
+
+#[test]
+fn a_broken_posts_file_in_a_folder_is_an_error() {
+    let root = scratch("broken");
+    write(&root, "posts.json", br#"[{"text": "ok"}, {"text": }]"#);
+    let error = read_all(
+        &[InputPath::File(root.clone())],
+        ReadOptions::default(),
+        &mut std::io::empty(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("posts.json:1:"), "{error}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_does_not_trap_the_walk() {
+    let root = scratch("loop");
+    write(&root, "posts.json", POSTS.as_bytes());
+    std::os::unix::fs::symlink(&root, root.join("again")).unwrap();
+    let corpus = read(&root);
+    assert_eq!(corpus.posts.len(), 2);
+}
+
+#[test]
+fn reads_a_zip_archive_in_place() {
+    let root = scratch("zip");
+    let zip_path = root.join("export.zip");
+    let mut zip = zip::ZipWriter::new(fs::File::create(&zip_path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [
+        ("export/posts.json", POSTS),
+        ("export/package.json", PACKAGE),
+        ("__MACOSX/export/._posts.json", "junk"),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    let corpus = read(&zip_path);
+    assert_eq!(corpus.posts.len(), 2);
+    assert_eq!(
+        corpus.sources[0].path,
+        format!("{}!export/posts.json", zip_path.display())
+    );
+    assert_eq!(
+        corpus.skipped,
+        [format!("{}!export/package.json", zip_path.display())]
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_zip_but_named_zip_is_read_by_content() {
+    let root = scratch("fakezip");
+    let path = root.join("posts.zip");
+    fs::write(&path, POSTS).unwrap();
+    assert_eq!(read(&path).posts.len(), 2);
+}
+
+#[test]
+fn received_messages_are_read_but_judged_only_when_asked() {
+    let root = scratch("received");
+    let path = root.join("dms.json");
+    fs::write(
+        &path,
+        r#"[{"kind": "dm", "received": true, "text": "Thanks for following! Grab my free ebook at https://example.com/ebook"},
+            {"kind": "dm", "text": "See you at the market on Saturday!"}]"#,
+    )
+    .unwrap();
+    let corpus = read(&path);
+    assert_eq!(corpus.posts.len(), 2);
+    let files = builtin_rule_files().unwrap();
+    let default = Engine::new(&files, &EngineSettings::default())
+        .unwrap()
+        .run(&corpus);
+    assert!(!default.posts[0].judged);
+    assert!(default.posts[0].findings.is_empty());
+    let settings = EngineSettings {
+        include_received: true,
+        ..EngineSettings::default()
+    };
+    let included = Engine::new(&files, &settings).unwrap().run(&corpus);
+    assert!(included.posts[0].judged);
+    assert_eq!(included.posts[0].findings.len(), 1);
+}
