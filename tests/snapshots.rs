@@ -47,3 +47,20 @@ fn one_post_per_line_report() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tweets-one-per-line.txt");
     insta::assert_snapshot!(check(&fixture, &["--split", "lines"]));
 }
+
+#[test]
+fn report_of_each_export_format_fixture() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let formats = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats");
+    let mut folders: Vec<_> = std::fs::read_dir(&formats)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    assert!(!folders.is_empty(), "no fixtures under fixtures/formats");
+    for folder in folders {
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("format_{name}"), check(&folder, &[]));
+    }
+}

@@ -2,8 +2,9 @@
 //! `messages` array; JSON Lines holds one string or post object per line.
 //!
 //! A post object's text is the first of `text`, `full_text`, `content`, `body`, `message`;
-//! `id`, `kind`, `to`, `in_reply_to`, `created_at`/`scheduled_at` (RFC 3339), `platform` and
-//! `received` (a DM someone else wrote) are optional, and unknown fields are ignored. A record that cannot be a post is an error naming
+//! `id`, `kind`, `to`, `in_reply_to`, `created_at`/`scheduled_at` (RFC 3339), `platform` (or a
+//! scheduler's `channel`/`network` naming a platform) and `received` (a DM someone else wrote)
+//! are optional, and unknown fields are ignored. A record that cannot be a post is an error naming
 //! the record (1-based), its id when it has one, and its line for JSON Lines.
 
 use anyhow::{Result, anyhow, bail};
@@ -26,6 +27,9 @@ pub(super) fn read_json(
     posts: &mut Vec<Post>,
 ) -> Result<()> {
     let (name, source) = (context.name, context.source);
+    if content.trim().is_empty() {
+        return Ok(());
+    }
     let document: Value =
         serde_json::from_str(content).map_err(|error| syntax_error(name, None, &error))?;
     let records = match document {
@@ -131,7 +135,9 @@ pub(crate) fn syntax_error(
         .rfind(" at line ")
         .map_or(message.as_str(), |at| &message[..at]);
     let line = line.map_or(error.line(), |line| line as usize);
-    anyhow!("{name}:{line}:{}: invalid JSON: {message}", error.column())
+    // serde_json reports column 0 at the start of a line (an unexpected end of input).
+    let column = error.column().max(1);
+    anyhow!("{name}:{line}:{column}: invalid JSON: {message}")
 }
 
 fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
@@ -187,11 +193,15 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
         Some(kind) => parse_kind(kind).map_err(fail)?,
         None => infer_kind(text, in_reply_to.is_some()),
     };
-    let platform = optional_string(&object, "platform")
-        .map_err(fail)?
-        .map(parse_platform)
-        .transpose()
-        .map_err(fail)?;
+    // Scheduler queues call it `channel` or `network`; those may also name other things, so
+    // only a known platform name counts there.
+    let platform = match optional_string(&object, "platform").map_err(fail)? {
+        Some(platform) => Some(parse_platform(platform).map_err(fail)?),
+        None => ["channel", "network"]
+            .iter()
+            .filter_map(|field| object.get(*field).and_then(Value::as_str))
+            .find_map(|name| parse_platform(name).ok()),
+    };
     let created_at = ["created_at", "scheduled_at"]
         .iter()
         .find_map(|field| optional_string(&object, field).transpose().map(|v| (*field, v)))
@@ -368,6 +378,12 @@ mod tests {
             posts[0].created_at.unwrap().to_rfc3339(),
             "2024-05-01T09:30:00+02:00"
         );
+    }
+
+    #[test]
+    fn empty_json_has_no_posts() {
+        assert!(read("").unwrap().is_empty());
+        assert!(read(" \n ").unwrap().is_empty());
     }
 
     #[test]
