@@ -387,7 +387,7 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
             let rule = &report.engine.rules()[deduction.rule];
             let evidence = match deduction.evidence {
                 Evidence::Posts { hits, eligible } => {
-                    format!("{hits} of {eligible} posts it looks at")
+                    format!("{hits} of {eligible} post{} it looks at", plural(eligible))
                 }
                 Evidence::Account { findings } => {
                     format!("{findings} account finding{}", plural(findings))
