@@ -457,6 +457,10 @@ pub(crate) fn format_from_extension(path: &Path) -> Option<InputFormat> {
         "json" => Some(InputFormat::Json),
         "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
         "txt" | "text" => Some(InputFormat::Text),
+        // Named on the command line, a `.yaml` that is not a queue is an error rather than
+        // text, and Markdown is one post; found by walking, only `scheduled::sniff` claims them.
+        "yaml" | "yml" => Some(InputFormat::Yaml),
+        "md" | "markdown" => Some(InputFormat::MarkdownFrontMatter),
         _ => None,
     }
 }
@@ -471,8 +475,11 @@ pub(crate) fn format_from_extension(path: &Path) -> Option<InputFormat> {
 /// broken file is reported as broken JSON rather than linted as prose; the content still decides
 /// between one document and one value per line.
 fn detect_format(content: &str, hint: Option<InputFormat>) -> InputFormat {
-    if hint == Some(InputFormat::Text) {
-        return InputFormat::Text;
+    if let Some(
+        format @ (InputFormat::Text | InputFormat::Yaml | InputFormat::MarkdownFrontMatter),
+    ) = hint
+    {
+        return format;
     }
     let parses = |json: &str| serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok();
     let trimmed = content.trim();
