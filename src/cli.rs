@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
-use crate::input::{self, InputPath, ReadOptions, TextSplit};
+use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
 use crate::post::InputFormat;
 use crate::report::{self, OutputFormat, Report};
 use crate::rules::{self, OptionOverrides};
@@ -56,6 +56,15 @@ pub struct CheckArgs {
     /// How plain text is cut into posts: at lines that are exactly `---`, or one post per line.
     #[arg(long, value_enum, default_value = "separator")]
     pub split: TextSplit,
+
+    /// The CSV column holding each post's text, for a CSV whose header hygiene does not know
+    /// (a CSV with this column is read as posts).
+    #[arg(long, value_name = "NAME")]
+    pub text_column: Option<String>,
+
+    /// The CSV column holding when each post was or will be published.
+    #[arg(long, value_name = "NAME")]
+    pub date_column: Option<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
@@ -191,6 +200,10 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     let options = ReadOptions {
         format: args.input_format,
         split: args.split,
+        columns: CsvColumns {
+            text: args.text_column.clone(),
+            date: args.date_column.clone(),
+        },
     };
     let corpus = input::read_all(&inputs, options, io.stdin)?;
 

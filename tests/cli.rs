@@ -268,3 +268,23 @@ fn pretty_json_with_trailing_junk_points_at_the_junk() {
             .pass_stdin("{\n  \"posts\": [\"a\"]\n}\n}\n")
     );
 }
+
+#[test]
+fn named_csv_columns_read_an_unknown_spreadsheet() {
+    assert_cmd_snapshot!(
+        hygiene()
+            .args([
+                "check",
+                "--text-column",
+                "Caption",
+                "--date-column",
+                "When",
+                "-"
+            ])
+            .pass_stdin(
+                "Caption,When,Owner\n\
+                 \"Kiln day, finally.\",2025-03-02 09:30,sam\n\
+                 Click to Tweet: glaze is chemistry you can eat off,2025-03-03 09:30,sam\n"
+            )
+    );
+}

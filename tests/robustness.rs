@@ -93,7 +93,7 @@ proptest! {
         let engine = &*ENGINE;
         let split = if lines { TextSplit::Lines } else { TextSplit::Separator };
         let mut corpus = Corpus::default();
-        let options = ReadOptions { format: Some(InputFormat::Text), split };
+        let options = ReadOptions { format: Some(InputFormat::Text), split, ..ReadOptions::default() };
         read_bytes(&mut corpus, "t.txt".into(), text.as_bytes(), None, options).unwrap();
         check_everything(&corpus, engine);
     }

@@ -18,7 +18,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use csv::StringRecord;
 
-use super::{ReadContext, infer_kind};
+use super::{CsvColumns, ReadContext, infer_kind};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file is looked at for its first line or first record, so sniffing a large file
@@ -62,10 +62,18 @@ const LINKEDIN_COMMENTS_HEADER: [&str; 3] = ["Date", "Link", "Message"];
 /// Longest header field taken for a column name; longer first-line fields are data.
 const MAX_COLUMN_NAME_CHARS: usize = 64;
 
+/// `Csv` when the first line of `content` is a header with the text column the user named.
+pub(super) fn sniff_named_columns(content: &str, columns: &CsvColumns) -> Option<InputFormat> {
+    columns.text.as_ref()?;
+    detect_header(first_line(content), columns)
+        .filter(|header| header.named)
+        .map(|_| InputFormat::Csv)
+}
+
 /// The format of `content`, when it is a CSV of posts.
 pub(super) fn sniff(path: Option<&Path>, content: &str) -> Option<InputFormat> {
     let csv_extension = path.map(has_csv_extension);
-    if let Some(header) = detect_header(first_line(content)) {
+    if let Some(header) = detect_header(first_line(content), &CsvColumns::default()) {
         return match header.style {
             Style::Shares => Some(InputFormat::LinkedinSharesCsv),
             _ if header.buffer => Some(InputFormat::Csv),
@@ -89,7 +97,8 @@ pub(super) fn read(
 ) -> Result<()> {
     let name = context.name;
     let line = first_line(content);
-    let layout = match (format, detect_header(line)) {
+    let columns = &context.options.columns;
+    let layout = match (format, detect_header(line, columns)) {
         (_, Some(header)) if header.style == Style::Shares => Layout::Header(header),
         (InputFormat::LinkedinSharesCsv, _) => bail!(
             "{name}:1: expected a LinkedIn Shares.csv header with a `ShareCommentary` column \
@@ -101,7 +110,10 @@ pub(super) fn read(
         (_, None) => bail!(
             "{name}:1: expected a CSV header naming a text column ({}), or Hootsuite rows \
              without a header (`date,message,link`); found `{}`",
-            TEXT_COLUMNS[..6].join(", "),
+            match &columns.text {
+                Some(text) => format!("`{text}`, as --text-column says"),
+                None => TEXT_COLUMNS[..6].join(", "),
+            },
             excerpt(line)
         ),
     };
@@ -164,6 +176,8 @@ struct Header {
     style: Style,
     /// Whether this is Buffer's exact header.
     buffer: bool,
+    /// Whether the text column is the one the user named.
+    named: bool,
     /// Number of columns.
     width: usize,
     text: usize,
@@ -175,8 +189,9 @@ struct Header {
     platform: Option<usize>,
 }
 
-/// The header `line` is, if it is one this module reads.
-fn detect_header(line: &str) -> Option<Header> {
+/// The header `line` is, if it is one this module reads; columns the user named come before the
+/// names this module knows.
+fn detect_header(line: &str, named: &CsvColumns) -> Option<Header> {
     for delimiter in [b',', b';', b'\t'] {
         let Some(fields) = header_fields(line, delimiter) else {
             continue;
@@ -197,6 +212,7 @@ fn detect_header(line: &str) -> Option<Header> {
                 delimiter,
                 style: Style::Shares,
                 buffer: false,
+                named: false,
                 width: fields.len(),
                 text: column(&["ShareCommentary"])?,
                 date: column(&["Date"]),
@@ -206,10 +222,15 @@ fn detect_header(line: &str) -> Option<Header> {
                 platform: None,
             });
         }
-        let Some(text) = column(&TEXT_COLUMNS) else {
+        let named_column = |name: &Option<String>| {
+            name.as_deref()
+                .and_then(|name| fields.iter().position(|field| field == name))
+        };
+        let named_text = named_column(&named.text);
+        let Some(text) = named_text.or_else(|| column(&TEXT_COLUMNS)) else {
             continue;
         };
-        let date = column(&DATE_COLUMNS);
+        let date = named_column(&named.date).or_else(|| column(&DATE_COLUMNS));
         let comments = fields == LINKEDIN_COMMENTS_HEADER;
         return Some(Header {
             delimiter,
@@ -220,6 +241,7 @@ fn detect_header(line: &str) -> Option<Header> {
             },
             buffer: fields.len() >= BUFFER_HEADER.len()
                 && fields[..BUFFER_HEADER.len()] == BUFFER_HEADER,
+            named: named_text.is_some(),
             width: fields.len(),
             text,
             date,
@@ -622,16 +644,20 @@ fn excerpt(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, TextSplit};
+    use crate::input::{Owner, ReadOptions};
 
     fn read_as(format: InputFormat, content: &str) -> Result<Vec<Post>> {
+        read_with(&ReadOptions::default(), format, content)
+    }
+
+    fn read_with(options: &ReadOptions, format: InputFormat, content: &str) -> Result<Vec<Post>> {
         let owner = Owner::default();
         let context = ReadContext {
             name: "posts.csv",
             path: Some(Path::new("posts.csv")),
             source: 0,
             owner: &owner,
-            split: TextSplit::default(),
+            options,
         };
         let mut posts = Vec::new();
         read(format, context, content, &mut posts)?;
@@ -822,6 +848,40 @@ mod tests {
         assert_eq!(posts[0].id.as_deref(), Some("7"));
         assert_eq!(posts[0].platform, Some(Platform::Linkedin));
         assert_eq!(posts[0].created_at, utc("2025-10-26T10:00:00Z"));
+    }
+
+    #[test]
+    fn named_columns_read_a_csv_whose_header_is_unknown() {
+        let content = "Caption,When,Message\nKiln day!,2025-03-02 09:30,internal note\n";
+        let columns = CsvColumns {
+            text: Some("Caption".into()),
+            date: Some("When".into()),
+        };
+        assert_eq!(
+            sniff_named_columns(content, &columns),
+            Some(InputFormat::Csv)
+        );
+        assert_eq!(
+            sniff_named_columns("Title,Body\n", &columns),
+            None,
+            "a CSV without the named column is left to the usual detection"
+        );
+        assert_eq!(sniff_named_columns(content, &CsvColumns::default()), None);
+        let options = ReadOptions {
+            columns,
+            ..ReadOptions::default()
+        };
+        // The named column wins over `Message`, a name hygiene knows.
+        let posts = read_with(&options, InputFormat::Csv, content).unwrap();
+        assert_eq!(texts(&posts), ["Kiln day!"]);
+        assert_eq!(posts[0].created_at, utc("2025-03-02T09:30:00Z"));
+        let error = read_with(&options, InputFormat::Csv, "Title,Body\nA,B\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "posts.csv:1: expected a CSV header naming a text column (`Caption`, as \
+             --text-column says), or Hootsuite rows without a header (`date,message,link`); \
+             found `Title,Body`"
+        );
     }
 
     #[test]

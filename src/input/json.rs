@@ -326,7 +326,7 @@ mod tests {
             path: None,
             source: 0,
             owner: &owner,
-            split: crate::input::TextSplit::Separator,
+            options: &crate::input::ReadOptions::default(),
         })
     }
 

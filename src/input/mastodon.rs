@@ -569,7 +569,7 @@ fn attributes(text: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, TextSplit};
+    use crate::input::{Owner, ReadOptions};
 
     fn text(html: &str) -> String {
         html_to_text(html).text.trim().to_string()
@@ -585,7 +585,7 @@ mod tests {
             path: None,
             source: 0,
             owner,
-            split: TextSplit::default(),
+            options: &ReadOptions::default(),
         };
         let mut posts = Vec::new();
         read(InputFormat::MastodonOutbox, context, content, &mut posts)?;
@@ -934,7 +934,7 @@ mod tests {
             path: None,
             source: 0,
             owner: &Owner::default(),
-            split: TextSplit::default(),
+            options: &ReadOptions::default(),
         };
         let mut posts = Vec::new();
         read(

@@ -374,7 +374,7 @@ fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, TextSplit};
+    use crate::input::{Owner, ReadOptions};
 
     fn read_as(format: InputFormat, content: &str) -> Result<Vec<Post>> {
         let context = ReadContext {
@@ -382,7 +382,7 @@ mod tests {
             path: None,
             source: 0,
             owner: &Owner::default(),
-            split: TextSplit::default(),
+            options: &ReadOptions::default(),
         };
         let mut posts = Vec::new();
         read(format, context, content, &mut posts)?;

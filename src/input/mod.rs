@@ -63,11 +63,24 @@ pub enum TextSplit {
 }
 
 /// Choices the user made about reading.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Forces a format instead of detecting it.
     pub format: Option<InputFormat>,
     pub split: TextSplit,
+    /// Columns of a CSV named by the user, for a header hygiene does not know.
+    pub columns: CsvColumns,
+}
+
+/// The columns of a CSV of posts named by the user (`--text-column`, `--date-column`). A named
+/// column present in a CSV's header is used before the names hygiene knows, and makes a CSV
+/// whose header hygiene does not know readable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsvColumns {
+    /// The column holding a post's text.
+    pub text: Option<String>,
+    /// The column holding when a post was or will be published.
+    pub date: Option<String>,
 }
 
 /// Who owns an archive, from its `account.js` (X) or `actor.json` (Mastodon): tells sent DMs
@@ -93,7 +106,7 @@ pub(crate) struct ReadContext<'a> {
     /// Index of the source being read, for `Origin::source`.
     pub source: usize,
     pub owner: &'a Owner,
-    pub split: TextSplit,
+    pub options: &'a ReadOptions,
 }
 
 /// Whether a file was named by the user (read it whatever it is) or found by walking.
@@ -132,16 +145,16 @@ pub fn read_all(
                 read_entry(
                     &mut corpus,
                     &entry,
-                    options,
+                    &options,
                     &Owner::default(),
                     Mode::Explicit,
                 )?;
             }
             InputPath::File(path) if path.is_dir() => {
-                read_group(&mut corpus, directory_entries(path)?, options)?;
+                read_group(&mut corpus, directory_entries(path)?, &options)?;
             }
             InputPath::File(path) if is_zip(path) => {
-                read_group(&mut corpus, zip_entries(path)?, options)?;
+                read_group(&mut corpus, zip_entries(path)?, &options)?;
             }
             InputPath::File(path) => {
                 let bytes = fs::read(path)
@@ -153,7 +166,7 @@ pub fn read_all(
                 };
                 let owner = sibling_owner(path);
                 let start = corpus.posts.len();
-                read_entry(&mut corpus, &entry, options, &owner, Mode::Explicit)?;
+                read_entry(&mut corpus, &entry, &options, &owner, Mode::Explicit)?;
                 x_archive::merge_note_tweets(&mut corpus.posts, start);
             }
         }
@@ -162,7 +175,7 @@ pub fn read_all(
 }
 
 /// Reads the files of one directory or archive, with the owner found among them.
-fn read_group(corpus: &mut Corpus, entries: Vec<Entry>, options: ReadOptions) -> Result<()> {
+fn read_group(corpus: &mut Corpus, entries: Vec<Entry>, options: &ReadOptions) -> Result<()> {
     let mut owner = Owner::default();
     for entry in &entries {
         if let Ok(content) = std::str::from_utf8(&entry.bytes) {
@@ -298,7 +311,7 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
 fn read_entry(
     corpus: &mut Corpus,
     entry: &Entry,
-    options: ReadOptions,
+    options: &ReadOptions,
     owner: &Owner,
     mode: Mode,
 ) -> Result<()> {
@@ -313,7 +326,7 @@ fn read_entry(
     let path = entry.path.as_deref();
     let format = match options.format {
         Some(format) => Some(format),
-        None => detect(path, content, options.split, mode),
+        None => detect(path, content, options, mode),
     };
     let Some(format) = format else {
         corpus.skipped.push(entry.name.clone());
@@ -326,7 +339,7 @@ fn read_entry(
         path,
         source,
         owner,
-        split: options.split,
+        options,
     };
     read_as(format, context, content, &mut corpus.posts)?;
     corpus.sources.push(Source {
@@ -350,7 +363,7 @@ pub fn read_bytes(
         path: path.map(Path::to_path_buf),
         bytes: bytes.to_vec(),
     };
-    read_entry(corpus, &entry, options, &Owner::default(), Mode::Explicit)
+    read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)
 }
 
 /// Recognises a format from a file's path and content.
@@ -359,7 +372,12 @@ type Sniffer = fn(Option<&Path>, &str) -> Option<InputFormat>;
 /// The format of a file: a known export or scheduler format recognised by its content (and
 /// name), else JSON, JSON Lines or text (see [`detect_format`]). A file found by walking is
 /// never read as plain text or as JSON that does not look like posts.
-fn detect(path: Option<&Path>, content: &str, split: TextSplit, mode: Mode) -> Option<InputFormat> {
+fn detect(
+    path: Option<&Path>,
+    content: &str,
+    options: &ReadOptions,
+    mode: Mode,
+) -> Option<InputFormat> {
     let sniffers: [Sniffer; 7] = [
         x_archive::sniff,
         x_legacy::sniff,
@@ -369,14 +387,18 @@ fn detect(path: Option<&Path>, content: &str, split: TextSplit, mode: Mode) -> O
         csv_file::sniff,
         scheduled::sniff,
     ];
-    if let Some(format) = sniffers.iter().find_map(|sniff| sniff(path, content)) {
+    if let Some(format) = csv_file::sniff_named_columns(content, &options.columns)
+        .or_else(|| sniffers.iter().find_map(|sniff| sniff(path, content)))
+    {
         return Some(format);
     }
     let hint = path.and_then(format_from_extension);
     match mode {
+        // Likes, followers, ad data: archive files without posts, not text to lint.
+        Mode::Explicit if x_archive::is_archive_data(content) => None,
         Mode::Explicit => {
             // Asking for one post per line says the input is text, unless its name says JSON.
-            let hint = match (hint, split) {
+            let hint = match (hint, options.split) {
                 (None, TextSplit::Lines) => Some(InputFormat::Text),
                 (hint, _) => hint,
             };
@@ -408,7 +430,7 @@ fn read_as(
         InputFormat::Json => json::read_json(context, content, posts),
         InputFormat::Jsonl => json::read_jsonl(context, content, posts),
         InputFormat::Text => {
-            text::read_text(content, context.split, context.source, posts);
+            text::read_text(content, context.options.split, context.source, posts);
             Ok(())
         }
         InputFormat::XTweetsJs

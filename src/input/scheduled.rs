@@ -880,7 +880,7 @@ fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, TextSplit};
+    use crate::input::{Owner, ReadOptions};
 
     fn read_at(format: InputFormat, path: &str, content: &str) -> Result<Vec<Post>> {
         let path = Path::new(path);
@@ -889,7 +889,7 @@ mod tests {
             path: Some(path),
             source: 0,
             owner: &Owner::default(),
-            split: TextSplit::default(),
+            options: &ReadOptions::default(),
         };
         let mut posts = Vec::new();
         read(format, context, content, &mut posts)?;

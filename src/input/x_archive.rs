@@ -61,6 +61,12 @@ pub(super) fn sniff(_path: Option<&Path>, content: &str) -> Option<InputFormat> 
     }
 }
 
+/// Whether `content` is an X archive data file (`window.YTD.<name>.partN = …`), of any kind:
+/// those hygiene does not read (likes, followers, ad data) hold no posts, even named by hand.
+pub(super) fn is_archive_data(content: &str) -> bool {
+    ASSIGNMENT.is_match(prefix(content.trim_start(), SNIFF_PREFIX_BYTES))
+}
+
 /// Appends the posts of `content` (in `format`) to `posts`.
 pub(super) fn read(
     format: InputFormat,
@@ -582,7 +588,7 @@ fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, TextSplit};
+    use crate::input::{Owner, ReadOptions};
 
     fn read_as(format: InputFormat, owner: &Owner, content: &str) -> Result<Vec<Post>> {
         let context = ReadContext {
@@ -590,7 +596,7 @@ mod tests {
             path: None,
             source: 0,
             owner,
-            split: TextSplit::default(),
+            options: &ReadOptions::default(),
         };
         let mut posts = Vec::new();
         read(format, context, content, &mut posts)?;

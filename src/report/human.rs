@@ -232,6 +232,30 @@ fn take_width_from_end(text: &str, width: usize) -> String {
     text[start..].to_string()
 }
 
+/// The files read but not linted, the first few by name.
+fn write_skipped(skipped: &[String], out: &mut dyn Write) -> io::Result<()> {
+    const NAMED: usize = 3;
+    let count = skipped.len();
+    if count == 0 {
+        return Ok(());
+    }
+    let mut names: Vec<String> = skipped
+        .iter()
+        .take(NAMED)
+        .map(|name| sanitize_for_terminal(name, false))
+        .collect();
+    if count > NAMED {
+        names.push(format!("and {} more", count - NAMED));
+    }
+    writeln!(
+        out,
+        "Skipped {count} file{} that hold{} no posts in a known format: {}.",
+        plural(count),
+        if count == 1 { "s" } else { "" },
+        names.join(", ")
+    )
+}
+
 fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) -> io::Result<()> {
     let corpus = report.corpus;
     let posts = corpus.posts.len();
@@ -247,7 +271,8 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
     };
     if posts == 0 {
         let in_ = from.replacen(" from ", " in ", 1);
-        return writeln!(out, "No posts found{in_}: nothing to check.");
+        writeln!(out, "No posts found{in_}: nothing to check.")?;
+        return write_skipped(&corpus.skipped, out);
     }
     let mut kinds = Vec::new();
     for (kind, one, many) in [
@@ -277,15 +302,7 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
         format!(" ({})", kinds.join(", "))
     };
     writeln!(out, "Checked {posts} post{}{from}{kinds}.", plural(posts))?;
-    if !corpus.skipped.is_empty() {
-        let count = corpus.skipped.len();
-        writeln!(
-            out,
-            "Skipped {count} file{} that hold{} no posts in a known format.",
-            plural(count),
-            if count == 1 { "s" } else { "" }
-        )?;
-    }
+    write_skipped(&corpus.skipped, out)?;
 
     let [info, warning, error] = report.severity_counts();
     if info + warning + error == 0 {
