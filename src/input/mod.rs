@@ -171,6 +171,15 @@ pub fn read_all(
             }
         }
     }
+    // Merging a long post into its truncated twin removes a post from its source: count what
+    // each source holds once everything is read.
+    let Corpus { sources, posts, .. } = &mut corpus;
+    for source in sources.iter_mut() {
+        source.posts = 0;
+    }
+    for post in posts.iter() {
+        sources[post.origin.source].posts += 1;
+    }
     Ok(corpus)
 }
 
