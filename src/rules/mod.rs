@@ -9,12 +9,12 @@
 pub mod builtin;
 pub mod catalog;
 pub mod spec;
+mod text_regex;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use anyhow::{Context, Result, anyhow, bail};
-use regex::{Regex, RegexBuilder};
 
 use crate::finding::Severity;
 use crate::post::{Post, PostKind};
@@ -22,9 +22,7 @@ use crate::text::word_count;
 
 use builtin::AccountCheck;
 use spec::{PatternSpec, RuleSpec};
-
-/// Largest compiled size of one pattern, so a user rule cannot make the run slow or huge.
-const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+use text_regex::TextRegex;
 
 /// A rule file as read, with the name it was read from.
 #[derive(Debug, Clone)]
@@ -183,7 +181,10 @@ impl TraitRegistry {
 enum Matcher {
     /// A regex; with a group named `match`, only that group is marked, so a pattern can require
     /// context around what it marks.
-    Regex { regex: Regex, has_match_group: bool },
+    Regex {
+        regex: TextRegex,
+        has_match_group: bool,
+    },
     /// A trait defined by patterns: fires on posts with the trait, marking the earliest match of
     /// the trait's own patterns (a trait present only by implication marks nothing).
     Trait { id: TraitId, patterns: Vec<Pattern> },
@@ -196,10 +197,10 @@ pub struct Pattern {
     pub label: String,
     matcher: Matcher,
     kinds: KindSet,
-    also_regex: Vec<Regex>,
+    also_regex: Vec<TextRegex>,
     also_traits: TraitSet,
     also_words_at_most: Option<usize>,
-    unless_regex: Vec<Regex>,
+    unless_regex: Vec<TextRegex>,
     unless_traits: TraitSet,
 }
 
@@ -594,7 +595,7 @@ impl Compiler<'_> {
         let context = || format!("pattern `{}`", spec.label);
         let matcher = self.matcher(spec, depth).with_context(context)?;
         let known = self.traits.known_names();
-        let regexes = |sources: &[String]| -> Result<Vec<Regex>> {
+        let regexes = |sources: &[String]| -> Result<Vec<TextRegex>> {
             sources
                 .iter()
                 .map(|regex| build_regex(regex, spec.case_sensitive))
@@ -637,7 +638,7 @@ impl Compiler<'_> {
                     .collect::<Vec<_>>()
                     .join("|");
                 let regex = build_regex(&source, spec.case_sensitive)?;
-                let has_match_group = regex.capture_names().any(|name| name == Some("match"));
+                let has_match_group = regex.has_group("match");
                 Ok(Matcher::Regex {
                     regex,
                     has_match_group,
@@ -659,12 +660,8 @@ impl Compiler<'_> {
     }
 }
 
-fn build_regex(source: &str, case_sensitive: bool) -> Result<Regex> {
-    RegexBuilder::new(source)
-        .case_insensitive(!case_sensitive)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|error| anyhow!("invalid regex: {error}"))
+fn build_regex(source: &str, case_sensitive: bool) -> Result<TextRegex> {
+    TextRegex::new(source, case_sensitive).map_err(|error| anyhow!("invalid regex: {error}"))
 }
 
 /// A literal phrase as a regex: whole words at its ends, any whitespace between its words.
@@ -723,10 +720,10 @@ mod tests {
 
     #[test]
     fn phrases_match_whole_words_with_any_spacing() {
-        let regex = Regex::new(&format!("(?i){}", phrase_regex("click to tweet"))).unwrap();
+        let regex = TextRegex::new(&phrase_regex("click to tweet"), false).unwrap();
         assert!(regex.is_match("Click  to\nTweet!"));
         assert!(!regex.is_match("doubleclick to tweets"));
-        let regex = Regex::new(&phrase_regex("ctt.ec/")).unwrap();
+        let regex = TextRegex::new(&phrase_regex("ctt.ec/"), true).unwrap();
         assert!(regex.is_match("https://ctt.ec/abc"));
         assert!(!regex.is_match("cttxec/"));
     }
