@@ -2,24 +2,15 @@
 //! (`fixtures/formats/x-legacy/`, `linkedin-shares/`, `scheduler-csv/`): formats detected from
 //! content, kinds, text, links, times, record lines, and malformed CSV reported with its line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hygiene::input::{InputPath, ReadOptions, read_all, read_bytes};
 use hygiene::post::{Corpus, InputFormat, Location, Platform, PostKind};
 
-fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/formats")
-        .join(path)
-}
+mod common;
 
 fn read(path: &str) -> Corpus {
-    read_all(
-        &[InputPath::File(fixture(path))],
-        ReadOptions::default(),
-        &mut std::io::empty(),
-    )
-    .unwrap()
+    common::read_path(&common::format_fixture(path))
 }
 
 fn sources(corpus: &Corpus) -> Vec<(String, InputFormat, usize)> {

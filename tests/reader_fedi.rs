@@ -2,24 +2,15 @@
 //! `fixtures/formats/bluesky/`): formats detected from content, kinds, text, recipients, links
 //! and the owner from `actor.json`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hygiene::input::{InputPath, ReadOptions, read_all};
 use hygiene::post::{Corpus, InputFormat, Platform, PostKind};
 
-fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/formats")
-        .join(path)
-}
+mod common;
 
 fn read(path: &str) -> Corpus {
-    read_all(
-        &[InputPath::File(fixture(path))],
-        ReadOptions::default(),
-        &mut std::io::empty(),
-    )
-    .unwrap()
+    common::read_path(&common::format_fixture(path))
 }
 
 fn kinds(corpus: &Corpus) -> Vec<PostKind> {
@@ -179,8 +170,8 @@ fn reads_bluesky_list_records_and_skips_posts_without_text() {
 fn folder_walks_read_both_platforms_and_skip_nothing() {
     let corpus = read_all(
         &[
-            InputPath::File(fixture("mastodon")),
-            InputPath::File(fixture("bluesky")),
+            InputPath::File(common::format_fixture("mastodon")),
+            InputPath::File(common::format_fixture("bluesky")),
         ],
         ReadOptions::default(),
         &mut std::io::empty(),

@@ -5,23 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use hygiene::input::{InputPath, ReadOptions, read_all};
+use hygiene::input::ReadOptions;
 use hygiene::post::{Corpus, InputFormat, Location, Platform, PostKind};
 
-fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/formats")
-        .join(path)
-}
-
-fn read(path: &Path) -> Corpus {
-    read_all(
-        &[InputPath::File(path.to_path_buf())],
-        ReadOptions::default(),
-        &mut std::io::empty(),
-    )
-    .unwrap()
-}
+mod common;
+use common::format_fixture as fixture;
+use common::read_path as read;
 
 /// Each source as (path relative to `root`, format, posts).
 fn sources(corpus: &Corpus, root: &Path) -> Vec<(String, InputFormat, usize)> {

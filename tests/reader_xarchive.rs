@@ -4,24 +4,15 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use hygiene::input::{InputPath, ReadOptions, read_all};
 use hygiene::post::{Corpus, InputFormat, Platform, PostKind};
 
-fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/formats/x-archive")
-        .join(path)
-}
+mod common;
+use common::read_path as read;
 
-fn read(path: &Path) -> Corpus {
-    read_all(
-        &[InputPath::File(path.to_path_buf())],
-        ReadOptions::default(),
-        &mut std::io::empty(),
-    )
-    .unwrap()
+fn fixture(path: &str) -> PathBuf {
+    common::format_fixture(&format!("x-archive/{path}"))
 }
 
 fn kinds(corpus: &Corpus) -> Vec<PostKind> {

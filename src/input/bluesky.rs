@@ -16,8 +16,8 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::ReadContext;
 use super::json::syntax_error;
+use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at; the first item follows the opening of the array.
@@ -309,43 +309,13 @@ fn timestamp(value: Option<&Value>) -> Option<DateTime<FixedOffset>> {
     })
 }
 
-/// At most `max` bytes from the start of `content`, cut on a char boundary.
-fn prefix(content: &str, max: usize) -> &str {
-    let mut end = max.min(content.len());
-    while !content.is_char_boundary(end) {
-        end -= 1;
-    }
-    &content[..end]
-}
-
-/// "a number", "an array", ... for error messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, ReadOptions};
+    use crate::input::TestFile;
 
     fn read_as(format: InputFormat, content: &str) -> Result<Vec<Post>> {
-        let context = ReadContext {
-            name: "bsky.json",
-            path: None,
-            source: 0,
-            owner: &Owner::default(),
-            options: &ReadOptions::default(),
-        };
-        let mut posts = Vec::new();
-        read(format, context, content, &mut posts)?;
-        Ok(posts)
+        TestFile::named("bsky.json").read(read, format, content)
     }
 
     const ME: &str = "at://did:plc:me000000000000000000000/app.bsky.feed.post";

@@ -18,7 +18,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use csv::StringRecord;
 
-use super::{CsvColumns, ReadContext, infer_kind};
+use super::{CsvColumns, ReadContext, infer_kind, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file is looked at for its first line or first record, so sniffing a large file
@@ -622,15 +622,6 @@ fn naive_time(time: &str) -> Option<NaiveTime> {
     }
 }
 
-/// At most `max` bytes from the start of `content`, cut on a char boundary.
-fn prefix(content: &str, max: usize) -> &str {
-    let mut end = max.min(content.len());
-    while !content.is_char_boundary(end) {
-        end -= 1;
-    }
-    &content[..end]
-}
-
 /// The start of a line, for an error message.
 fn excerpt(line: &str) -> String {
     const MAX_CHARS: usize = 80;
@@ -644,24 +635,19 @@ fn excerpt(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, ReadOptions};
+    use crate::input::{ReadOptions, TestFile};
 
     fn read_as(format: InputFormat, content: &str) -> Result<Vec<Post>> {
         read_with(&ReadOptions::default(), format, content)
     }
 
     fn read_with(options: &ReadOptions, format: InputFormat, content: &str) -> Result<Vec<Post>> {
-        let owner = Owner::default();
-        let context = ReadContext {
+        let file = TestFile {
             name: "posts.csv",
-            path: Some(Path::new("posts.csv")),
-            source: 0,
-            owner: &owner,
-            options,
+            options: options.clone(),
+            ..TestFile::default()
         };
-        let mut posts = Vec::new();
-        read(format, context, content, &mut posts)?;
-        Ok(posts)
+        file.read(read, format, content)
     }
 
     fn texts(posts: &[Post]) -> Vec<&str> {

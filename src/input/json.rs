@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::post::{Location, Origin, Platform, Post, PostKind};
 
-use super::{ReadContext, infer_kind};
+use super::{ReadContext, describe, infer_kind};
 
 /// Field names that hold a post's text, in order of preference.
 const TEXT_FIELDS: [&str; 5] = ["text", "full_text", "content", "body", "message"];
@@ -301,18 +301,6 @@ fn parse_platform(platform: &str) -> Result<Platform, String> {
                 Platform::ALL.map(Platform::as_str).join(", ")
             )
         })
-}
-
-/// "a number", "an array", ... for error messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

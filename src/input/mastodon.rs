@@ -19,8 +19,8 @@ use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::ReadContext;
 use super::json::syntax_error;
+use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at: the outbox's `"orderedItems"` key follows the
@@ -337,27 +337,6 @@ fn timestamp(value: Option<&Value>) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(value?.as_str()?).ok()
 }
 
-/// At most `max` bytes from the start of `content`, cut on a char boundary.
-fn prefix(content: &str, max: usize) -> &str {
-    let mut end = max.min(content.len());
-    while !content.is_char_boundary(end) {
-        end -= 1;
-    }
-    &content[..end]
-}
-
-/// "a number", "an array", ... for error messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Plain text of a Note's HTML, and the targets of its links.
 #[derive(Debug, Default, PartialEq)]
 struct Converted {
@@ -569,7 +548,7 @@ fn attributes(text: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, ReadOptions};
+    use crate::input::{Owner, TestFile};
 
     fn text(html: &str) -> String {
         html_to_text(html).text.trim().to_string()
@@ -580,16 +559,12 @@ mod tests {
     }
 
     fn read_outbox_owned_by(content: &str, owner: &Owner) -> Result<Vec<Post>> {
-        let context = ReadContext {
+        let file = TestFile {
             name: "outbox.json",
-            path: None,
-            source: 0,
-            owner,
-            options: &ReadOptions::default(),
+            owner: owner.clone(),
+            ..TestFile::default()
         };
-        let mut posts = Vec::new();
-        read(InputFormat::MastodonOutbox, context, content, &mut posts)?;
-        Ok(posts)
+        file.read(read, InputFormat::MastodonOutbox, content)
     }
 
     /// An outbox holding `items` (JSON texts).
@@ -929,21 +904,13 @@ mod tests {
 
     #[test]
     fn actor_has_no_posts() {
-        let context = ReadContext {
-            name: "actor.json",
-            path: None,
-            source: 0,
-            owner: &Owner::default(),
-            options: &ReadOptions::default(),
-        };
-        let mut posts = Vec::new();
-        read(
-            InputFormat::MastodonActor,
-            context,
-            r#"{"type":"Person","outbox":"outbox.json"}"#,
-            &mut posts,
-        )
-        .unwrap();
+        let posts = TestFile::named("actor.json")
+            .read(
+                read,
+                InputFormat::MastodonActor,
+                r#"{"type":"Person","outbox":"outbox.json"}"#,
+            )
+            .unwrap();
         assert!(posts.is_empty());
     }
 }

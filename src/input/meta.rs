@@ -18,8 +18,8 @@ use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::ReadContext;
 use super::json::syntax_error;
+use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at: the first entry must be whole within it (real
@@ -350,43 +350,13 @@ fn unix_time(value: Option<&Value>) -> Option<DateTime<FixedOffset>> {
     DateTime::from_timestamp(seconds, 0).map(|time| time.fixed_offset())
 }
 
-/// At most `max` bytes from the start of `content`, cut on a char boundary.
-fn prefix(content: &str, max: usize) -> &str {
-    let mut end = max.min(content.len());
-    while !content.is_char_boundary(end) {
-        end -= 1;
-    }
-    content.get(..end).unwrap_or(content)
-}
-
-/// "a number", "an array", ... for error messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, ReadOptions};
+    use crate::input::TestFile;
 
     fn read_as(format: InputFormat, content: &str) -> Result<Vec<Post>> {
-        let context = ReadContext {
-            name: "meta.json",
-            path: None,
-            source: 0,
-            owner: &Owner::default(),
-            options: &ReadOptions::default(),
-        };
-        let mut posts = Vec::new();
-        read(format, context, content, &mut posts)?;
-        Ok(posts)
+        TestFile::named("meta.json").read(read, format, content)
     }
 
     /// `text` as Meta writes it: each UTF-8 byte escaped as its own `\u00XX` code point.

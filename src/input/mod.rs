@@ -375,6 +375,67 @@ pub fn read_bytes(
     read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)
 }
 
+/// At most `max` bytes from the start of `content`, cut on a char boundary: what sniffers look
+/// at, so recognising a large file stays cheap.
+fn prefix(content: &str, max: usize) -> &str {
+    let mut end = max.min(content.len());
+    while !content.is_char_boundary(end) {
+        end -= 1;
+    }
+    &content[..end]
+}
+
+/// "a number", "an array", ... for error messages about JSON values.
+fn describe(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A reader's entry point: appends the posts of `content` in a format the reader handles.
+#[cfg(test)]
+type ReadFn = fn(InputFormat, ReadContext<'_>, &str, &mut Vec<Post>) -> Result<()>;
+
+/// A file as a reader's unit tests see it: its name, path, owner and read options.
+#[cfg(test)]
+#[derive(Default)]
+struct TestFile<'a> {
+    name: &'a str,
+    path: Option<&'a Path>,
+    owner: Owner,
+    options: ReadOptions,
+}
+
+#[cfg(test)]
+impl TestFile<'_> {
+    fn named(name: &str) -> TestFile<'_> {
+        TestFile {
+            name,
+            ..TestFile::default()
+        }
+    }
+
+    /// The posts `read` gets from `content` as `format`.
+    fn read(&self, read: ReadFn, format: InputFormat, content: &str) -> Result<Vec<Post>> {
+        let context = ReadContext {
+            name: self.name,
+            path: self.path,
+            source: 0,
+            owner: &self.owner,
+            options: &self.options,
+        };
+        let mut posts = Vec::new();
+        read(format, context, content, &mut posts)?;
+        Ok(posts)
+    }
+}
+
 /// Recognises a format from a file's path and content.
 type Sniffer = fn(Option<&Path>, &str) -> Option<InputFormat>;
 

@@ -24,7 +24,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use regex::Regex;
 use serde_yaml_ng::{Mapping, Value};
 
-use super::ReadContext;
+use super::{ReadContext, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 use crate::text::position_of_byte;
 
@@ -855,15 +855,6 @@ fn midnight(date: NaiveDate) -> DateTime<FixedOffset> {
         .fixed_offset()
 }
 
-/// At most `max` bytes from the start of `content`, cut on a char boundary.
-fn prefix(content: &str, max: usize) -> &str {
-    let mut end = max.min(content.len());
-    while !content.is_char_boundary(end) {
-        end -= 1;
-    }
-    content.get(..end).unwrap_or(content)
-}
-
 /// "a number", "a list", ... for error messages.
 fn describe(value: &Value) -> &'static str {
     match value {
@@ -880,20 +871,15 @@ fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, ReadOptions};
+    use crate::input::TestFile;
 
     fn read_at(format: InputFormat, path: &str, content: &str) -> Result<Vec<Post>> {
-        let path = Path::new(path);
-        let context = ReadContext {
+        let file = TestFile {
             name: "in",
-            path: Some(path),
-            source: 0,
-            owner: &Owner::default(),
-            options: &ReadOptions::default(),
+            path: Some(Path::new(path)),
+            ..TestFile::default()
         };
-        let mut posts = Vec::new();
-        read(format, context, content, &mut posts)?;
-        Ok(posts)
+        file.read(read, format, content)
     }
 
     /// Reads a `.tweet` file and checks that every text is the file's text at its location.

@@ -32,8 +32,8 @@ use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::ReadContext;
 use super::json::syntax_error;
+use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at: the assignment is on the first line.
@@ -554,15 +554,6 @@ fn timestamp(value: Option<&Value>) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(value?.as_str()?.trim()).ok()
 }
 
-/// At most `max` bytes from the start of `content`, cut on a char boundary.
-fn prefix(content: &str, max: usize) -> &str {
-    let mut end = max.min(content.len());
-    while !content.is_char_boundary(end) {
-        end -= 1;
-    }
-    content.get(..end).unwrap_or_default()
-}
-
 /// What a file that is not an archive file starts with, for the error message.
 fn describe_start(content: &str) -> String {
     let start: String = content.chars().take(20).collect();
@@ -573,34 +564,18 @@ fn describe_start(content: &str) -> String {
     }
 }
 
-/// "a number", "an array", ... for error messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, ReadOptions};
+    use crate::input::{Owner, TestFile};
 
     fn read_as(format: InputFormat, owner: &Owner, content: &str) -> Result<Vec<Post>> {
-        let context = ReadContext {
+        let file = TestFile {
             name: "archive.zip!data/x.js",
-            path: None,
-            source: 0,
-            owner,
-            options: &ReadOptions::default(),
+            owner: owner.clone(),
+            ..TestFile::default()
         };
-        let mut posts = Vec::new();
-        read(format, context, content, &mut posts)?;
-        Ok(posts)
+        file.read(read, format, content)
     }
 
     fn read_str(content: &str) -> Vec<Post> {

@@ -16,9 +16,9 @@ use anyhow::{Result, anyhow, bail};
 use csv::StringRecord;
 use serde_json::{Map, Value};
 
-use super::ReadContext;
 use super::csv_file::{check_quotes, first_line, next_record, parse_datetime, reader, record_line};
 use super::json::syntax_error;
+use super::{ReadContext, describe};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How every Grailbird tweets file opens.
@@ -341,35 +341,13 @@ fn string<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
     object.get(field).and_then(Value::as_str)
 }
 
-/// "a number", "an array", ... for error messages.
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Owner, ReadOptions};
+    use crate::input::TestFile;
 
     fn read_as(format: InputFormat, content: &str) -> Result<Vec<Post>> {
-        let owner = Owner::default();
-        let context = ReadContext {
-            name: "archive",
-            path: None,
-            source: 0,
-            owner: &owner,
-            options: &ReadOptions::default(),
-        };
-        let mut posts = Vec::new();
-        read(format, context, content, &mut posts)?;
-        Ok(posts)
+        TestFile::named("archive").read(read, format, content)
     }
 
     fn kinds(posts: &[Post]) -> Vec<PostKind> {

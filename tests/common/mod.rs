@@ -39,3 +39,20 @@ pub fn shared_dir() -> Option<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     dir.is_dir().then_some(dir)
 }
+
+/// `fixtures/formats/<path>`, the team's own sample of each export format.
+pub fn format_fixture(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/formats")
+        .join(path)
+}
+
+/// Everything hygiene reads from `path` (a file, folder or zip), with the default options.
+pub fn read_path(path: &std::path::Path) -> Corpus {
+    hygiene::input::read_all(
+        &[hygiene::input::InputPath::File(path.to_path_buf())],
+        hygiene::input::ReadOptions::default(),
+        &mut std::io::empty(),
+    )
+    .unwrap()
+}
