@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
-use crate::post::InputFormat;
+use crate::post::{InputFormat, Platform};
 use crate::report::{self, OutputFormat, Report};
 use crate::rules::{self, OptionOverrides};
 use crate::score;
@@ -81,6 +81,11 @@ pub struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+
+    /// The platform of posts that do not say which they are for (drafts, text): platform
+    /// limits and platform-aware defaults follow it.
+    #[arg(long, value_enum, value_name = "PLATFORM")]
+    pub platform: Option<Platform>,
 
     /// A domain of the account's own (repeatable): links to it make a post promotional.
     #[arg(long, value_name = "DOMAIN")]
@@ -175,6 +180,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         options: parse_rule_options(&args.rule_option)?,
         own_domains: args.own_domain.clone(),
         include_received: args.include_received,
+        platform: args.platform,
     };
     let engine = Engine::new(&rules::builtin_rule_files()?, &settings)?;
 

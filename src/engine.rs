@@ -6,17 +6,16 @@
 //! that counts). Then every account check, over all posts and their traits. Per-post work is
 //! independent of other posts; only account checks see the whole corpus.
 
-use std::ops::Range;
 use std::sync::LazyLock;
 
 use anyhow::Result;
 use regex::Regex;
 
 use crate::finding::{Finding, Target};
-use crate::post::{Corpus, Post, PostKind};
-use crate::rules::builtin::{AccountInput, Judgement, Ratio};
+use crate::post::{Corpus, Platform, Post, PostKind};
+use crate::rules::builtin::{AccountInput, Judgement, PostHit, PostInput, Ratio};
 use crate::rules::{
-    self, CompiledRules, KindSet, OptionOverrides, Pattern, Rule, RuleFile, TraitRegistry, TraitSet,
+    self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
 };
 use crate::text::TextSpan;
 
@@ -57,6 +56,8 @@ pub struct EngineSettings {
     pub own_domains: Vec<String>,
     /// Judge messages the account received, too (`--include-received`).
     pub include_received: bool,
+    /// The platform of posts that do not say which they are for (`--platform`).
+    pub platform: Option<Platform>,
 }
 
 /// Compiled rules, ready to run on any number of corpora.
@@ -65,6 +66,7 @@ pub struct Engine {
     compiled: CompiledRules,
     own_domains: Vec<String>,
     include_received: bool,
+    platform: Option<Platform>,
 }
 
 /// What the engine found in one post.
@@ -111,6 +113,7 @@ impl Engine {
             compiled,
             own_domains,
             include_received: settings.include_received,
+            platform: settings.platform,
         })
     }
 
@@ -194,6 +197,11 @@ impl Engine {
     /// Traits and findings of one post (`index` into the corpus).
     pub fn analyze_post(&self, index: usize, post: &Post) -> PostAnalysis {
         let traits = self.traits_of(post);
+        let input = PostInput {
+            post,
+            traits,
+            platform: post.platform.or(self.platform),
+        };
         let mut findings = Vec::new();
         for (rule_index, rule) in self.rules().iter().enumerate() {
             let earliest = rule
@@ -201,8 +209,16 @@ impl Engine {
                 .iter()
                 .filter_map(|pattern| pattern.find(post, traits).map(|range| (pattern, range)))
                 .min_by_key(|(_, range)| range.start);
-            if let Some((pattern, range)) = earliest {
-                findings.push(post_finding(rule_index, rule, pattern, index, post, range));
+            let hit = match (earliest, &rule.post_check) {
+                (Some((pattern, range)), _) => Some(PostHit {
+                    range,
+                    values: vec![("pattern", pattern.label.clone())],
+                }),
+                (None, Some(check)) if rule.kinds.contains(post.kind) => check.check(input),
+                (None, _) => None,
+            };
+            if let Some(hit) = hit {
+                findings.push(post_finding(rule_index, rule, index, post, hit));
             }
         }
         PostAnalysis {
@@ -260,10 +276,15 @@ impl Engine {
 
     /// Kinds of post any of a rule's patterns look at.
     pub fn eligible_kinds(rule: &Rule) -> KindSet {
+        let checked = if rule.post_check.is_some() {
+            rule.kinds
+        } else {
+            KindSet::NONE
+        };
         rule.patterns
             .iter()
             .map(|pattern| pattern.kinds())
-            .fold(KindSet::NONE, KindSet::union)
+            .fold(checked, KindSet::union)
     }
 }
 
@@ -280,16 +301,18 @@ fn normalize_host(link: &str) -> String {
 fn post_finding(
     rule_index: usize,
     rule: &Rule,
-    pattern: &Pattern,
     post_index: usize,
     post: &Post,
-    range: Range<usize>,
+    hit: PostHit,
 ) -> Finding {
-    let span = TextSpan::new(&post.text, range);
+    let span = TextSpan::new(&post.text, hit.range);
     let message = rules::render(&rule.message, |name| match name {
         "match" => Some(quote(&post.text[span.bytes.clone()])),
-        "pattern" => Some(pattern.label.clone()),
-        _ => None,
+        _ => hit
+            .values
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone()),
     });
     Finding {
         rule: rule_index,

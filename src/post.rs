@@ -61,7 +61,7 @@ impl fmt::Display for PostKind {
 }
 
 /// The platform a post is (or will be) published on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     X,

@@ -29,7 +29,7 @@ pub struct Category {
 }
 
 /// Every category a rule may belong to.
-pub const CATEGORIES: [Category; 4] = [
+pub const CATEGORIES: [Category; 8] = [
     Category {
         name: "automation",
         cap: 40.0,
@@ -38,17 +38,37 @@ pub const CATEGORIES: [Category; 4] = [
     Category {
         name: "canned",
         cap: 25.0,
-        summary: "text written for others to post verbatim",
+        summary: "text that could be sent to anyone, or that others are meant to post verbatim",
     },
     Category {
         name: "promotion",
         cap: 35.0,
-        summary: "pitching instead of talking",
+        summary: "pitching instead of talking, and ads not disclosed as ads",
     },
     Category {
         name: "conversation",
         cap: 25.0,
         summary: "broadcasting without answering people",
+    },
+    Category {
+        name: "engagement",
+        cap: 30.0,
+        summary: "asking for likes, shares and follows instead of earning them",
+    },
+    Category {
+        name: "repetition",
+        cap: 30.0,
+        summary: "the same words posted again and again",
+    },
+    Category {
+        name: "readability",
+        cap: 15.0,
+        summary: "posts that are hard to read or to trust at a glance",
+    },
+    Category {
+        name: "platform",
+        cap: 20.0,
+        summary: "posts the platform would cut short or reject",
     },
 ];
 

@@ -116,10 +116,15 @@ pub fn write_explanation(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "- any post with the trait `{implied}`")?;
         }
     }
-    if let (Some(name), Some(check)) = (&spec.builtin, &rule.check) {
-        writeln!(out, "\n## Options (account check `{name}`)\n")?;
+    let check = match (&rule.post_check, &rule.check) {
+        (Some(check), _) => Some(("post", check.tunable())),
+        (None, Some(check)) => Some(("account", check.tunable())),
+        (None, None) => None,
+    };
+    if let (Some(name), Some((scope, tunable))) = (&spec.builtin, check) {
+        writeln!(out, "\n## Options ({scope} check `{name}`)\n")?;
         for (key, value) in &spec.options {
-            let note = if check.tunable().contains(&key.as_str()) {
+            let note = if tunable.contains(&key.as_str()) {
                 ""
             } else {
                 " (fixed)"

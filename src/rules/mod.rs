@@ -20,7 +20,7 @@ use crate::finding::Severity;
 use crate::post::{Post, PostKind};
 use crate::text::word_count;
 
-use builtin::AccountCheck;
+use builtin::{AccountCheck, Builtin, PostCheck};
 use spec::{PatternSpec, RuleSpec};
 use text_regex::TextRegex;
 
@@ -296,8 +296,12 @@ pub struct Rule {
     pub account_message: String,
     pub suggestion: String,
     pub explanation: String,
+    /// Post kinds the rule looks at (its patterns may narrow this).
+    pub kinds: KindSet,
     pub patterns: Vec<Pattern>,
-    /// The account-level check, for rules that name a builtin.
+    /// The post-level check, for rules that name a post builtin.
+    pub post_check: Option<Box<dyn PostCheck>>,
+    /// The account-level check, for rules that name an account builtin.
     pub check: Option<Box<dyn AccountCheck>>,
     /// The spec as written (for `explain` and the example tests).
     pub spec: RuleSpec,
@@ -306,7 +310,7 @@ pub struct Rule {
 impl Rule {
     /// Whether the rule looks at single posts.
     pub fn is_post_rule(&self) -> bool {
-        !self.patterns.is_empty()
+        !self.patterns.is_empty() || self.post_check.is_some()
     }
 
     /// Whether the rule judges the account as a whole.
@@ -395,7 +399,7 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         let patterns = compiler
             .patterns(&spec.patterns, rule_kinds, 0)
             .with_context(context)?;
-        let check = match &spec.builtin {
+        let built = match &spec.builtin {
             Some(name) => {
                 let check =
                     builtin::build(name, spec.options.clone(), &traits).with_context(context)?;
@@ -416,15 +420,25 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
             }
             None => None,
         };
-        if patterns.is_empty() && check.is_none() && spec.traits.is_empty() {
+        let (post_check, check) = match built {
+            Some(Builtin::Post(check)) => (Some(check), None),
+            Some(Builtin::Account(check)) => (None, Some(check)),
+            None => (None, None),
+        };
+        if patterns.is_empty() && post_check.is_none() && check.is_none() && spec.traits.is_empty()
+        {
             return Err(anyhow!("the rule has no `patterns`, `traits` or `builtin`"))
                 .with_context(context);
+        }
+        let mut message_placeholders = vec!["match", "pattern"];
+        if let Some(check) = &post_check {
+            message_placeholders.extend(check.placeholders());
         }
         let message = template(
             &spec.message,
             "message",
-            !patterns.is_empty(),
-            &["match", "pattern"],
+            !patterns.is_empty() || post_check.is_some(),
+            &message_placeholders,
         )
         .with_context(context)?;
         let account_message = template(
@@ -444,7 +458,9 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
             account_message,
             suggestion: spec.suggestion.clone(),
             explanation: spec.explanation.clone(),
+            kinds: rule_kinds,
             patterns,
+            post_check,
             check,
             spec: spec.clone(),
         });
@@ -550,7 +566,7 @@ fn with_overrides(
     overrides: &toml::Table,
     tunable: &[&str],
     traits: &TraitRegistry,
-) -> Result<Box<dyn AccountCheck>> {
+) -> Result<Builtin> {
     let mut options = defaults.clone();
     for (key, value) in overrides {
         if !tunable.contains(&key.as_str()) {

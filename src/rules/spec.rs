@@ -42,7 +42,7 @@ pub struct RuleSpec {
     /// Per-post classifications this rule defines for account-level rules to aggregate.
     #[serde(default)]
     pub traits: Vec<TraitSpec>,
-    /// The Rust account-level check this rule runs (see `rules::builtin`).
+    /// The Rust check this rule runs, on each post or on the account (see `rules::builtin`).
     #[serde(default)]
     pub builtin: Option<String>,
     /// Options of the builtin check; every option is written here with its default.

@@ -1,8 +1,12 @@
-//! Account-level checks: the logic that data cannot express, named by rule files (`builtin =
-//! "..."`). A check reads every post with its traits (computed by the engine) and returns
-//! whether it could judge the account, the ratio it judged, and its findings with the posts
-//! that are their evidence. Checks aggregate traits; they do not re-scan texts for the things
-//! traits already say.
+//! Builtin checks: the logic that patterns cannot express, named by rule files (`builtin =
+//! "..."`).
+//!
+//! - A [`PostCheck`] looks at one post (counting hashtags, measuring length against a platform's
+//!   limit, …) and returns the span to mark and the values for the rule's `message`.
+//! - An [`AccountCheck`] reads every post with its traits (computed by the engine) and returns
+//!   whether it could judge the account, the ratio it judged, and its findings with the posts
+//!   that are their evidence. Account checks aggregate traits; they do not re-scan texts for the
+//!   things traits already say.
 //!
 //! Each check has typed options; their defaults are written in the rule file, so a rule's
 //! behaviour is documented in one place.
@@ -11,13 +15,60 @@ mod repeated_dm;
 mod trait_share;
 
 use std::fmt;
+use std::ops::Range;
 
 use anyhow::{Result, anyhow, bail};
 use serde::de::DeserializeOwned;
 
-use crate::post::Post;
+use crate::post::{Platform, Post};
 
 use super::{TraitRegistry, TraitSet};
+
+/// What a post check sees: the post, its traits, and the platform it is for (the post's own,
+/// else the one the user named).
+#[derive(Debug, Clone, Copy)]
+pub struct PostInput<'a> {
+    pub post: &'a Post,
+    pub traits: TraitSet,
+    pub platform: Option<Platform>,
+}
+
+/// What a post check found: where, and the values for the rule's `message` placeholders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostHit {
+    /// Byte range in the post text to mark (may be empty, at the place the problem is).
+    pub range: Range<usize>,
+    pub values: Vec<(&'static str, String)>,
+}
+
+/// A post-level check.
+pub trait PostCheck: fmt::Debug + Send + Sync {
+    /// The placeholders this check fills in the rule's `message`.
+    fn placeholders(&self) -> &'static [&'static str];
+
+    /// The options a user may change (`--rule-option`); the others define the rule.
+    fn tunable(&self) -> &'static [&'static str];
+
+    /// Checks one post of a kind the rule looks at.
+    fn check(&self, input: PostInput<'_>) -> Option<PostHit>;
+}
+
+/// A built check, of either scope.
+#[derive(Debug)]
+pub enum Builtin {
+    Post(Box<dyn PostCheck>),
+    Account(Box<dyn AccountCheck>),
+}
+
+impl Builtin {
+    /// The options a user may change.
+    pub fn tunable(&self) -> &'static [&'static str] {
+        match self {
+            Builtin::Post(check) => check.tunable(),
+            Builtin::Account(check) => check.tunable(),
+        }
+    }
+}
 
 /// What an account check sees: every post, and the traits the engine gave each.
 #[derive(Debug, Clone, Copy)]
@@ -112,14 +163,15 @@ pub trait AccountCheck: fmt::Debug + Send + Sync {
 }
 
 /// Builds the builtin `name` with `options` (the rule file's, with overrides applied).
-pub fn build(
-    name: &str,
-    options: toml::Table,
-    traits: &TraitRegistry,
-) -> Result<Box<dyn AccountCheck>> {
-    let check: Box<dyn AccountCheck> = match name {
-        "trait-share" => Box::new(trait_share::TraitShare::new(parse(options)?, traits)?),
-        "repeated-dm-template" => Box::new(repeated_dm::RepeatedDmTemplate::new(parse(options)?)?),
+pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result<Builtin> {
+    let check = match name {
+        "trait-share" => Builtin::Account(Box::new(trait_share::TraitShare::new(
+            parse(options)?,
+            traits,
+        )?)),
+        "repeated-dm-template" => Builtin::Account(Box::new(repeated_dm::RepeatedDmTemplate::new(
+            parse(options)?,
+        )?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
             BUILTIN_NAMES.join(", ")
