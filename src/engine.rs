@@ -135,6 +135,11 @@ impl Engine {
             .find(|(_, rule)| rule.id == id)
     }
 
+    /// The platform of posts that do not say which they are for (`--platform`).
+    pub fn platform(&self) -> Option<Platform> {
+        self.platform
+    }
+
     /// Names and summaries of every trait.
     pub fn traits(&self) -> &TraitRegistry {
         &self.compiled.traits

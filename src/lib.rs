@@ -25,6 +25,7 @@ pub mod cli;
 pub mod engine;
 pub mod finding;
 pub mod input;
+pub mod platform;
 pub mod post;
 pub mod report;
 pub mod rules;

@@ -31,7 +31,10 @@ fn every_rule_example_gives_what_it_says() {
                 &custom
             };
             let posts = match &example.text {
-                Some(text) => vec![common::post(text, example.kind, None, 0)],
+                Some(text) => vec![hygiene::post::Post {
+                    platform: example.platform,
+                    ..common::post(text, example.kind, None, 0)
+                }],
                 None => example
                     .posts
                     .iter()

@@ -118,6 +118,9 @@ struct PostOut<'a> {
     origin: OriginOut<'a>,
     kind: &'static str,
     platform: Option<&'static str>,
+    /// The post's length on its platform (the post's, else `--platform`) and the limit it was
+    /// checked against; null without a platform.
+    length: Option<LengthOut>,
     to: Option<&'a str>,
     created_at: Option<String>,
     /// Written by someone else (a received DM); judged only with `--include-received`.
@@ -128,6 +131,14 @@ struct PostOut<'a> {
     score: f64,
     traits: Vec<&'a str>,
     findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct LengthOut {
+    platform: &'static str,
+    value: usize,
+    limit: usize,
+    unit: &'static str,
 }
 
 #[derive(Serialize)]
@@ -295,6 +306,15 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 origin: origin_out(report, post),
                 kind: post.kind.as_str(),
                 platform: post.platform.map(|platform| platform.as_str()),
+                length: post.platform.or(report.engine.platform()).map(|platform| {
+                    let length = crate::platform::measure(&post.text, platform);
+                    LengthOut {
+                        platform: platform.as_str(),
+                        value: length.value,
+                        limit: length.limit,
+                        unit: length.unit.as_str(),
+                    }
+                }),
                 to: post.to.as_deref(),
                 created_at: post.created_at.map(|time| time.to_rfc3339()),
                 received: post.received,

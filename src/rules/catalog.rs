@@ -9,11 +9,24 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/click-to-tweet.toml"),
     ),
     (
+        "excessive-hashtags",
+        include_str!("../../rules/excessive-hashtags.toml"),
+    ),
+    (
+        "excessive-mentions",
+        include_str!("../../rules/excessive-mentions.toml"),
+    ),
+    (
         "excessive-self-promotion",
         include_str!("../../rules/excessive-self-promotion.toml"),
+    ),
+    (
+        "invalid-characters",
+        include_str!("../../rules/invalid-characters.toml"),
     ),
     (
         "missing-personal-responses",
         include_str!("../../rules/missing-personal-responses.toml"),
     ),
+    ("over-length", include_str!("../../rules/over-length.toml")),
 ];

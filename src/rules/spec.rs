@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::finding::Severity;
-use crate::post::PostKind;
+use crate::post::{Platform, PostKind};
 
 /// One rule file.
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +121,9 @@ pub struct ExampleSpec {
     /// Kind of the single post; default: inferred from the text as the readers do.
     #[serde(default)]
     pub kind: Option<PostKind>,
+    /// Platform of the single post; default: none.
+    #[serde(default)]
+    pub platform: Option<Platform>,
     /// A whole account (for account rules).
     #[serde(default)]
     pub posts: Vec<ExamplePost>,

@@ -11,6 +11,7 @@
 //! Each check has typed options; their defaults are written in the rule file, so a rule's
 //! behaviour is documented in one place.
 
+mod platform_checks;
 mod repeated_dm;
 mod trait_share;
 
@@ -172,6 +173,18 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
         "repeated-dm-template" => Builtin::Account(Box::new(repeated_dm::RepeatedDmTemplate::new(
             parse(options)?,
         )?)),
+        "platform-length" => {
+            Builtin::Post(Box::new(parse::<platform_checks::OverLength>(options)?))
+        }
+        "invalid-characters" => Builtin::Post(Box::new(
+            parse::<platform_checks::InvalidCharacters>(options)?,
+        )),
+        "hashtag-count" => Builtin::Post(Box::new(platform_checks::HashtagCount::new(parse(
+            options,
+        )?)?)),
+        "mention-count" => Builtin::Post(Box::new(platform_checks::MentionCount::new(parse(
+            options,
+        )?)?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
             BUILTIN_NAMES.join(", ")
@@ -181,7 +194,14 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 2] = ["trait-share", "repeated-dm-template"];
+const BUILTIN_NAMES: [&str; 6] = [
+    "trait-share",
+    "repeated-dm-template",
+    "platform-length",
+    "invalid-characters",
+    "hashtag-count",
+    "mention-count",
+];
 
 fn parse<T: DeserializeOwned>(options: toml::Table) -> Result<T> {
     toml::Value::Table(options)

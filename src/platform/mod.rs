@@ -1,0 +1,524 @@
+//! How long a post is on its platform, measured the way that platform measures it, and the
+//! entities (links, hashtags, mentions) the platform rules count.
+//!
+//! [`measure`] is the one place a post's platform length is computed: the `over-length` rule
+//! judges it and the JSON report prints it.
+//!
+//! - **X** counts a weighted length with twitter-text's algorithm and its v3 configuration
+//!   (`config-v3.json` of twitter/twitter-text): the text is NFC-normalised; every link counts 23;
+//!   every emoji sequence counts 2; other code points count 1 in the ranges U+0000–10FF,
+//!   U+2000–200D, U+2010–201F and U+2032–2037 and 2 elsewhere (CJK, most symbols). Limit 280.
+//!   [`x_weighted_length`] passes the official conformance suite's weighted-length cases.
+//! - **Bluesky** limits a post's text to 300 graphemes and 3000 bytes (the `app.bsky.feed.post`
+//!   lexicon's `maxGraphemes` and `maxLength`).
+//! - **Mastodon** counts 500 characters, every `http(s)` link as 23 and a remote mention
+//!   `@user@host` as `@user` (its compose counter and server validation).
+//! - **Threads** 500, **Instagram** 2200 (caption), **LinkedIn** 3000, **Facebook** 63,206
+//!   characters, counted here in Unicode code points: those platforms do not publish how they
+//!   count, and code points never count more than UTF-16 units, so hygiene errs on the side of
+//!   a post being within the limit.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::post::Platform;
+
+/// What a length counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// twitter-text's weighted length (X).
+    Weighted,
+    /// Extended grapheme clusters (Bluesky).
+    Graphemes,
+    /// UTF-8 bytes (Bluesky's second limit).
+    Bytes,
+    /// Unicode code points, links counted as 23 where the platform does so.
+    Chars,
+}
+
+impl Unit {
+    /// The lowercase name used in messages and the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Weighted => "weighted",
+            Unit::Graphemes => "graphemes",
+            Unit::Bytes => "bytes",
+            Unit::Chars => "chars",
+        }
+    }
+}
+
+/// A post's length on its platform and the limit it was checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Length {
+    pub platform: Platform,
+    pub value: usize,
+    pub limit: usize,
+    pub unit: Unit,
+    /// Byte offset of the first character past the limit, when the post is over it.
+    pub over_at: Option<usize>,
+}
+
+impl Length {
+    /// Whether the post is longer than the platform allows.
+    pub fn is_over(&self) -> bool {
+        self.value > self.limit
+    }
+}
+
+/// X's limit in weighted length (twitter-text config v3 `maxWeightedTweetLength`).
+pub const X_LIMIT: usize = 280;
+/// What a link counts on X and Mastodon (`transformedURLLength`).
+pub const URL_LENGTH: usize = 23;
+
+/// The length of `text` on `platform`, as that platform counts it.
+pub fn measure(text: &str, platform: Platform) -> Length {
+    let chars = |limit| {
+        let (value, over_at) = char_length(text, limit, &[]);
+        Length {
+            platform,
+            value,
+            limit,
+            unit: Unit::Chars,
+            over_at,
+        }
+    };
+    match platform {
+        Platform::X => {
+            let (value, over_at) = x_weighted_length(text, true, X_LIMIT);
+            Length {
+                platform,
+                value,
+                limit: X_LIMIT,
+                unit: Unit::Weighted,
+                over_at,
+            }
+        }
+        Platform::Bluesky => bluesky_length(text),
+        Platform::Mastodon => {
+            let mut counted: Vec<(Range<usize>, usize)> = urls(text, false)
+                .into_iter()
+                .map(|range| (range, URL_LENGTH))
+                .collect();
+            // `@user@host` counts as `@user`.
+            for mention in mentions(text) {
+                if let Some(at) = text[mention.start + 1..mention.end].find('@') {
+                    let user = mention.start..mention.start + 1 + at;
+                    let user_chars = text[user].chars().count();
+                    counted.push((mention, user_chars));
+                }
+            }
+            counted.sort_by_key(|(range, _)| range.start);
+            let (value, over_at) = char_length(text, 500, &counted);
+            Length {
+                platform,
+                value,
+                limit: 500,
+                unit: Unit::Chars,
+                over_at,
+            }
+        }
+        Platform::Threads => chars(500),
+        Platform::Instagram => chars(2200),
+        Platform::Linkedin => chars(3000),
+        Platform::Facebook => chars(63_206),
+    }
+}
+
+/// Code points of `text`, with the byte ranges in `counted` (sorted, not overlapping) counting
+/// the given length instead; and where the limit is passed.
+fn char_length(
+    text: &str,
+    limit: usize,
+    counted: &[(Range<usize>, usize)],
+) -> (usize, Option<usize>) {
+    let mut total = 0;
+    let mut over_at = None;
+    let mut ranges = counted.iter().peekable();
+    let mut skip_to = 0;
+    for (offset, _) in text.char_indices() {
+        if offset < skip_to {
+            continue;
+        }
+        let weight = match ranges.peek() {
+            Some((range, length)) if range.start == offset => {
+                skip_to = range.end;
+                let length = *length;
+                ranges.next();
+                length
+            }
+            _ => 1,
+        };
+        total += weight;
+        if total > limit && over_at.is_none() {
+            over_at = Some(offset);
+        }
+    }
+    (total, over_at)
+}
+
+fn bluesky_length(text: &str) -> Length {
+    const GRAPHEMES: usize = 300;
+    const BYTES: usize = 3000;
+    let mut graphemes = 0;
+    let mut over_graphemes = None;
+    let mut over_bytes = None;
+    for (offset, grapheme) in text.grapheme_indices(true) {
+        graphemes += 1;
+        if graphemes > GRAPHEMES && over_graphemes.is_none() {
+            over_graphemes = Some(offset);
+        }
+        if offset + grapheme.len() > BYTES && over_bytes.is_none() {
+            over_bytes = Some(offset);
+        }
+    }
+    let by_graphemes = Length {
+        platform: Platform::Bluesky,
+        value: graphemes,
+        limit: GRAPHEMES,
+        unit: Unit::Graphemes,
+        over_at: over_graphemes,
+    };
+    // The byte limit binds only for text of wide characters (emoji, most scripts outside Latin).
+    match over_bytes {
+        Some(at) if over_graphemes.is_none_or(|graphemes| at < graphemes) => Length {
+            value: text.len(),
+            limit: BYTES,
+            unit: Unit::Bytes,
+            over_at: Some(at),
+            ..by_graphemes
+        },
+        _ => by_graphemes,
+    }
+}
+
+/// twitter-text's weighted length of `text` (config v3 when `emoji_parsing`, v2 otherwise:
+/// the same weights, emoji sequences not discounted), and the byte offset of the first
+/// character past `limit`.
+pub fn x_weighted_length(text: &str, emoji_parsing: bool, limit: usize) -> (usize, Option<usize>) {
+    // In hundredths, as twitter-text's `scale`.
+    let mut total = 0;
+    let mut over_at = None;
+    let links = urls(text, true);
+    let mut links = links.iter().peekable();
+    let mut skip_to = 0;
+    for (offset, cluster) in text.grapheme_indices(true) {
+        if offset < skip_to {
+            continue;
+        }
+        let weight = if let Some(link) = links.next_if(|link| link.start <= offset) {
+            skip_to = link.end;
+            URL_LENGTH * 100
+        } else if emoji_parsing && is_emoji_sequence(cluster) {
+            200
+        } else if cluster.is_ascii() {
+            100 * cluster.len()
+        } else {
+            cluster.nfc().map(x_char_weight).sum()
+        };
+        total += weight;
+        if total > limit * 100 && over_at.is_none() {
+            over_at = Some(offset);
+        }
+    }
+    (total / 100, over_at)
+}
+
+/// A code point's weight on X, in hundredths (twitter-text config v2/v3 `ranges`).
+fn x_char_weight(c: char) -> usize {
+    match c as u32 {
+        0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247 => 100,
+        _ => 200,
+    }
+}
+
+/// Whether a grapheme cluster of several code points is one emoji (a ZWJ sequence, a flag, a
+/// keycap, an emoji with a skin tone or presentation selector), which X counts as 2.
+fn is_emoji_sequence(cluster: &str) -> bool {
+    let mut chars = cluster.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if chars.next().is_none() {
+        return false;
+    }
+    is_pictographic(first) || cluster.contains(['\u{FE0F}', '\u{20E3}'])
+}
+
+/// Code points that start emoji (Extended_Pictographic, regional indicators), by block.
+fn is_pictographic(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2300..=0x23FF | 0x2B00..=0x2BFF
+        | 0x2190..=0x21FF | 0x25A0..=0x25FF | 0x2934 | 0x2935 | 0x203C | 0x2049 | 0x2122
+        | 0x2139 | 0x24C2 | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0xA9 | 0xAE)
+}
+
+/// Top-level domains twitter-text links.
+static TLDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("tlds.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .collect()
+});
+
+/// `http(s)://` links: a host of labels ending in a known top-level domain, an optional port,
+/// a path without its trailing punctuation.
+static URL_WITH_PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)https?://((?:[\p{L}\p{N}\p{M}](?:[\p{L}\p{N}\p{M}_-]*[\p{L}\p{N}\p{M}])?\.)+[\p{L}\p{M}\p{N}-]+)(?::\d+)?(?:[/?#][^\s]*)?",
+    )
+    .expect("the link pattern is valid")
+});
+
+/// Links without a scheme: ASCII domains only, as twitter-text.
+static URL_WITHOUT_PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)((?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)+[a-z0-9-]+)(?::\d+)?(/[^\s]*)?")
+        .expect("the link pattern is valid")
+});
+
+/// The links in `text` as twitter-text extracts them (byte ranges, in order); without
+/// `without_protocol`, only `http(s)://` links (as Mastodon links them).
+pub fn urls(text: &str, without_protocol: bool) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = Vec::new();
+    for link in URL_WITH_PROTOCOL.captures_iter(text) {
+        let whole = link.get(0).expect("match");
+        let before = text[..whole.start()].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || "@＠$#＃".contains(c)) {
+            continue;
+        }
+        let host = link.get(1).expect("host").as_str();
+        if !valid_host(host, false) {
+            continue;
+        }
+        let path_start = link.get(1).expect("host").end();
+        let end = trim_path(text, path_start, whole.end());
+        found.push(whole.start()..end);
+    }
+    if without_protocol {
+        let mut start = 0;
+        while let Some(link) = URL_WITHOUT_PROTOCOL.captures_at(text, start) {
+            let whole = link.get(0).expect("match");
+            start = whole.end().max(whole.start() + 1);
+            if found
+                .iter()
+                .any(|url| url.start < whole.end() && whole.start() < url.end)
+            {
+                continue;
+            }
+            let before = text[..whole.start()].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || "@＠$#＃-_./".contains(c)) {
+                continue;
+            }
+            let after = text[whole.end()..].chars().next();
+            if after.is_some_and(|c| c.is_alphanumeric() || c == '@') {
+                continue;
+            }
+            let host = link.get(1).expect("host").as_str();
+            let has_path = link.get(2).is_some();
+            if !valid_host(host, !has_path) {
+                continue;
+            }
+            let end = trim_path(text, link.get(1).expect("host").end(), whole.end());
+            found.push(whole.start()..end);
+        }
+        found.sort_by_key(|range| range.start);
+    }
+    found
+}
+
+/// Whether `host` ends in a known top-level domain and each label is at most 63 characters
+/// once punycode-encoded. `bare` (no scheme, no path): a one-label name under a country-code
+/// domain (`example.de`) is not linked, except under `.co` and `.tv`.
+fn valid_host(host: &str, bare: bool) -> bool {
+    let lower = host.to_lowercase();
+    let labels: Vec<&str> = lower.split('.').collect();
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    if !TLDS.contains(tld) {
+        return false;
+    }
+    if labels.iter().any(|label| punycode_length(label) > 63) {
+        return false;
+    }
+    !(bare && labels.len() == 2 && tld.len() == 2 && tld.is_ascii() && *tld != "co" && *tld != "tv")
+}
+
+/// The end of a link's path: trailing punctuation (`.`, `,`, `!`, `)` without its `(` …) is
+/// not part of the link.
+fn trim_path(text: &str, path_start: usize, end: usize) -> usize {
+    let mut end = end;
+    while end > path_start {
+        let last = text[..end].chars().next_back().expect("non-empty");
+        let keep = last.is_alphanumeric()
+            || "=_#/+&-".contains(last)
+            || (last == ')' && {
+                let path = &text[path_start..end];
+                path.matches('(').count() >= path.matches(')').count()
+            });
+        if keep {
+            break;
+        }
+        end -= last.len_utf8();
+    }
+    end
+}
+
+/// Length of a domain label in ASCII: itself, or `xn--` and its punycode (RFC 3492).
+fn punycode_length(label: &str) -> usize {
+    if label.is_ascii() {
+        return label.len();
+    }
+    const BASE: u64 = 36;
+    const T_MIN: u64 = 1;
+    const T_MAX: u64 = 26;
+    let input: Vec<u64> = label.chars().map(|c| c as u64).collect();
+    let basic = input.iter().filter(|&&c| c < 0x80).count();
+    let mut length = basic + usize::from(basic > 0);
+    let adapt = |delta: u64, points: u64, first: bool| {
+        let mut delta = if first { delta / 700 } else { delta / 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+            delta /= BASE - T_MIN;
+            k += BASE;
+        }
+        k + (BASE - T_MIN + 1) * delta / (delta + 38)
+    };
+    let (mut n, mut delta, mut bias, mut handled) = (128u64, 0u64, 72u64, basic as u64);
+    while (handled as usize) < input.len() {
+        let m = input
+            .iter()
+            .copied()
+            .filter(|&c| c >= n)
+            .min()
+            .expect("left");
+        delta += (m - n) * (handled + 1);
+        n = m;
+        for &c in &input {
+            if c < n {
+                delta += 1;
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = if k <= bias {
+                        T_MIN
+                    } else if k >= bias + T_MAX {
+                        T_MAX
+                    } else {
+                        k - bias
+                    };
+                    if q < t {
+                        break;
+                    }
+                    length += 1;
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                length += 1;
+                bias = adapt(delta, handled + 1, handled == basic as u64);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta += 1;
+        n += 1;
+    }
+    4 + length
+}
+
+/// Hashtags as twitter-text extracts them: `#` (or `＃`) not after a letter, digit, `_` or `&`,
+/// then letters, marks, digits and `_` with at least one letter or mark; not inside a link, not
+/// followed by another `#` or `://`. Byte ranges including the `#`.
+pub fn hashtags(text: &str) -> Vec<Range<usize>> {
+    static HASHTAG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"[#＃]([\p{L}\p{M}\p{N}_\u{200C}\u{200D}\u{A67E}\u{05BE}\u{05F3}\u{05F4}\u{FF5E}\u{301C}\u{309B}\u{309C}\u{30A0}\u{30FB}\u{3003}\u{0F0B}\u{0F0C}\u{00B7}]+)",
+        )
+            .expect("the hashtag pattern is valid")
+    });
+    let links = urls(text, true);
+    HASHTAG
+        .captures_iter(text)
+        .filter_map(|tag| {
+            let whole = tag.get(0).expect("match");
+            let body = tag.get(1).expect("body").as_str();
+            let before = text[..whole.start()].chars().next_back();
+            let after = &text[whole.end()..];
+            let ok = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '&')
+                && body.chars().any(char::is_alphabetic)
+                && !after.starts_with(['#', '＃'])
+                && !after.starts_with("://")
+                && !links
+                    .iter()
+                    .any(|link| link.start <= whole.start() && whole.start() < link.end);
+            ok.then(|| whole.range())
+        })
+        .collect()
+}
+
+/// Mentions as twitter-text extracts them (`@` or `＠` not after a letter, digit or `_!#$%&*@`,
+/// a handle of 1–20 ASCII letters, digits or `_`, not followed by a letter or `://`), and a
+/// Mastodon remote mention `@user@host` as one. Not inside links, never in an email address.
+/// Byte ranges including the `@`.
+pub fn mentions(text: &str) -> Vec<Range<usize>> {
+    static MENTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"[@＠]([A-Za-z0-9_]{1,20})(@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,})?",
+        )
+        .expect("the mention pattern is valid")
+    });
+    let links = urls(text, true);
+    MENTION
+        .captures_iter(text)
+        .filter_map(|mention| {
+            let whole = mention.get(0).expect("match");
+            let before = text[..whole.start()].chars().next_back();
+            let after = &text[whole.end()..];
+            let before_ok = !before
+                .is_some_and(|c| c.is_ascii_alphanumeric() || "_!#$%&*@＠".contains(c))
+                || after_retweet_marker(&text[..whole.start()]);
+            let ok = before_ok
+                && !after.starts_with(|c: char| {
+                    c.is_ascii_alphanumeric() || c == '@' || c == '＠' || is_latin_accent(c)
+                })
+                && !after.starts_with("://")
+                && !links
+                    .iter()
+                    .any(|link| link.start <= whole.start() && whole.start() < link.end);
+            ok.then(|| whole.range())
+        })
+        .collect()
+}
+
+/// Whether `before` ends in a retweet marker (`RT`, `RT:`, any case) that a mention may follow
+/// without a space.
+fn after_retweet_marker(before: &str) -> bool {
+    let marker = before.strip_suffix(':').unwrap_or(before);
+    let Some(rest) = marker
+        .strip_suffix("RT")
+        .or_else(|| marker.strip_suffix("rt"))
+        .or_else(|| marker.strip_suffix("Rt"))
+        .or_else(|| marker.strip_suffix("rT"))
+    else {
+        return false;
+    };
+    !rest
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || "_+~.-".contains(c))
+}
+
+/// Latin letters with accents, which twitter-text does not let a handle run into.
+fn is_latin_accent(c: char) -> bool {
+    matches!(c as u32, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0xFF | 0x100..=0x24F | 0x253..=0x254 | 0x256..=0x257 | 0x259 | 0x25B | 0x263 | 0x268 | 0x26F | 0x272 | 0x289 | 0x28B | 0x2BB | 0x300..=0x36F | 0x1E00..=0x1EFF)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,107 @@
+use super::*;
+
+#[test]
+fn x_counts_cjk_as_two_and_emoji_sequences_as_two() {
+    assert_eq!(measure("hello", Platform::X).value, 5);
+    assert_eq!(measure("故人西辞", Platform::X).value, 8);
+    // A family (7 code points), a flag, a skin-toned emoji and a keycap: 2 each.
+    assert_eq!(measure("👨‍👩‍👧‍👦🇯🇵👍🏽1️⃣", Platform::X).value, 8);
+    // Without emoji parsing (config v2) the family counts its parts: 4 × 2 + 3 ZWJ × 1.
+    assert_eq!(x_weighted_length("👨‍👩‍👧‍👦", false, 280).0, 11);
+    // Curly quotes and dashes are in the weight-1 ranges.
+    assert_eq!(measure("“ok” — ‘yes’", Platform::X).value, 12);
+}
+
+#[test]
+fn x_counts_links_as_23_and_marks_the_part_past_the_limit() {
+    let text = format!(
+        "{} https://example.com/a/very/long/path/that/is/long",
+        "a".repeat(250)
+    );
+    let length = measure(&text, Platform::X);
+    assert_eq!((length.value, length.limit), (274, 280));
+    assert!(!length.is_over());
+    let text = "é".repeat(281);
+    let length = measure(&text, Platform::X);
+    assert_eq!(length.value, 281);
+    assert_eq!(length.over_at, Some(280 * 2));
+    // A decomposed é is normalised first: one weighted character, not two.
+    assert_eq!(measure("e\u{301}", Platform::X).value, 1);
+    // A bare domain is a link on X; a one-label country-code domain without a path is not.
+    assert_eq!(measure("see example.com", Platform::X).value, 27);
+    assert_eq!(measure("see example.de", Platform::X).value, 14);
+    assert_eq!(measure("mail ana@example.com", Platform::X).value, 20);
+}
+
+#[test]
+fn bluesky_counts_graphemes_and_bytes() {
+    // 300 family emoji: 300 graphemes, 7,500 bytes; the byte limit binds.
+    let family = "👨‍👩‍👧‍👦".repeat(300);
+    let length = measure(&family, Platform::Bluesky);
+    assert_eq!(
+        (length.value, length.limit, length.unit),
+        (7500, 3000, Unit::Bytes)
+    );
+    assert_eq!(length.over_at, Some(25 * 120));
+    // 300 of them would be fine by graphemes alone; 120 (3,000 bytes) fit both limits.
+    let fits = "👨‍👩‍👧‍👦".repeat(120);
+    let length = measure(&fits, Platform::Bluesky);
+    assert_eq!(
+        (length.value, length.unit, length.is_over()),
+        (120, Unit::Graphemes, false)
+    );
+    // Combining marks belong to their letter.
+    let text = "e\u{301}".repeat(301);
+    let length = measure(&text, Platform::Bluesky);
+    assert_eq!(
+        (length.value, length.limit, length.unit),
+        (301, 300, Unit::Graphemes)
+    );
+    assert_eq!(length.over_at, Some(300 * 3));
+}
+
+#[test]
+fn mastodon_counts_links_as_23_and_remote_mentions_by_user() {
+    let url = format!("https://example.org/{}", "p".repeat(100));
+    assert_eq!(measure(&url, Platform::Mastodon).value, 23);
+    assert_eq!(
+        measure("hi @ana@mastodon.social", Platform::Mastodon).value,
+        7
+    );
+    // Mastodon links only URLs with a scheme.
+    assert_eq!(measure("example.com", Platform::Mastodon).value, 11);
+    let text = format!("{} {url}", "a".repeat(480));
+    let length = measure(&text, Platform::Mastodon);
+    assert_eq!((length.value, length.limit), (504, 500));
+    assert_eq!(length.over_at, Some(481));
+}
+
+#[test]
+fn other_platforms_count_code_points() {
+    assert_eq!(measure(&"a".repeat(501), Platform::Threads).value, 501);
+    assert_eq!(measure("👍🏽", Platform::Linkedin).value, 2);
+    assert_eq!(measure("x", Platform::Instagram).limit, 2200);
+    assert_eq!(measure("x", Platform::Facebook).limit, 63_206);
+}
+
+#[test]
+fn punycode_lengths_match_rfc_3492() {
+    // RFC 3492 7.1 (A) Arabic (Egyptian): egbpdaj6bu4bxfgehfvwxn
+    assert_eq!(
+        punycode_length(
+            "\u{644}\u{64A}\u{647}\u{645}\u{627}\u{628}\u{62A}\u{643}\u{644}\u{645}\u{648}\u{634}\u{639}\u{631}\u{628}\u{64A}\u{61F}"
+        ),
+        4 + "egbpdaj6bu4bxfgehfvwxn".len()
+    );
+    assert_eq!(punycode_length("bücher"), "xn--bcher-kva".len());
+}
+
+#[test]
+fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
+    let text = "#rust and #2024 and C# and a#b #日本語 https://x.com/#frag";
+    let found: Vec<&str> = hashtags(text).into_iter().map(|r| &text[r]).collect();
+    assert_eq!(found, ["#rust", "#日本語"]);
+    let text = "@ana and ana@example.com and @bo@mastodon.social, see https://medium.com/@cy";
+    let found: Vec<&str> = mentions(text).into_iter().map(|r| &text[r]).collect();
+    assert_eq!(found, ["@ana", "@bo@mastodon.social"]);
+}
