@@ -155,7 +155,11 @@ impl Engine {
                 if post.received && !self.include_received {
                     PostAnalysis::default()
                 } else {
-                    self.analyze_post(index, post)
+                    let published = corpus
+                        .sources
+                        .get(post.origin.source)
+                        .is_some_and(|source| source.format.is_published_export());
+                    self.analyze(index, post, published)
                 }
             })
             .collect();
@@ -201,11 +205,17 @@ impl Engine {
 
     /// Traits and findings of one post (`index` into the corpus).
     pub fn analyze_post(&self, index: usize, post: &Post) -> PostAnalysis {
+        self.analyze(index, post, false)
+    }
+
+    /// [`Engine::analyze_post`], for a post read from an export of published posts or not.
+    fn analyze(&self, index: usize, post: &Post, published: bool) -> PostAnalysis {
         let traits = self.traits_of(post);
         let input = PostInput {
             post,
             traits,
             platform: post.platform.or(self.platform),
+            published,
         };
         let mut findings = Vec::new();
         for (rule_index, rule) in self.rules().iter().enumerate() {

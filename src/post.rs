@@ -99,6 +99,28 @@ impl Platform {
     }
 }
 
+impl InputFormat {
+    /// Whether the format is a platform's export of what an account already published: the
+    /// platform accepted those posts (an X Premium long post, a Mastodon instance with a higher
+    /// limit), so they are not judged against the standard length limit.
+    pub fn is_published_export(self) -> bool {
+        matches!(
+            self,
+            InputFormat::XTweetsJs
+                | InputFormat::XNoteTweetJs
+                | InputFormat::XLegacyTweetsCsv
+                | InputFormat::XLegacyGrailbirdJs
+                | InputFormat::MastodonOutbox
+                | InputFormat::BlueskyGetAuthorFeed
+                | InputFormat::BlueskyListRecords
+                | InputFormat::FacebookYourPosts
+                | InputFormat::ThreadsPosts
+                | InputFormat::InstagramPosts
+                | InputFormat::LinkedinSharesCsv
+        )
+    }
+}
+
 /// Where in its source a post was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {

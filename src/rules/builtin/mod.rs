@@ -32,6 +32,8 @@ pub struct PostInput<'a> {
     pub post: &'a Post,
     pub traits: TraitSet,
     pub platform: Option<Platform>,
+    /// Read from a platform's export of published posts: the platform accepted it as it is.
+    pub published: bool,
 }
 
 /// What a post check found: where, and the values for the rule's `message` placeholders.

@@ -10,7 +10,8 @@ use super::{PostCheck, PostHit, PostInput};
 use crate::platform;
 use crate::post::Platform;
 
-/// `over-length`: longer than the post's platform allows; no platform, no judgement.
+/// `over-length`: longer than the post's platform allows; no platform, no judgement. Posts
+/// read from an export of published posts are not judged: the platform took them.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OverLength {}
@@ -25,6 +26,9 @@ impl PostCheck for OverLength {
     }
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
+        if input.published {
+            return None;
+        }
         let length = platform::measure(&input.post.text, input.platform?);
         let over_at = length.over_at.filter(|_| length.is_over())?;
         Some(PostHit {
