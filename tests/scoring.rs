@@ -50,6 +50,14 @@ fn readme_worked_example_adds_up() {
                 25.0,
                 Evidence::Account { findings: 1 }
             ),
+            (
+                "generic-reply",
+                5.0,
+                Evidence::Posts {
+                    hits: 1,
+                    eligible: 3
+                }
+            ),
         ]
     );
     let categories: Vec<(&str, f64, f64)> = score
@@ -61,11 +69,11 @@ fn readme_worked_example_adds_up() {
         categories,
         vec![
             ("automation", 40.0, 40.0),
-            ("canned", 7.5, 7.5),
+            ("canned", 12.5, 12.5),
             ("promotion", 25.0, 25.0)
         ]
     );
-    assert_eq!(score.value, 27.5);
+    assert_eq!(score.value, 22.5);
     assert_eq!(score.verdict, Verdict::AntiSocial);
 
     let d1 = corpus

@@ -9,6 +9,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/click-to-tweet.toml"),
     ),
     (
+        "engagement-bait",
+        include_str!("../../rules/engagement-bait.toml"),
+    ),
+    (
         "excessive-hashtags",
         include_str!("../../rules/excessive-hashtags.toml"),
     ),
@@ -19,6 +23,11 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     (
         "excessive-self-promotion",
         include_str!("../../rules/excessive-self-promotion.toml"),
+    ),
+    ("follow-spam", include_str!("../../rules/follow-spam.toml")),
+    (
+        "generic-reply",
+        include_str!("../../rules/generic-reply.toml"),
     ),
     (
         "invalid-characters",
