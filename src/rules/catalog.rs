@@ -13,7 +13,28 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/excessive-self-promotion.toml"),
     ),
     (
+        "fancy-unicode-text",
+        include_str!("../../rules/fancy-unicode-text.toml"),
+    ),
+    (
+        "link-only-post",
+        include_str!("../../rules/link-only-post.toml"),
+    ),
+    (
+        "link-shortener",
+        include_str!("../../rules/link-shortener.toml"),
+    ),
+    (
+        "missing-ad-disclosure",
+        include_str!("../../rules/missing-ad-disclosure.toml"),
+    ),
+    (
         "missing-personal-responses",
         include_str!("../../rules/missing-personal-responses.toml"),
+    ),
+    ("shouting", include_str!("../../rules/shouting.toml")),
+    (
+        "unfilled-placeholder",
+        include_str!("../../rules/unfilled-placeholder.toml"),
     ),
 ];

@@ -11,7 +11,11 @@
 //! Each check has typed options; their defaults are written in the rule file, so a rule's
 //! behaviour is documented in one place.
 
+mod fancy_text;
+mod link_domains;
+mod link_only;
 mod repeated_dm;
+mod shouting;
 mod trait_share;
 
 use std::fmt;
@@ -172,6 +176,12 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
         "repeated-dm-template" => Builtin::Account(Box::new(repeated_dm::RepeatedDmTemplate::new(
             parse(options)?,
         )?)),
+        "shouting" => Builtin::Post(Box::new(shouting::Shouting::new(parse(options)?)?)),
+        "fancy-unicode-text" => {
+            Builtin::Post(Box::new(fancy_text::FancyText::new(parse(options)?)?))
+        }
+        "link-only-post" => Builtin::Post(Box::new(link_only::LinkOnly::new(parse(options)?)?)),
+        "link-domains" => Builtin::Post(Box::new(link_domains::LinkDomains::new(parse(options)?)?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
             BUILTIN_NAMES.join(", ")
@@ -181,7 +191,14 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 2] = ["trait-share", "repeated-dm-template"];
+const BUILTIN_NAMES: [&str; 6] = [
+    "trait-share",
+    "repeated-dm-template",
+    "shouting",
+    "fancy-unicode-text",
+    "link-only-post",
+    "link-domains",
+];
 
 fn parse<T: DeserializeOwned>(options: toml::Table) -> Result<T> {
     toml::Value::Table(options)
