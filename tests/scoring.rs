@@ -50,6 +50,14 @@ fn readme_worked_example_adds_up() {
                 25.0,
                 Evidence::Account { findings: 1 }
             ),
+            (
+                "link-only-post",
+                10.0,
+                Evidence::Posts {
+                    hits: 1,
+                    eligible: 9
+                }
+            ),
         ]
     );
     let categories: Vec<(&str, f64, f64)> = score
@@ -62,10 +70,10 @@ fn readme_worked_example_adds_up() {
         vec![
             ("automation", 40.0, 40.0),
             ("canned", 7.5, 7.5),
-            ("promotion", 25.0, 25.0)
+            ("promotion", 35.0, 35.0)
         ]
     );
-    assert_eq!(score.value, 27.5);
+    assert_eq!(score.value, 17.5);
     assert_eq!(score.verdict, Verdict::AntiSocial);
 
     let d1 = corpus
