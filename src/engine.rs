@@ -42,9 +42,14 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The links in `text`, leaving out email addresses (`ana@example.com`).
 fn links(text: &str) -> impl Iterator<Item = &str> {
+    link_ranges(text).map(|range| &text[range])
+}
+
+/// Byte ranges of the links in `text`, as [`links`] finds them (for post checks).
+pub(crate) fn link_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     LINK.find_iter(text)
         .filter(|link| !text[..link.start()].ends_with('@'))
-        .map(|link| link.as_str())
+        .map(|link| link.range())
 }
 
 /// Settings the engine needs beyond the rule files.
@@ -304,7 +309,7 @@ impl Engine {
 }
 
 /// The host of a link or domain, lowercased, without scheme, `www.`, port or path.
-fn normalize_host(link: &str) -> String {
+pub(crate) fn normalize_host(link: &str) -> String {
     let rest = link.split_once("://").map_or(link, |(_, rest)| rest);
     let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
     let host = host.to_lowercase();

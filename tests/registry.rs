@@ -74,6 +74,7 @@ fn the_first_four_rule_ids_are_part_of_the_contract() {
 
 #[test]
 fn every_rule_is_documented_and_has_both_kinds_of_example() {
+    let engine = Engine::builtin().unwrap();
     for file in builtin_rule_files().unwrap() {
         let spec = &file.spec;
         assert!(

@@ -58,6 +58,14 @@ fn readme_worked_example_adds_up() {
                     eligible: 3
                 }
             ),
+            (
+                "link-only-post",
+                10.0,
+                Evidence::Posts {
+                    hits: 1,
+                    eligible: 9
+                }
+            ),
         ]
     );
     let categories: Vec<(&str, f64, f64)> = score
@@ -70,10 +78,10 @@ fn readme_worked_example_adds_up() {
         vec![
             ("automation", 40.0, 40.0),
             ("canned", 12.5, 12.5),
-            ("promotion", 25.0, 25.0)
+            ("promotion", 35.0, 35.0)
         ]
     );
-    assert_eq!(score.value, 22.5);
+    assert_eq!(score.value, 12.5);
     assert_eq!(score.verdict, Verdict::AntiSocial);
 
     let d1 = corpus

@@ -24,6 +24,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         "excessive-self-promotion",
         include_str!("../../rules/excessive-self-promotion.toml"),
     ),
+    (
+        "fancy-unicode-text",
+        include_str!("../../rules/fancy-unicode-text.toml"),
+    ),
     ("follow-spam", include_str!("../../rules/follow-spam.toml")),
     (
         "generic-reply",
@@ -34,8 +38,25 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/invalid-characters.toml"),
     ),
     (
+        "link-only-post",
+        include_str!("../../rules/link-only-post.toml"),
+    ),
+    (
+        "link-shortener",
+        include_str!("../../rules/link-shortener.toml"),
+    ),
+    (
+        "missing-ad-disclosure",
+        include_str!("../../rules/missing-ad-disclosure.toml"),
+    ),
+    (
         "missing-personal-responses",
         include_str!("../../rules/missing-personal-responses.toml"),
     ),
     ("over-length", include_str!("../../rules/over-length.toml")),
+    ("shouting", include_str!("../../rules/shouting.toml")),
+    (
+        "unfilled-placeholder",
+        include_str!("../../rules/unfilled-placeholder.toml"),
+    ),
 ];

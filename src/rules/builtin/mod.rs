@@ -11,8 +11,12 @@
 //! Each check has typed options; their defaults are written in the rule file, so a rule's
 //! behaviour is documented in one place.
 
+mod fancy_text;
+mod link_domains;
+mod link_only;
 mod platform_checks;
 mod repeated_dm;
+mod shouting;
 mod trait_share;
 
 use std::fmt;
@@ -187,6 +191,12 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
         "mention-count" => Builtin::Post(Box::new(platform_checks::MentionCount::new(parse(
             options,
         )?)?)),
+        "shouting" => Builtin::Post(Box::new(shouting::Shouting::new(parse(options)?)?)),
+        "fancy-unicode-text" => {
+            Builtin::Post(Box::new(fancy_text::FancyText::new(parse(options)?)?))
+        }
+        "link-only-post" => Builtin::Post(Box::new(link_only::LinkOnly::new(parse(options)?)?)),
+        "link-domains" => Builtin::Post(Box::new(link_domains::LinkDomains::new(parse(options)?)?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
             BUILTIN_NAMES.join(", ")
@@ -196,13 +206,17 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 6] = [
+const BUILTIN_NAMES: [&str; 10] = [
     "trait-share",
     "repeated-dm-template",
     "platform-length",
     "invalid-characters",
     "hashtag-count",
     "mention-count",
+    "shouting",
+    "fancy-unicode-text",
+    "link-only-post",
+    "link-domains",
 ];
 
 fn parse<T: DeserializeOwned>(options: toml::Table) -> Result<T> {

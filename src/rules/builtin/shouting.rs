@@ -1,0 +1,256 @@
+//! `shouting`: a post written mostly in capital letters.
+//!
+//! Only letters that have case count (Latin, Greek, Cyrillic, …): CJK, Arabic or Hebrew text
+//! neither shouts nor dilutes the share. Links, hashtags, @handles, `inline code`, and words with
+//! digits or underscores (`MP3`, `MAX_SIZE`) are left out; so are short all-caps words between
+//! words that are not all caps (acronyms such as NASA or CEO), so a sentence with a few acronyms
+//! is not shouting, while "THIS IS THE BEST DAY" is.
+
+use std::ops::Range;
+
+use anyhow::{Result, bail};
+use serde::Deserialize;
+
+use super::{PostCheck, PostHit, PostInput, percent};
+use crate::engine::link_ranges;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Options {
+    /// Fewest cased letters (after leaving out acronyms, links, tags) to judge a post on.
+    min_letters: usize,
+    /// Share of those letters that must be capitals, 0–1.
+    min_upper_share: f64,
+    /// Fewest all-caps words (of two or more letters) the post must have.
+    min_upper_words: usize,
+    /// An all-caps word of up to this many letters, with no all-caps word beside it, is an
+    /// acronym and does not count.
+    acronym_letters: usize,
+}
+
+#[derive(Debug)]
+pub(super) struct Shouting {
+    options: Options,
+}
+
+impl Shouting {
+    pub(super) fn new(options: Options) -> Result<Self> {
+        if !(0.5..=1.0).contains(&options.min_upper_share) {
+            bail!(
+                "option `min_upper_share` must be between 0.5 and 1, found {}",
+                options.min_upper_share
+            );
+        }
+        if options.min_letters == 0 {
+            bail!("option `min_letters` must be at least 1");
+        }
+        Ok(Shouting { options })
+    }
+}
+
+/// A word of the post and its cased letters.
+#[derive(Debug)]
+struct Word {
+    range: Range<usize>,
+    upper: usize,
+    lower: usize,
+}
+
+impl Word {
+    fn is_all_caps(&self) -> bool {
+        self.upper >= 2 && self.lower == 0
+    }
+}
+
+/// The words whose letters count: whitespace-separated tokens that are not links, hashtags,
+/// handles, cashtags or inline code, and hold no digits or underscores.
+fn words(text: &str) -> Vec<Word> {
+    let mut skipped: Vec<Range<usize>> = link_ranges(text).collect();
+    // `inline code` spans.
+    let mut open = None;
+    for (index, c) in text.char_indices() {
+        if c == '`' {
+            match open.take() {
+                Some(start) => skipped.push(start..index + 1),
+                None => open = Some(index),
+            }
+        }
+    }
+    let mut words = Vec::new();
+    let mut start = None;
+    for (index, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        if c.is_whitespace() {
+            if let Some(begin) = start.take() {
+                let range = begin..index;
+                if !skipped
+                    .iter()
+                    .any(|skip| skip.start < range.end && range.start < skip.end)
+                {
+                    if let Some(word) = word(text, range) {
+                        words.push(word);
+                    }
+                }
+            }
+        } else if start.is_none() {
+            start = Some(index);
+        }
+    }
+    words
+}
+
+fn word(text: &str, range: Range<usize>) -> Option<Word> {
+    let token = &text[range.clone()];
+    let token = token.trim_start_matches(|c: char| !c.is_alphanumeric() && !"#@$".contains(c));
+    if token.starts_with(['#', '@', '$']) {
+        return None;
+    }
+    if token.chars().any(|c| c.is_numeric() || c == '_') {
+        return None;
+    }
+    let upper = token.chars().filter(|c| c.is_uppercase()).count();
+    let lower = token.chars().filter(|c| c.is_lowercase()).count();
+    (upper + lower > 0).then_some(Word {
+        range,
+        upper,
+        lower,
+    })
+}
+
+impl PostCheck for Shouting {
+    fn placeholders(&self) -> &'static [&'static str] {
+        &["percent", "letters"]
+    }
+
+    fn tunable(&self) -> &'static [&'static str] {
+        &["min_letters", "min_upper_share"]
+    }
+
+    fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
+        let text = &input.post.text;
+        let words = words(text);
+        // An all-caps word between words that are not all caps is an acronym (NASA, CEO).
+        let counted: Vec<&Word> = words
+            .iter()
+            .enumerate()
+            .filter(|&(index, word)| {
+                let caps_neighbour = (index > 0 && words[index - 1].is_all_caps())
+                    || words.get(index + 1).is_some_and(Word::is_all_caps);
+                !(word.is_all_caps()
+                    && word.upper <= self.options.acronym_letters
+                    && !caps_neighbour)
+            })
+            .map(|(_, word)| word)
+            .collect();
+        let upper: usize = counted.iter().map(|word| word.upper).sum();
+        let lower: usize = counted.iter().map(|word| word.lower).sum();
+        let letters = upper + lower;
+        if letters < self.options.min_letters {
+            return None;
+        }
+        let share = upper as f64 / letters as f64;
+        if share < self.options.min_upper_share {
+            return None;
+        }
+        let caps: Vec<&&Word> = counted.iter().filter(|word| word.is_all_caps()).collect();
+        if caps.len() < self.options.min_upper_words {
+            return None;
+        }
+        let (first, last) = (caps.first()?, caps.last()?);
+        Some(PostHit {
+            range: first.range.start..last.range.end,
+            values: vec![
+                ("percent", format!("{}%", percent(share))),
+                ("letters", letters.to_string()),
+            ],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::post::{Location, Origin, Post, PostKind};
+    use crate::rules::TraitSet;
+
+    fn check(text: &str) -> Option<PostHit> {
+        let shouting = Shouting::new(Options {
+            min_letters: 12,
+            min_upper_share: 0.7,
+            min_upper_words: 3,
+            acronym_letters: 5,
+        })
+        .unwrap();
+        let post = Post::new(
+            text.to_string(),
+            PostKind::Post,
+            Origin {
+                source: 0,
+                location: Location::Record {
+                    record: 1,
+                    line: None,
+                },
+            },
+        );
+        shouting.check(PostInput {
+            post: &post,
+            traits: TraitSet::default(),
+            platform: None,
+            published: false,
+        })
+    }
+
+    #[test]
+    fn all_caps_sentences_shout() {
+        let text = "I CANNOT BELIEVE THEY CANCELLED THE SHOW AGAIN!!!";
+        let hit = check(text).unwrap();
+        assert_eq!(
+            &text[hit.range],
+            "CANNOT BELIEVE THEY CANCELLED THE SHOW AGAIN!!!"
+        );
+        assert_eq!(hit.values[0].1, "100%");
+    }
+
+    #[test]
+    fn acronyms_tags_links_and_short_posts_do_not() {
+        for text in [
+            "CEO of ACME",
+            "OMG YES!!!",
+            "Our NASA and ESA friends at JPL sent the new CAD files for the ISS module",
+            "#MONDAYMOTIVATION #GRIND #HUSTLE keep going https://EXAMPLE.COM/ABC",
+            "@NASA @ESA @JAXA_EN congrats on the launch",
+            "Set `MAX_RETRIES` and `TIMEOUT_MS` before you call it",
+            "Big news from the FDA, WHO and CDC today, with more to come from EMA later",
+        ] {
+            assert!(check(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn caseless_scripts_neither_shout_nor_dilute() {
+        assert!(check("東京でNASAのイベントに行きました。とても楽しかったです！").is_none());
+        assert!(check("مرحبا بكم جميعا في هذا اليوم الجميل").is_none());
+        // CJK around a shouted Latin sentence: only the Latin letters count.
+        assert!(check("今日は STOP SELLING MY DATA RIGHT NOW 本当に").is_some());
+    }
+
+    #[test]
+    fn other_cased_scripts_and_marks_count() {
+        assert!(check("ΑΥΤΟ ΕΙΝΑΙ ΑΠΑΡΑΔΕΚΤΟ ΚΑΙ ΝΤΡΟΠΗ").is_some());
+        assert!(check("ЭТО ПРОСТО НЕВЕРОЯТНО ДРУЗЬЯ").is_some());
+        // Combining accents are not letters and do not break a word.
+        assert!(check("CAFE\u{301} OUVERT CE DIMANCHE MATIN").is_some());
+        assert!(check("Le café est ouvert ce dimanche matin").is_none());
+    }
+
+    #[test]
+    fn emoji_do_not_break_the_span() {
+        let text = "🔥🔥 HUGE SALE STARTS TODAY 🔥🔥";
+        let hit = check(text).unwrap();
+        assert_eq!(&text[hit.range], "HUGE SALE STARTS TODAY");
+    }
+
+    #[test]
+    fn short_shouted_words_in_a_row_are_not_acronyms() {
+        assert!(check("THIS IS THE BEST DAY EVER lol").is_some());
+    }
+}
