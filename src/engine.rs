@@ -6,6 +6,7 @@
 //! that counts). Then every account check, over all posts and their traits. Per-post work is
 //! independent of other posts; only account checks see the whole corpus.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use anyhow::Result;
@@ -42,9 +43,14 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The links in `text`, leaving out email addresses (`ana@example.com`).
 fn links(text: &str) -> impl Iterator<Item = &str> {
+    link_ranges(text).map(|range| &text[range])
+}
+
+/// The byte ranges of the links in `text`, as [`links`] finds them.
+pub(crate) fn link_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     LINK.find_iter(text)
         .filter(|link| !text[..link.start()].ends_with('@'))
-        .map(|link| link.as_str())
+        .map(|link| link.range())
 }
 
 /// Settings the engine needs beyond the rule files.

@@ -9,11 +9,20 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/click-to-tweet.toml"),
     ),
     (
+        "duplicate-post",
+        include_str!("../../rules/duplicate-post.toml"),
+    ),
+    (
         "excessive-self-promotion",
         include_str!("../../rules/excessive-self-promotion.toml"),
     ),
     (
         "missing-personal-responses",
         include_str!("../../rules/missing-personal-responses.toml"),
+    ),
+    ("post-burst", include_str!("../../rules/post-burst.toml")),
+    (
+        "repeated-replies",
+        include_str!("../../rules/repeated-replies.toml"),
     ),
 ];

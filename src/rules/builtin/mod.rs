@@ -11,7 +11,9 @@
 //! Each check has typed options; their defaults are written in the rule file, so a rule's
 //! behaviour is documented in one place.
 
-mod repeated_dm;
+mod duplicate_post;
+mod post_burst;
+mod repeated_template;
 mod trait_share;
 
 use std::fmt;
@@ -169,9 +171,16 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
             parse(options)?,
             traits,
         )?)),
-        "repeated-dm-template" => Builtin::Account(Box::new(repeated_dm::RepeatedDmTemplate::new(
+        "repeated-dm-template" => Builtin::Account(Box::new(
+            repeated_template::RepeatedTemplate::dms(parse(options)?)?,
+        )),
+        "repeated-reply-template" => Builtin::Account(Box::new(
+            repeated_template::RepeatedTemplate::replies(parse(options)?)?,
+        )),
+        "near-duplicates" => Builtin::Account(Box::new(duplicate_post::NearDuplicates::new(
             parse(options)?,
         )?)),
+        "post-burst" => Builtin::Account(Box::new(post_burst::PostBurst::new(parse(options)?)?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
             BUILTIN_NAMES.join(", ")
@@ -181,7 +190,13 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 2] = ["trait-share", "repeated-dm-template"];
+const BUILTIN_NAMES: [&str; 5] = [
+    "trait-share",
+    "repeated-dm-template",
+    "repeated-reply-template",
+    "near-duplicates",
+    "post-burst",
+];
 
 fn parse<T: DeserializeOwned>(options: toml::Table) -> Result<T> {
     toml::Value::Table(options)
