@@ -8,8 +8,8 @@
 //!    `0`, punctuation and emoji left out, and a leading "ICYMI:" or "Reminder:" dropped. Posts
 //!    with fewer than `min_words` words with letters in them are not compared.
 //! 2. Posts with equal normalised words are exact duplicates: one hash map pass.
-//! 3. Each distinct normalised text gets a MinHash signature of its shingles (its words and its
-//!    pairs of adjacent words) under [`BANDS`] × [`ROWS`] hash functions. Texts whose signatures
+//! 3. Each distinct normalised text gets a MinHash signature of [`BANDS`] × [`ROWS`] values of
+//!    its shingles (its words and its pairs of adjacent words; see [`minhash`]). Texts whose signatures
 //!    agree on every row of some band are candidates (locality-sensitive hashing, banding): a
 //!    pair whose shingle sets have Jaccard similarity `s` becomes a candidate with probability
 //!    `1 − (1 − s⁴)²⁰`, which is 99.6% at `s` = 0.7, 72% at 0.5 and 0.001% at 0.05.
@@ -19,7 +19,7 @@
 //!    bucket, so a bucket of thousands of similar texts costs thousands of comparisons, not
 //!    millions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Result, bail};
 use serde::Deserialize;
@@ -28,7 +28,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::repeated_template::opening;
 use super::{AccountCheck, AccountHit, AccountInput, Judgement};
 use crate::engine::link_ranges;
-use crate::post::PostKind;
+use crate::post::{Platform, PostKind};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,15 +111,28 @@ impl AccountCheck for NearDuplicates {
                 ),
             };
         }
-        let texts: Vec<&str> = looked_at
-            .iter()
-            .map(|&index| input.posts[index].text.as_str())
-            .collect();
-        let groups = group(&texts, &self.options).groups;
+        // Each platform is its own timeline: the same text on X and on LinkedIn is
+        // cross-posting, not a repeat.
+        let mut by_platform: HashMap<Option<Platform>, Vec<usize>> = HashMap::new();
+        for &index in &looked_at {
+            by_platform
+                .entry(input.posts[index].platform)
+                .or_default()
+                .push(index);
+        }
+        let groups = by_platform.into_values().flat_map(|posts| {
+            let texts: Vec<&str> = posts
+                .iter()
+                .map(|&index| input.posts[index].text.as_str())
+                .collect();
+            group(&texts, &self.options)
+                .groups
+                .into_iter()
+                .map(|members| members.iter().map(|&m| posts[m]).collect::<Vec<usize>>())
+                .collect::<Vec<_>>()
+        });
         let mut hits: Vec<AccountHit> = groups
-            .into_iter()
-            .filter_map(|members| {
-                let evidence: Vec<usize> = members.iter().map(|&m| looked_at[m]).collect();
+            .filter_map(|evidence| {
                 let mut ids: Vec<&str> = Vec::new();
                 let mut without_id = 0;
                 for &index in &evidence {
@@ -214,6 +227,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());
     let mut comparisons = 0;
+    let mut compared: HashSet<u64> = HashSet::new();
     band_keys.sort_unstable();
     let shingles_of = |class: usize| &shingle_store[shingle_ranges[class].clone()];
     for bucket in band_keys.chunk_by(|a, b| a.0 == b.0) {
@@ -229,8 +243,13 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
                     joined = true;
                     break;
                 }
+                // A pair that shares several bands is compared once.
+                let pair = (rep.min(class) as u64) << 32 | rep.max(class) as u64;
+                if !compared.insert(pair) {
+                    continue;
+                }
                 comparisons += 1;
-                if jaccard(shingles_of(rep), shingles_of(class)) >= options.similarity {
+                if similar(shingles_of(rep), shingles_of(class), options.similarity) {
                     sets.union(rep, class);
                     joined = true;
                     break;
@@ -319,27 +338,52 @@ fn shingles(words: &[String]) -> impl Iterator<Item = u32> + '_ {
     singles.chain(pairs)
 }
 
-/// The MinHash signature of a shingle set: for each of the hash functions, the least value
-/// over the set. `h_i(x) = mix(x · A_i + B_i)` with odd `A_i`.
+/// The MinHash signature of a shingle set, by one-permutation hashing with optimal
+/// densification (Shrivastava, ICML 2017): one hash per shingle splits the hash range into
+/// [`BANDS`] × [`ROWS`] bins and each bin keeps its least value; an empty bin takes the value of
+/// the first non-empty bin on its own fixed probe sequence. Two sets agree on a bin with
+/// probability equal to their Jaccard similarity, as with independent hash functions, at the
+/// cost of one hash per shingle instead of one per shingle and function.
 fn minhash(set: &[u32]) -> [u64; BANDS * ROWS] {
-    let mut signature = [u64::MAX; BANDS * ROWS];
-    for (i, slot) in signature.iter_mut().enumerate() {
-        let a = mix(2 * i as u64 + 1) | 1;
-        let b = mix(2 * i as u64 + 2);
-        for &shingle in set {
-            let value = mix((shingle as u64).wrapping_mul(a).wrapping_add(b));
-            if value < *slot {
-                *slot = value;
-            }
+    const BINS: u64 = (BANDS * ROWS) as u64;
+    let mut bins = [u64::MAX; BANDS * ROWS];
+    for &shingle in set {
+        let hash = mix(u64::from(shingle));
+        let bin = (hash % BINS) as usize;
+        bins[bin] = bins[bin].min(hash / BINS);
+    }
+    if set.is_empty() {
+        return bins;
+    }
+    let mut signature = bins;
+    for (bin, slot) in signature.iter_mut().enumerate() {
+        let mut attempt = 1u64;
+        while *slot == u64::MAX {
+            let probe = (mix(((bin as u64) << 32) | attempt) % BINS) as usize;
+            *slot = bins[probe];
+            attempt += 1;
         }
     }
     signature
 }
 
-/// Jaccard similarity of two sorted, deduplicated sets.
-fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+/// Whether the Jaccard similarity of two sorted, deduplicated sets is at least `threshold`.
+/// Gives up as soon as the shared elements left cannot reach it: `|A ∩ B| ≥ t·|A ∪ B|` means
+/// `|A ∩ B| ≥ t·(|A| + |B|) / (1 + t)`.
+fn similar(a: &[u32], b: &[u32], threshold: f64) -> bool {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return true;
+    }
+    let needed = (threshold * total as f64 / (1.0 + threshold) - 1e-9).ceil() as usize;
+    if a.len().min(b.len()) < needed {
+        return false;
+    }
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
+        if common + (a.len() - i).min(b.len() - j) < needed {
+            return false;
+        }
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
@@ -350,12 +394,7 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
             }
         }
     }
-    let union = a.len() + b.len() - common;
-    if union == 0 {
-        1.0
-    } else {
-        common as f64 / union as f64
-    }
+    common >= needed
 }
 
 /// Removes adjacent repeats from a sorted slice in place; returns the new length.
@@ -474,8 +513,13 @@ mod tests {
 
     #[test]
     fn jaccard_of_sets() {
-        assert_eq!(jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
-        assert_eq!(jaccard(&[], &[]), 1.0);
+        // |A ∩ B| = 2, |A ∪ B| = 4.
+        assert!(similar(&[1, 2, 3], &[2, 3, 4], 0.5));
+        assert!(!similar(&[1, 2, 3], &[2, 3, 4], 0.51));
+        assert!(similar(&[1, 2, 3, 4, 5], &[1, 2, 3, 4, 5, 6], 5.0 / 6.0));
+        assert!(!similar(&[1, 2, 3, 4, 5], &[1, 2, 3, 4, 5, 6, 7], 0.8));
+        assert!(!similar(&[1], &[1, 2, 3, 4, 5, 6, 7], 0.5));
+        assert!(similar(&[], &[], 1.0));
         let mut values = [1, 1, 2, 3, 3, 3];
         assert_eq!(dedup_sorted(&mut values), 3);
         assert_eq!(values[..3], [1, 2, 3]);

@@ -91,11 +91,20 @@ impl AccountCheck for PostBurst {
                 ),
             };
         }
-        timed.sort_unstable();
-        let hits = bursts(&timed, self.options.max_posts, self.window_seconds())
-            .into_iter()
-            .map(|(first, last)| {
-                let posts = &timed[first..=last];
+        // Each platform is its own timeline: the same queue slot on X and on LinkedIn is two
+        // posts in two places, not a burst.
+        timed.sort_unstable_by_key(|&(time, index)| {
+            (input.posts[index].platform.map(|p| p as u8), time, index)
+        });
+        let window = self.window_seconds();
+        let mut hits: Vec<AccountHit> = timed
+            .chunk_by(|a, b| input.posts[a.1].platform == input.posts[b.1].platform)
+            .flat_map(|timeline| {
+                bursts(timeline, self.options.max_posts, window)
+                    .into_iter()
+                    .map(|(first, last)| &timeline[first..=last])
+            })
+            .map(|posts| {
                 let start = input.posts[posts[0].1].created_at.expect("timed");
                 let mut evidence: Vec<usize> = posts.iter().map(|&(_, index)| index).collect();
                 evidence.sort_unstable();
@@ -116,6 +125,7 @@ impl AccountCheck for PostBurst {
                 }
             })
             .collect();
+        hits.sort_by_key(|hit| hit.evidence[0]);
         Judgement::Judged { ratio: None, hits }
     }
 }
