@@ -116,12 +116,22 @@ impl AccountCheck for RepeatedTemplate {
             .into_values()
             .filter_map(|(evidence, merged_name)| {
                 let recipients = recipient_count(input.posts, &evidence);
-                let how = if merged_name && recipients >= self.options.min_recipients {
-                    "with only the name changed"
-                } else if recipients >= self.options.min_identical_recipients {
-                    "word for word"
-                } else {
+                let merged = merged_name && recipients >= self.options.min_recipients;
+                if !merged && recipients < self.options.min_identical_recipients {
                     return None;
+                }
+                // A handle inside the text makes a slot, but the texts may still be equal.
+                let body = |index: usize| {
+                    let text = &input.posts[index].text;
+                    &text[body_start(text)..]
+                };
+                let identical = evidence
+                    .iter()
+                    .all(|&index| body(index) == body(evidence[0]));
+                let how = if merged && !identical {
+                    "with only the name changed"
+                } else {
+                    "word for word"
                 };
                 Some(AccountHit {
                     values: vec![
