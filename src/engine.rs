@@ -6,6 +6,7 @@
 //! that counts). Then every account check, over all posts and their traits. Per-post work is
 //! independent of other posts; only account checks see the whole corpus.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use anyhow::Result;
@@ -46,7 +47,7 @@ fn links(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Byte ranges of the links in `text`, as [`links`] finds them (for post checks).
-pub(crate) fn link_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+pub(crate) fn link_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     LINK.find_iter(text)
         .filter(|link| !text[..link.start()].ends_with('@'))
         .map(|link| link.range())

@@ -40,8 +40,13 @@ fn every_rule_example_gives_what_it_says() {
                     .iter()
                     .flat_map(|post| std::iter::repeat_n(post, post.repeat.unwrap_or(1)))
                     .enumerate()
-                    .map(|(index, post)| {
-                        common::post(&post.text, post.kind, post.to.as_deref(), index)
+                    .map(|(index, post)| hygiene::post::Post {
+                        created_at: post.created_at.as_deref().map(|at| {
+                            chrono::DateTime::parse_from_rfc3339(at).unwrap_or_else(|error| {
+                                panic!("{}: created_at `{at}`: {error}", spec.id)
+                            })
+                        }),
+                        ..common::post(&post.text, post.kind, post.to.as_deref(), index)
                     })
                     .collect(),
             };

@@ -183,9 +183,14 @@ pub fn write_explanation(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
                         .as_deref()
                         .map(|to| format!("to {to}: "))
                         .unwrap_or_default();
+                    let at = post
+                        .created_at
+                        .as_deref()
+                        .map(|at| format!("at {at}: "))
+                        .unwrap_or_default();
                     writeln!(
                         out,
-                        "  - {times}{kind}{to}{}",
+                        "  - {times}{kind}{to}{at}{}",
                         sanitize_for_terminal(&post.text, false)
                     )?;
                 }

@@ -9,6 +9,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/click-to-tweet.toml"),
     ),
     (
+        "duplicate-post",
+        include_str!("../../rules/duplicate-post.toml"),
+    ),
+    (
         "engagement-bait",
         include_str!("../../rules/engagement-bait.toml"),
     ),
@@ -54,6 +58,11 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/missing-personal-responses.toml"),
     ),
     ("over-length", include_str!("../../rules/over-length.toml")),
+    ("post-burst", include_str!("../../rules/post-burst.toml")),
+    (
+        "repeated-replies",
+        include_str!("../../rules/repeated-replies.toml"),
+    ),
     ("shouting", include_str!("../../rules/shouting.toml")),
     (
         "unfilled-placeholder",

@@ -154,4 +154,8 @@ pub struct ExamplePost {
     /// How many copies of this post the account has (default 1).
     #[serde(default)]
     pub repeat: Option<usize>,
+    /// When it was posted (RFC 3339), for account rules that look at time; copies made by
+    /// `repeat` share it.
+    #[serde(default)]
+    pub created_at: Option<String>,
 }

@@ -11,11 +11,13 @@
 //! Each check has typed options; their defaults are written in the rule file, so a rule's
 //! behaviour is documented in one place.
 
+mod duplicate_post;
 mod fancy_text;
 mod link_domains;
 mod link_only;
 mod platform_checks;
-mod repeated_dm;
+mod post_burst;
+mod repeated_template;
 mod shouting;
 mod trait_share;
 
@@ -176,7 +178,13 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
             parse(options)?,
             traits,
         )?)),
-        "repeated-dm-template" => Builtin::Account(Box::new(repeated_dm::RepeatedDmTemplate::new(
+        "repeated-dm-template" => Builtin::Account(Box::new(
+            repeated_template::RepeatedTemplate::dms(parse(options)?)?,
+        )),
+        "repeated-reply-template" => Builtin::Account(Box::new(
+            repeated_template::RepeatedTemplate::replies(parse(options)?)?,
+        )),
+        "near-duplicates" => Builtin::Account(Box::new(duplicate_post::NearDuplicates::new(
             parse(options)?,
         )?)),
         "platform-length" => {
@@ -197,6 +205,7 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
         }
         "link-only-post" => Builtin::Post(Box::new(link_only::LinkOnly::new(parse(options)?)?)),
         "link-domains" => Builtin::Post(Box::new(link_domains::LinkDomains::new(parse(options)?)?)),
+        "post-burst" => Builtin::Account(Box::new(post_burst::PostBurst::new(parse(options)?)?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
             BUILTIN_NAMES.join(", ")
@@ -206,7 +215,7 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 10] = [
+const BUILTIN_NAMES: [&str; 13] = [
     "trait-share",
     "repeated-dm-template",
     "platform-length",
@@ -217,6 +226,9 @@ const BUILTIN_NAMES: [&str; 10] = [
     "fancy-unicode-text",
     "link-only-post",
     "link-domains",
+    "repeated-reply-template",
+    "near-duplicates",
+    "post-burst",
 ];
 
 fn parse<T: DeserializeOwned>(options: toml::Table) -> Result<T> {

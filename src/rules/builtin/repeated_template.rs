@@ -1,11 +1,14 @@
-//! `repeated-dm-template`: the same direct message sent to several recipients with only the
-//! name changed, the signature of a mail-merge or auto-DM tool; or sent word for word to many
-//! recipients. (The same words to a few friends is how people invite friends, not automation.)
+//! The same message sent to several people with only the name changed, the signature of a
+//! mail-merge or auto-reply tool; or sent word for word to many people. One check, for one kind
+//! of message each: `repeated-dm-template` looks at direct messages (the same words to a few
+//! friends is how people invite friends, not automation), `repeated-reply-template` at public
+//! replies.
 //!
-//! Each DM is reduced to a template key: its words, lowercased, with the recipient's name and
-//! handle, any `@handle`, and a capitalised word right after a greeting ("Hi Tim,") replaced by a
-//! slot. DMs with equal keys are grouped in one hash map pass, so the check is linear in the
-//! number of DMs.
+//! Each message is reduced to a template key: its words, lowercased, without the `@handles` it
+//! opens with (they only address it), and with the recipient's name and handle, any other
+//! `@handle`, and a capitalised word right after a greeting ("Hi Tim,") replaced by a slot.
+//! Messages with equal keys are grouped in one hash map pass, so the check is linear in the
+//! number of messages.
 
 use std::collections::HashMap;
 
@@ -28,11 +31,15 @@ pub(super) struct Options {
 }
 
 #[derive(Debug)]
-pub(super) struct RepeatedDmTemplate {
+pub(super) struct RepeatedTemplate {
     options: Options,
+    /// The kind of message looked at.
+    kind: PostKind,
+    /// What the "not judged" reason calls such messages ("direct messages").
+    noun: &'static str,
 }
 
-/// Placeholders a `repeated-dm-template` rule's `account_message` may use.
+/// Placeholders a repeated-template rule's `account_message` may use.
 const PLACEHOLDERS: &[&str] = &["recipients", "how", "opening"];
 
 /// Words after which a capitalised word is taken to be the recipient's name.
@@ -43,22 +50,36 @@ const GREETINGS: [&str; 9] = [
 /// Marker for a word that names the recipient.
 const SLOT: &str = "\u{1}";
 
-impl RepeatedDmTemplate {
-    pub(super) fn new(options: Options) -> Result<Self> {
+impl RepeatedTemplate {
+    /// The check for direct messages.
+    pub(super) fn dms(options: Options) -> Result<Self> {
+        Self::new(options, PostKind::Dm, "direct messages")
+    }
+
+    /// The check for public replies.
+    pub(super) fn replies(options: Options) -> Result<Self> {
+        Self::new(options, PostKind::Reply, "replies")
+    }
+
+    fn new(options: Options, kind: PostKind, noun: &'static str) -> Result<Self> {
         if options.min_recipients < 2 || options.min_identical_recipients < 2 {
             bail!("a message needs at least 2 recipients to be repeated");
         }
-        Ok(RepeatedDmTemplate { options })
+        Ok(RepeatedTemplate {
+            options,
+            kind,
+            noun,
+        })
     }
 }
 
-/// The template a DM follows, and whether a name was merged into it.
+/// The template a message follows, and whether a name was merged into it.
 struct Template {
     key: String,
     merged_name: bool,
 }
 
-impl AccountCheck for RepeatedDmTemplate {
+impl AccountCheck for RepeatedTemplate {
     fn placeholders(&self) -> &'static [&'static str] {
         PLACEHOLDERS
     }
@@ -70,24 +91,24 @@ impl AccountCheck for RepeatedDmTemplate {
     fn run(&self, input: AccountInput<'_>) -> Judgement {
         // Template key -> (posts, whether any of them had a name merged in).
         let mut groups: HashMap<String, (Vec<usize>, bool)> = HashMap::new();
-        let mut dms = 0;
+        let mut messages = 0;
         for index in input.judged_posts() {
             let post = &input.posts[index];
-            if post.kind != PostKind::Dm {
+            if post.kind != self.kind {
                 continue;
             }
-            dms += 1;
+            messages += 1;
             if let Some(template) = template_of(post, self.options.min_words) {
                 let group = groups.entry(template.key).or_default();
                 group.0.push(index);
                 group.1 |= template.merged_name;
             }
         }
-        if dms < self.options.min_recipients {
+        if messages < self.options.min_recipients {
             return Judgement::NotJudged {
                 reason: format!(
-                    "needs at least {} direct messages, found {dms}",
-                    self.options.min_recipients
+                    "needs at least {} {}, found {messages}",
+                    self.options.min_recipients, self.noun
                 ),
             };
         }
@@ -95,12 +116,22 @@ impl AccountCheck for RepeatedDmTemplate {
             .into_values()
             .filter_map(|(evidence, merged_name)| {
                 let recipients = recipient_count(input.posts, &evidence);
-                let how = if merged_name && recipients >= self.options.min_recipients {
-                    "with only the name changed"
-                } else if recipients >= self.options.min_identical_recipients {
-                    "word for word"
-                } else {
+                let merged = merged_name && recipients >= self.options.min_recipients;
+                if !merged && recipients < self.options.min_identical_recipients {
                     return None;
+                }
+                // A handle inside the text makes a slot, but the texts may still be equal.
+                let body = |index: usize| {
+                    let text = &input.posts[index].text;
+                    &text[body_start(text)..]
+                };
+                let identical = evidence
+                    .iter()
+                    .all(|&index| body(index) == body(evidence[0]));
+                let how = if merged && !identical {
+                    "with only the name changed"
+                } else {
+                    "word for word"
                 };
                 Some(AccountHit {
                     values: vec![
@@ -117,13 +148,13 @@ impl AccountCheck for RepeatedDmTemplate {
     }
 }
 
-/// Distinct recipients of a group; a DM without a recipient counts as its own.
+/// Distinct recipients of a group; a message without a recipient counts as its own.
 fn recipient_count(posts: &[Post], group: &[usize]) -> usize {
     let mut named: Vec<String> = Vec::new();
     let mut unnamed = 0;
     for &index in group {
-        match &posts[index].to {
-            Some(to) => named.push(to.trim_start_matches('@').to_lowercase()),
+        match recipient_of(&posts[index]) {
+            Some(to) => named.push(to.to_lowercase()),
             None => unnamed += 1,
         }
     }
@@ -132,27 +163,49 @@ fn recipient_count(posts: &[Post], group: &[usize]) -> usize {
     named.len() + unnamed
 }
 
-/// The template a DM follows, or `None` when it has too few words to tell.
+/// Who a message is to, without the `@`: its `to`, else the first `@handle` it opens with.
+fn recipient_of(post: &Post) -> Option<&str> {
+    let to = post.to.as_deref().or_else(|| {
+        let text = post.text.trim_start();
+        text.starts_with('@')
+            .then(|| text.split_whitespace().next().unwrap_or_default())
+    })?;
+    Some(to.trim_start_matches('@')).filter(|to| !to.is_empty())
+}
+
+/// Where a message's body starts: after the `@handles` it opens with, which only address it
+/// (a reply's "@ana @tom").
+pub(super) fn body_start(text: &str) -> usize {
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start();
+        if !trimmed.starts_with('@') {
+            return text.len() - trimmed.len();
+        }
+        let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        rest = &trimmed[end..];
+    }
+}
+
+/// The template a message follows, or `None` when it has too few words to tell.
 fn template_of(post: &Post, min_words: usize) -> Option<Template> {
-    let name_parts: Vec<String> = post
-        .to
-        .as_deref()
+    let name_parts: Vec<String> = recipient_of(post)
         .map(|to| {
-            to.trim_start_matches('@')
-                .split(|c: char| !c.is_alphanumeric())
+            to.split(|c: char| !c.is_alphanumeric())
                 .filter(|part| !part.is_empty())
                 .map(str::to_lowercase)
                 .collect()
         })
         .unwrap_or_default();
     let text = &post.text;
+    let start = body_start(text);
     let mut key = String::with_capacity(text.len());
     let mut words = 0;
     let mut merged_name = false;
     let mut after_greeting = false;
-    for (offset, word) in text.unicode_word_indices() {
+    for (offset, word) in text[start..].unicode_word_indices() {
         let lower = word.to_lowercase();
-        let is_handle = text[..offset].ends_with('@');
+        let is_handle = text[..start + offset].ends_with('@');
         let is_name = name_parts.contains(&lower)
             || (after_greeting && word.chars().next().is_some_and(char::is_uppercase));
         after_greeting = GREETINGS.contains(&lower.as_str());
@@ -170,10 +223,13 @@ fn template_of(post: &Post, min_words: usize) -> Option<Template> {
     (words >= min_words).then_some(Template { key, merged_name })
 }
 
-/// The first words of a message, for the finding's message.
-fn opening(text: &str) -> String {
+/// The first words of a message (after the `@handles` it opens with), for a finding's message.
+pub(super) fn opening(text: &str) -> String {
     const MAX_WORDS: usize = 8;
-    let words: Vec<&str> = text.split_whitespace().take(MAX_WORDS + 1).collect();
+    let words: Vec<&str> = text[body_start(text)..]
+        .split_whitespace()
+        .take(MAX_WORDS + 1)
+        .collect();
     if words.len() > MAX_WORDS {
         format!("{} …", words[..MAX_WORDS].join(" "))
     } else {

@@ -1,0 +1,579 @@
+//! `near-duplicates`: public posts that say the same thing again, word for word or with a word,
+//! link, hashtag, handle, number or emoji changed.
+//!
+//! Near-linear in the number of posts, never all pairs:
+//!
+//! 1. Each post of the kinds looked at is normalised to words ([`normalize`]): lowercased,
+//!    links and `@handles` replaced by a placeholder, `#` dropped from hashtags, numbers made
+//!    `0`, punctuation and emoji left out, and a leading "ICYMI:" or "Reminder:" dropped. Posts
+//!    with fewer than `min_words` words with letters in them are not compared.
+//! 2. Posts with equal normalised words are exact duplicates: one hash map pass.
+//! 3. Each distinct normalised text gets a MinHash signature of [`BANDS`] × [`ROWS`] values of
+//!    its shingles (its words and its pairs of adjacent words; see [`minhash`]). Texts whose signatures
+//!    agree on every row of some band are candidates (locality-sensitive hashing, banding): a
+//!    pair whose shingle sets have Jaccard similarity `s` becomes a candidate with probability
+//!    `1 − (1 − s⁴)²⁰`, which is 99.6% at `s` = 0.7, 72% at 0.5 and 0.001% at 0.05.
+//! 4. Candidates are verified with the real Jaccard similarity of their shingle sets; pairs at
+//!    or above `similarity` are joined (union-find), and a group is a connected set of posts.
+//!    Within one band's bucket a text is compared with at most [`MAX_REPS`] earlier texts of the
+//!    bucket, so a bucket of thousands of similar texts costs thousands of comparisons, not
+//!    millions.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Result, bail};
+use serde::Deserialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::repeated_template::opening;
+use super::{AccountCheck, AccountHit, AccountInput, Judgement};
+use crate::engine::link_ranges;
+use crate::post::{Platform, PostKind};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Options {
+    /// Fewest words with letters (besides links and handles) a post needs to be compared.
+    min_words: usize,
+    /// Least Jaccard similarity of two posts' shingles (words and word pairs) for them to be
+    /// near duplicates, 0–1.
+    similarity: f64,
+    /// Fewest posts (distinct ids) in a group that make a finding.
+    min_group: usize,
+}
+
+#[derive(Debug)]
+pub(super) struct NearDuplicates {
+    options: Options,
+}
+
+/// Placeholders a `near-duplicates` rule's `account_message` may use.
+const PLACEHOLDERS: &[&str] = &["count", "how", "opening"];
+
+/// LSH bands, and MinHash rows per band.
+const BANDS: usize = 20;
+const ROWS: usize = 4;
+/// Earlier texts of a bucket a text is compared with, at most.
+const MAX_REPS: usize = 4;
+
+/// Placeholder words; they start with a control character, so no word equals them.
+const LINK_WORD: &str = "\u{1}link";
+const HANDLE_WORD: &str = "\u{1}at";
+
+/// Words that announce a post as a repeat of an earlier one ("ICYMI: …"); dropped from the
+/// start so the repeat compares equal to the original.
+const RESHARE_PREFIXES: [&[&str]; 8] = [
+    &["icymi"],
+    &["in", "case", "you", "missed", "it"],
+    &["reminder"],
+    &["again"],
+    &["repost"],
+    &["reposting"],
+    &["throwback"],
+    &["tbt"],
+];
+
+impl NearDuplicates {
+    pub(super) fn new(options: Options) -> Result<Self> {
+        if !(options.similarity > 0.0 && options.similarity <= 1.0) {
+            bail!(
+                "option `similarity` must be above 0 and at most 1, found {}",
+                options.similarity
+            );
+        }
+        if options.min_group < 2 {
+            bail!("option `min_group` must be at least 2");
+        }
+        Ok(NearDuplicates { options })
+    }
+}
+
+impl AccountCheck for NearDuplicates {
+    fn placeholders(&self) -> &'static [&'static str] {
+        PLACEHOLDERS
+    }
+
+    fn tunable(&self) -> &'static [&'static str] {
+        &["min_words", "similarity", "min_group"]
+    }
+
+    fn run(&self, input: AccountInput<'_>) -> Judgement {
+        let looked_at: Vec<usize> = input
+            .judged_posts()
+            .filter(|&index| matches!(input.posts[index].kind, PostKind::Post | PostKind::Quote))
+            .collect();
+        if looked_at.len() < self.options.min_group {
+            return Judgement::NotJudged {
+                reason: format!(
+                    "needs at least {} posts, found {}",
+                    self.options.min_group,
+                    looked_at.len()
+                ),
+            };
+        }
+        // Each platform is its own timeline: the same text on X and on LinkedIn is
+        // cross-posting, not a repeat.
+        let mut by_platform: HashMap<Option<Platform>, Vec<usize>> = HashMap::new();
+        for &index in &looked_at {
+            by_platform
+                .entry(input.posts[index].platform)
+                .or_default()
+                .push(index);
+        }
+        let groups = by_platform.into_values().flat_map(|posts| {
+            let texts: Vec<&str> = posts
+                .iter()
+                .map(|&index| input.posts[index].text.as_str())
+                .collect();
+            group(&texts, &self.options)
+                .groups
+                .into_iter()
+                .map(|members| members.iter().map(|&m| posts[m]).collect::<Vec<usize>>())
+                .collect::<Vec<_>>()
+        });
+        let mut hits: Vec<AccountHit> = groups
+            .filter_map(|evidence| {
+                let mut ids: Vec<&str> = Vec::new();
+                let mut without_id = 0;
+                for &index in &evidence {
+                    match &input.posts[index].id {
+                        Some(id) => ids.push(id),
+                        None => without_id += 1,
+                    }
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                let count = ids.len() + without_id;
+                if count < self.options.min_group {
+                    return None;
+                }
+                let first = &input.posts[evidence[0]].text;
+                let identical = evidence
+                    .iter()
+                    .all(|&index| input.posts[index].text == *first);
+                let how = if identical {
+                    " word for word"
+                } else {
+                    " with small changes"
+                };
+                Some(AccountHit {
+                    values: vec![
+                        ("count", count.to_string()),
+                        ("how", how.to_string()),
+                        ("opening", opening(first)),
+                    ],
+                    evidence,
+                })
+            })
+            .collect();
+        hits.sort_by_key(|hit| hit.evidence[0]);
+        Judgement::Judged { ratio: None, hits }
+    }
+}
+
+/// Groups of near-duplicate texts, and how many candidate pairs were compared.
+#[derive(Debug)]
+struct Grouping {
+    /// Each group's members (indexes into the texts, ascending), groups of two or more only.
+    groups: Vec<Vec<usize>>,
+    /// Jaccard similarities computed (read by the test that the work stays near-linear).
+    #[cfg_attr(not(test), allow(dead_code))]
+    comparisons: usize,
+}
+
+/// Groups `texts` into exact and near duplicates.
+fn group(texts: &[&str], options: &Options) -> Grouping {
+    // 1–2: normalise; texts with equal words share one class.
+    let mut class_of_key: HashMap<String, usize> = HashMap::new();
+    let mut class_members: Vec<Vec<usize>> = Vec::new();
+    let mut class_words: Vec<Vec<String>> = Vec::new();
+    for (index, text) in texts.iter().enumerate() {
+        let (words, letter_words) = normalize(text);
+        if letter_words < options.min_words {
+            continue;
+        }
+        let key = words.join(" ");
+        let class = *class_of_key.entry(key).or_insert_with(|| {
+            class_members.push(Vec::new());
+            class_words.push(words);
+            class_members.len() - 1
+        });
+        class_members[class].push(index);
+    }
+    drop(class_of_key);
+
+    // 3: shingle sets (kept flat) and band keys of each distinct text.
+    let mut shingle_store: Vec<u32> = Vec::new();
+    let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(class_words.len());
+    let mut band_keys: Vec<(u64, u32)> = Vec::with_capacity(class_words.len() * BANDS);
+    for (class, words) in class_words.iter().enumerate() {
+        let start = shingle_store.len();
+        shingle_store.extend(shingles(words));
+        let set = &mut shingle_store[start..];
+        set.sort_unstable();
+        let unique = dedup_sorted(set);
+        shingle_store.truncate(start + unique);
+        shingle_ranges.push(start..shingle_store.len());
+        let signature = minhash(&shingle_store[start..]);
+        for (band, rows) in signature.chunks(ROWS).enumerate() {
+            let key = rows
+                .iter()
+                .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
+            band_keys.push((key, class as u32));
+        }
+    }
+    drop(class_words);
+
+    // 4: verify candidates within each bucket, against a few representatives.
+    let mut sets = UnionFind::new(shingle_ranges.len());
+    let mut comparisons = 0;
+    let mut compared: HashSet<u64> = HashSet::new();
+    band_keys.sort_unstable();
+    let shingles_of = |class: usize| &shingle_store[shingle_ranges[class].clone()];
+    for bucket in band_keys.chunk_by(|a, b| a.0 == b.0) {
+        if bucket.len() < 2 {
+            continue;
+        }
+        let mut reps: Vec<usize> = Vec::with_capacity(MAX_REPS);
+        for &(_, class) in bucket {
+            let class = class as usize;
+            let mut joined = false;
+            for &rep in &reps {
+                if sets.find(rep) == sets.find(class) {
+                    joined = true;
+                    break;
+                }
+                // A pair that shares several bands is compared once.
+                let pair = (rep.min(class) as u64) << 32 | rep.max(class) as u64;
+                if !compared.insert(pair) {
+                    continue;
+                }
+                comparisons += 1;
+                if similar(shingles_of(rep), shingles_of(class), options.similarity) {
+                    sets.union(rep, class);
+                    joined = true;
+                    break;
+                }
+            }
+            if !joined && reps.len() < MAX_REPS {
+                reps.push(class);
+            }
+        }
+    }
+
+    // Groups: the posts of every class in a connected set.
+    let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (class, members) in class_members.into_iter().enumerate() {
+        by_root.entry(sets.find(class)).or_default().extend(members);
+    }
+    let mut groups: Vec<Vec<usize>> = by_root
+        .into_values()
+        .filter(|members| members.len() >= 2)
+        .map(|mut members| {
+            members.sort_unstable();
+            members
+        })
+        .collect();
+    groups.sort_unstable_by_key(|members| members[0]);
+    Grouping {
+        groups,
+        comparisons,
+    }
+}
+
+/// A text's normalised words, and how many of them have letters (placeholders do not count).
+fn normalize(text: &str) -> (Vec<String>, usize) {
+    let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
+    let mut next_link = 0;
+    let mut words: Vec<String> = Vec::new();
+    for (offset, word) in text.unicode_word_indices() {
+        while next_link < links.len() && links[next_link].end <= offset {
+            words.push(LINK_WORD.to_string());
+            next_link += 1;
+        }
+        if next_link < links.len() && links[next_link].start <= offset {
+            continue; // inside a link
+        }
+        let word = if text[..offset].ends_with('@') {
+            HANDLE_WORD.to_string()
+        } else if word
+            .chars()
+            .all(|c| c.is_numeric() || matches!(c, ',' | '.' | '\'' | '’'))
+        {
+            "0".to_string()
+        } else {
+            word.replace('’', "'").to_lowercase()
+        };
+        words.push(word);
+    }
+    words.extend(std::iter::repeat_n(
+        LINK_WORD.to_string(),
+        links.len() - next_link,
+    ));
+    // Drop "ICYMI:", "Reminder:" … from the start, as long as something is left.
+    'strip: loop {
+        for prefix in RESHARE_PREFIXES {
+            if words.len() > prefix.len() && words[..prefix.len()].iter().eq(prefix.iter()) {
+                words.drain(..prefix.len());
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    let letter_words = words
+        .iter()
+        .filter(|word| !word.starts_with('\u{1}') && word.chars().any(char::is_alphabetic))
+        .count();
+    (words, letter_words)
+}
+
+/// The shingles of a text: a hash of each word and of each pair of adjacent words.
+fn shingles(words: &[String]) -> impl Iterator<Item = u32> + '_ {
+    let hashes: Vec<u64> = words.iter().map(|word| fnv1a(word.as_bytes())).collect();
+    let singles = hashes.clone().into_iter().map(|hash| mix(hash) as u32);
+    let pairs = hashes
+        .windows(2)
+        .map(|pair| mix(pair[0].rotate_left(23) ^ pair[1] ^ 0x9e37_79b9_7f4a_7c15) as u32)
+        .collect::<Vec<_>>();
+    singles.chain(pairs)
+}
+
+/// The MinHash signature of a shingle set, by one-permutation hashing with optimal
+/// densification (Shrivastava, ICML 2017): one hash per shingle splits the hash range into
+/// [`BANDS`] × [`ROWS`] bins and each bin keeps its least value; an empty bin takes the value of
+/// the first non-empty bin on its own fixed probe sequence. Two sets agree on a bin with
+/// probability equal to their Jaccard similarity, as with independent hash functions, at the
+/// cost of one hash per shingle instead of one per shingle and function.
+fn minhash(set: &[u32]) -> [u64; BANDS * ROWS] {
+    const BINS: u64 = (BANDS * ROWS) as u64;
+    let mut bins = [u64::MAX; BANDS * ROWS];
+    for &shingle in set {
+        let hash = mix(u64::from(shingle));
+        let bin = (hash % BINS) as usize;
+        bins[bin] = bins[bin].min(hash / BINS);
+    }
+    if set.is_empty() {
+        return bins;
+    }
+    let mut signature = bins;
+    for (bin, slot) in signature.iter_mut().enumerate() {
+        let mut attempt = 1u64;
+        while *slot == u64::MAX {
+            let probe = (mix(((bin as u64) << 32) | attempt) % BINS) as usize;
+            *slot = bins[probe];
+            attempt += 1;
+        }
+    }
+    signature
+}
+
+/// Whether the Jaccard similarity of two sorted, deduplicated sets is at least `threshold`.
+/// Gives up as soon as the shared elements left cannot reach it: `|A ∩ B| ≥ t·|A ∪ B|` means
+/// `|A ∩ B| ≥ t·(|A| + |B|) / (1 + t)`.
+fn similar(a: &[u32], b: &[u32], threshold: f64) -> bool {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return true;
+    }
+    let needed = (threshold * total as f64 / (1.0 + threshold) - 1e-9).ceil() as usize;
+    if a.len().min(b.len()) < needed {
+        return false;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if common + (a.len() - i).min(b.len() - j) < needed {
+            return false;
+        }
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common >= needed
+}
+
+/// Removes adjacent repeats from a sorted slice in place; returns the new length.
+fn dedup_sorted(values: &mut [u32]) -> usize {
+    let mut kept = 0;
+    for index in 0..values.len() {
+        if index == 0 || values[index] != values[kept - 1] {
+            values[kept] = values[index];
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// FNV-1a, 64 bits: a fixed hash, so results do not change between runs.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The SplitMix64 finaliser: spreads every input bit over the output.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Disjoint sets with path halving and union by size.
+struct UnionFind {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(len: usize) -> Self {
+        UnionFind {
+            parent: (0..len).collect(),
+            size: vec![1; len],
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        let (big, small) = if self.size[a] >= self.size[b] {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        self.parent[small] = big;
+        self.size[big] += self.size[small];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> Options {
+        Options {
+            min_words: 5,
+            similarity: 0.7,
+            min_group: 2,
+        }
+    }
+
+    fn groups(texts: &[&str]) -> Vec<Vec<usize>> {
+        group(texts, &options()).groups
+    }
+
+    #[test]
+    fn normalising_ignores_case_links_handles_numbers_emoji_and_reshare_prefixes() {
+        let a =
+            normalize("ICYMI: Our Spring #sale ends in 3 days 🎉 https://shop.example/a via @ana");
+        let b = normalize("our spring sale ends in 2 days! www.shop.example/b via @tom_b");
+        assert_eq!(a, b);
+        assert_eq!(a.1, 7, "our spring sale ends in days via");
+        assert_eq!(normalize("gm").1, 1);
+        assert_eq!(normalize("Thanks! 🙏 https://x.example").1, 1);
+    }
+
+    #[test]
+    fn exact_and_near_duplicates_form_groups() {
+        let texts = [
+            "Our sourdough workshop is back this Saturday, bring an apron and a jar",
+            "Rain all morning, the bread proved twice as fast as usual today",
+            "our sourdough workshop is back this Saturday, bring an apron and a jar!",
+            "Our sourdough workshop is back this Sunday, bring an apron and a jar",
+            "Our sourdough workshop is back this Saturday, bring an apron and a jar #bread",
+            "Thanks!",
+            "Thanks!",
+        ];
+        assert_eq!(groups(&texts), vec![vec![0, 2, 3, 4]]);
+    }
+
+    #[test]
+    fn different_posts_on_one_template_are_not_duplicates() {
+        let texts = [
+            "New blog post: how I test command line tools in Rust https://a.example/1",
+            "New blog post: why I moved my notes from Vim to plain paper https://a.example/2",
+            "New blog post: what a year of market stalls taught me about pricing https://a.example/3",
+        ];
+        assert!(groups(&texts).is_empty());
+    }
+
+    #[test]
+    fn jaccard_of_sets() {
+        // |A ∩ B| = 2, |A ∪ B| = 4.
+        assert!(similar(&[1, 2, 3], &[2, 3, 4], 0.5));
+        assert!(!similar(&[1, 2, 3], &[2, 3, 4], 0.51));
+        assert!(similar(&[1, 2, 3, 4, 5], &[1, 2, 3, 4, 5, 6], 5.0 / 6.0));
+        assert!(!similar(&[1, 2, 3, 4, 5], &[1, 2, 3, 4, 5, 6, 7], 0.8));
+        assert!(!similar(&[1], &[1, 2, 3, 4, 5, 6, 7], 0.5));
+        assert!(similar(&[], &[], 1.0));
+        let mut values = [1, 1, 2, 3, 3, 3];
+        assert_eq!(dedup_sorted(&mut values), 3);
+        assert_eq!(values[..3], [1, 2, 3]);
+    }
+
+    /// 50,000 posts, mostly near-duplicates of 500 originals: every copy is grouped with its
+    /// original, and the number of similarities computed stays a small multiple of the number
+    /// of posts (all pairs would be 1.25 billion).
+    #[test]
+    fn many_near_duplicates_do_not_go_quadratic() {
+        const ORIGINALS: usize = 500;
+        const POSTS: usize = 50_000;
+        let vocabulary = [
+            "bread", "market", "river", "garden", "coffee", "rust", "talk", "train", "window",
+            "letter", "orange", "winter", "summer", "bicycle", "library", "kitchen", "paper",
+            "forest", "music", "camera",
+        ];
+        let original = |n: usize| -> String {
+            (0..14)
+                .map(|k| vocabulary[(n * 7 + k * k * 3 + n / 20 * k) % vocabulary.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+                + &format!(" story{n} note{n}")
+        };
+        let texts: Vec<String> = (0..POSTS)
+            .map(|i| {
+                let n = i % ORIGINALS;
+                let mut text = original(n);
+                if i >= ORIGINALS {
+                    // A near duplicate: one word changed, a hashtag added, or a link added.
+                    match i % 3 {
+                        0 => text = text.replacen(vocabulary[(n * 7) % 20], "changed", 1),
+                        1 => text.push_str(" #copy"),
+                        _ => text.push_str(&format!(" https://example.com/{i}")),
+                    }
+                }
+                text
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let grouping = group(&refs, &options());
+        let grouped: usize = grouping.groups.iter().map(Vec::len).sum();
+        assert_eq!(grouped, POSTS, "every post is in a group");
+        assert!(grouping.groups.len() <= ORIGINALS);
+        assert!(
+            grouping.comparisons <= POSTS * BANDS * MAX_REPS,
+            "{} comparisons",
+            grouping.comparisons
+        );
+        // Distinct texts are far fewer than posts: exact copies are never compared.
+        assert!(
+            grouping.comparisons < 20 * ORIGINALS * BANDS,
+            "{}",
+            grouping.comparisons
+        );
+    }
+}
