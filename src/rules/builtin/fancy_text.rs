@@ -218,28 +218,11 @@ impl PostCheck for FancyText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::post::{Location, Origin, Post, PostKind};
-    use crate::rules::TraitSet;
+    use crate::rules::builtin::check_text;
 
     fn check(text: &str) -> Option<(String, String, String)> {
         let fancy = FancyText::new(Options { min_run: 3 }).unwrap();
-        let post = Post::new(
-            text.to_string(),
-            PostKind::Post,
-            Origin {
-                source: 0,
-                location: Location::Record {
-                    record: 1,
-                    line: None,
-                },
-            },
-        );
-        let hit = fancy.check(PostInput {
-            post: &post,
-            traits: TraitSet::default(),
-            platform: None,
-            published: false,
-        })?;
+        let hit = check_text(&fancy, text, &[])?;
         Some((
             text[hit.range].to_string(),
             hit.values[0].1.clone(),

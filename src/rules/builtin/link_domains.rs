@@ -97,8 +97,7 @@ impl PostCheck for LinkDomains {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::post::{Location, Origin, Post, PostKind};
-    use crate::rules::TraitSet;
+    use crate::rules::builtin::check_text;
 
     fn check(text: &str, links: &[&str]) -> Option<(String, String)> {
         let check = LinkDomains::new(Options {
@@ -107,26 +106,7 @@ mod tests {
                 .to_vec(),
         })
         .unwrap();
-        let post = Post {
-            links: links.iter().map(|link| link.to_string()).collect(),
-            ..Post::new(
-                text.to_string(),
-                PostKind::Post,
-                Origin {
-                    source: 0,
-                    location: Location::Record {
-                        record: 1,
-                        line: None,
-                    },
-                },
-            )
-        };
-        let hit = check.check(PostInput {
-            post: &post,
-            traits: TraitSet::default(),
-            platform: None,
-            published: false,
-        })?;
+        let hit = check_text(&check, text, links)?;
         Some((text[hit.range].to_string(), hit.values[0].1.clone()))
     }
 

@@ -161,8 +161,7 @@ impl PostCheck for LinkOnly {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::post::{Location, Origin, Post, PostKind};
-    use crate::rules::TraitSet;
+    use crate::rules::builtin::check_text;
 
     fn check(text: &str) -> Option<String> {
         let check = LinkOnly::new(Options {
@@ -172,25 +171,7 @@ mod tests {
                 .to_vec(),
         })
         .unwrap();
-        let post = Post::new(
-            text.to_string(),
-            PostKind::Post,
-            Origin {
-                source: 0,
-                location: Location::Record {
-                    record: 1,
-                    line: None,
-                },
-            },
-        );
-        check
-            .check(PostInput {
-                post: &post,
-                traits: TraitSet::default(),
-                platform: None,
-                published: false,
-            })
-            .map(|hit| text[hit.range].to_string())
+        check_text(&check, text, &[]).map(|hit| text[hit.range].to_string())
     }
 
     #[test]

@@ -62,6 +62,30 @@ pub trait PostCheck: fmt::Debug + Send + Sync {
     fn check(&self, input: PostInput<'_>) -> Option<PostHit>;
 }
 
+/// Runs `check` on a post of `text` (kind post, no traits or platform) with these `links` from
+/// an export: what the post checks' unit tests need.
+#[cfg(test)]
+fn check_text(check: &dyn PostCheck, text: &str, links: &[&str]) -> Option<PostHit> {
+    use crate::post::{Location, Origin, PostKind};
+    let origin = Origin {
+        source: 0,
+        location: Location::Record {
+            record: 1,
+            line: None,
+        },
+    };
+    let post = Post {
+        links: links.iter().map(|link| link.to_string()).collect(),
+        ..Post::new(text.to_string(), PostKind::Post, origin)
+    };
+    check.check(PostInput {
+        post: &post,
+        traits: TraitSet::default(),
+        platform: None,
+        published: false,
+    })
+}
+
 /// A built check, of either scope.
 #[derive(Debug)]
 pub enum Builtin {

@@ -169,8 +169,7 @@ impl PostCheck for Shouting {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::post::{Location, Origin, Post, PostKind};
-    use crate::rules::TraitSet;
+    use crate::rules::builtin::check_text;
 
     fn check(text: &str) -> Option<PostHit> {
         let shouting = Shouting::new(Options {
@@ -180,23 +179,7 @@ mod tests {
             acronym_letters: 5,
         })
         .unwrap();
-        let post = Post::new(
-            text.to_string(),
-            PostKind::Post,
-            Origin {
-                source: 0,
-                location: Location::Record {
-                    record: 1,
-                    line: None,
-                },
-            },
-        );
-        shouting.check(PostInput {
-            post: &post,
-            traits: TraitSet::default(),
-            platform: None,
-            published: false,
-        })
+        check_text(&shouting, text, &[])
     }
 
     #[test]
