@@ -10,6 +10,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::finding::{Finding, Target};
@@ -155,7 +156,7 @@ impl Engine {
     pub fn run(&self, corpus: &Corpus) -> Analysis {
         let posts: Vec<PostAnalysis> = corpus
             .posts
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(index, post)| {
                 if post.received && !self.include_received {
