@@ -12,7 +12,7 @@ use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
 use crate::post::{InputFormat, Platform};
-use crate::report::{self, OutputFormat, Report};
+use crate::report::{self, OutputFormat, Report, ReportFormat};
 use crate::rules::{self, OptionOverrides};
 use crate::score;
 
@@ -68,7 +68,7 @@ pub struct CheckArgs {
 
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    pub format: OutputFormat,
+    pub format: ReportFormat,
 
     /// Fail (exit 1) when a finding has at least this severity.
     #[arg(long, value_enum, default_value = "warning", value_name = "SEVERITY")]

@@ -288,3 +288,25 @@ fn named_csv_columns_read_an_unknown_spreadsheet() {
             )
     );
 }
+
+#[test]
+fn concise_format_prints_a_line_per_finding() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/drafts.txt",
+        "fixtures/example-account.json",
+        "--format",
+        "concise"
+    ]));
+}
+
+#[test]
+fn github_format_annotates_files_and_lines() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/drafts.txt",
+        "fixtures/messages.jsonl",
+        "--format",
+        "github"
+    ]));
+}

@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod human;
 pub mod json;
+pub mod lines;
 
 use std::io::{self, Write};
 
@@ -24,7 +25,7 @@ pub struct Report<'a> {
     pub score: &'a Score,
 }
 
-/// Output formats of `hygiene check`.
+/// Output formats of `hygiene rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// rustc-style findings and a summary, for people.
@@ -33,16 +34,31 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Output formats of `hygiene check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// rustc-style findings and a summary, for people.
+    Human,
+    /// One versioned JSON document (see README, "JSON output").
+    Json,
+    /// One line per finding: `file:line:col: severity[rule] message`.
+    Concise,
+    /// GitHub Actions workflow commands: annotations on the pull request's files and lines.
+    Github,
+}
+
 /// Writes `report` in `format`. `color` only affects the human format.
 pub fn write(
     report: &Report<'_>,
-    format: OutputFormat,
+    format: ReportFormat,
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Human => human::write(report, color, out),
-        OutputFormat::Json => json::write(report, out),
+        ReportFormat::Human => human::write(report, color, out),
+        ReportFormat::Json => json::write(report, out),
+        ReportFormat::Concise => lines::write_concise(report, out),
+        ReportFormat::Github => lines::write_github(report, out),
     }
 }
 

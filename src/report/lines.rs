@@ -1,0 +1,139 @@
+//! One line per finding, for editors, pipes and CI logs: `concise`
+//! (`file:line:col: severity[rule] message`, as compilers and ruff print) and `github` (GitHub
+//! Actions workflow commands, which annotate the lines of a pull request).
+//!
+//! A finding's place is the most precise the input allows: line and column for text-like
+//! files, the record's line for JSON Lines and CSV, the record (and id) for JSON, and for an
+//! account finding the first post that is its evidence.
+
+use std::io::{self, Write};
+
+use crate::finding::{Finding, Severity, Target};
+use crate::post::Location;
+use crate::text::sanitize_for_terminal;
+
+use super::Report;
+
+/// Where a finding points in a file.
+struct Place {
+    path: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    /// `record N (id X)`, for findings in structured files without a line.
+    record: Option<String>,
+}
+
+fn place(report: &Report<'_>, finding: &Finding) -> Option<Place> {
+    let (index, span) = match &finding.target {
+        Target::Post { post, span } => (*post, Some(span)),
+        Target::Account { evidence } => (*evidence.first()?, None),
+    };
+    let post = &report.corpus.posts[index];
+    let path = report.corpus.sources[post.origin.source].path.clone();
+    let (line, column) = match (post.origin.location, span) {
+        (Location::Text { .. }, Some(span)) => {
+            let (line, column) = Report::file_position(post, span.line, span.column)?;
+            (Some(line), Some(column))
+        }
+        (Location::Text { line, column }, None) => (Some(line as usize), Some(column as usize)),
+        (Location::Record { line, .. }, _) => (line.map(|line| line as usize), None),
+    };
+    let record = matches!(post.origin.location, Location::Record { .. })
+        .then(|| Report::place_in_source(post));
+    Some(Place {
+        path,
+        line,
+        column,
+        record,
+    })
+}
+
+/// `concise`: `file:line:col: severity[rule] message`, one finding per line.
+pub fn write_concise(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for finding in report.findings() {
+        let rule = &report.engine.rules()[finding.rule].id;
+        let mut location = String::new();
+        if let Some(place) = place(report, finding) {
+            location.push_str(&place.path);
+            for number in [place.line, place.column].into_iter().flatten() {
+                location.push_str(&format!(":{number}"));
+            }
+            if let Some(record) = place.record {
+                location.push_str(&format!(": {record}"));
+            }
+        }
+        if matches!(finding.target, Target::Account { .. }) {
+            location.push_str(" (account)");
+        }
+        writeln!(
+            out,
+            "{}: {}[{rule}] {}",
+            sanitize_for_terminal(&location, false),
+            finding.severity.as_str(),
+            sanitize_for_terminal(&finding.message, false)
+        )?;
+    }
+    Ok(())
+}
+
+/// `github`: a workflow command per finding (`::warning file=…,line=…::message`), which GitHub
+/// Actions shows as an annotation on the file and line.
+pub fn write_github(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for finding in report.findings() {
+        let rule = &report.engine.rules()[finding.rule].id;
+        let level = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut properties = Vec::new();
+        let mut message = finding.message.clone();
+        if let Some(place) = place(report, finding) {
+            properties.push(format!("file={}", escape_property(&place.path)));
+            if let Some(line) = place.line {
+                properties.push(format!("line={line}"));
+            }
+            if let Some(column) = place.column {
+                properties.push(format!("col={column}"));
+            }
+            if let Some(record) = place.record {
+                message = format!("{record}: {message}");
+            }
+        }
+        properties.push(format!(
+            "title={}",
+            escape_property(&format!("hygiene {rule}"))
+        ));
+        message = format!("{message}\n{}", finding.suggestion);
+        writeln!(
+            out,
+            "::{level} {}::{}",
+            properties.join(","),
+            escape_data(&sanitize_for_terminal(&message, true))
+        )?;
+    }
+    Ok(())
+}
+
+/// Escapes a workflow command's message, as the Actions toolkit does.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value, as the Actions toolkit does.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_command_values_are_escaped() {
+        assert_eq!(escape_data("50% off\nnow"), "50%25 off%0Anow");
+        assert_eq!(escape_property("a:b,c.json"), "a%3Ab%2Cc.json");
+    }
+}
