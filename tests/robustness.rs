@@ -5,7 +5,7 @@ use hygiene::engine::Engine;
 use hygiene::finding::Target;
 use hygiene::input::{ReadOptions, TextSplit, read_bytes};
 use hygiene::post::{Corpus, InputFormat};
-use hygiene::report::{self, OutputFormat, Report};
+use hygiene::report::{self, Report, ReportFormat};
 use hygiene::score::score;
 use proptest::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
@@ -79,7 +79,12 @@ fn check_everything(corpus: &Corpus, engine: &Engine) {
         analysis: &analysis,
         score: &score,
     };
-    for format in [OutputFormat::Human, OutputFormat::Json] {
+    for format in [
+        ReportFormat::Human,
+        ReportFormat::Json,
+        ReportFormat::Concise,
+        ReportFormat::Github,
+    ] {
         let mut out = Vec::new();
         report::write(&report, format, true, &mut out).unwrap();
     }
