@@ -310,3 +310,8 @@ fn github_format_annotates_files_and_lines() {
         "github"
     ]));
 }
+
+#[test]
+fn jsonl_format_prints_an_object_per_finding() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/messages.jsonl", "--format", "jsonl"]));
+}

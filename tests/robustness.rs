@@ -82,6 +82,7 @@ fn check_everything(corpus: &Corpus, engine: &Engine) {
     for format in [
         ReportFormat::Human,
         ReportFormat::Json,
+        ReportFormat::Jsonl,
         ReportFormat::Concise,
         ReportFormat::Github,
     ] {

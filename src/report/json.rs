@@ -189,6 +189,42 @@ struct EvidencePost<'a> {
     origin: OriginOut<'a>,
 }
 
+/// One line of the `jsonl` format: a finding with the post it is about.
+#[derive(Serialize)]
+struct FindingLine<'a> {
+    version: u32,
+    /// Index of the post (post findings), null for account findings.
+    post: Option<usize>,
+    id: Option<&'a str>,
+    origin: Option<OriginOut<'a>>,
+    #[serde(flatten)]
+    finding: FindingOut<'a>,
+}
+
+/// Writes one JSON object per finding, one per line (`--format jsonl`): post findings in post
+/// order, then account findings, each with the same fields as in the document's `findings`.
+pub fn write_lines(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for finding in report.findings() {
+        let post = match &finding.target {
+            Target::Post { post, .. } => Some(&report.corpus.posts[*post]),
+            Target::Account { .. } => None,
+        };
+        let line = FindingLine {
+            version: VERSION,
+            post: match &finding.target {
+                Target::Post { post, .. } => Some(*post),
+                Target::Account { .. } => None,
+            },
+            id: post.and_then(|post| post.id.as_deref()),
+            origin: post.map(|post| origin_out(report, post)),
+            finding: finding_out(report, finding),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Writes the JSON report, followed by a newline.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &document(report))?;

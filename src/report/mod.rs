@@ -41,6 +41,8 @@ pub enum ReportFormat {
     Human,
     /// One versioned JSON document (see README, "JSON output").
     Json,
+    /// One JSON object per finding, one per line (for pipes).
+    Jsonl,
     /// One line per finding: `file:line:col: severity[rule] message`.
     Concise,
     /// GitHub Actions workflow commands: annotations on the pull request's files and lines.
@@ -57,6 +59,7 @@ pub fn write(
     match format {
         ReportFormat::Human => human::write(report, color, out),
         ReportFormat::Json => json::write(report, out),
+        ReportFormat::Jsonl => json::write_lines(report, out),
         ReportFormat::Concise => lines::write_concise(report, out),
         ReportFormat::Github => lines::write_github(report, out),
     }
