@@ -82,6 +82,14 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
 
+    /// Run only these rules (repeatable, or comma-separated).
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (repeatable, or comma-separated).
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+
     /// The platform of posts that do not say which they are for (drafts, text): platform
     /// limits and platform-aware defaults follow it.
     #[arg(long, value_enum, value_name = "PLATFORM")]
@@ -122,6 +130,17 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+/// Rule ids from repeated and comma-separated flag values.
+fn split_ids(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn parse_score(value: &str) -> Result<f64, String> {
@@ -181,6 +200,8 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         own_domains: args.own_domain.clone(),
         include_received: args.include_received,
         platform: args.platform,
+        select: split_ids(&args.select),
+        ignore: split_ids(&args.ignore),
     };
     let engine = Engine::new(&rules::builtin_rule_files()?, &settings)?;
 

@@ -9,7 +9,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use rayon::prelude::*;
 use regex::Regex;
 
@@ -65,6 +65,10 @@ pub struct EngineSettings {
     pub include_received: bool,
     /// The platform of posts that do not say which they are for (`--platform`).
     pub platform: Option<Platform>,
+    /// Run only these rules (`--select`); all when empty.
+    pub select: Vec<String>,
+    /// Do not run these rules (`--ignore`).
+    pub ignore: Vec<String>,
 }
 
 /// Compiled rules, ready to run on any number of corpora.
@@ -74,6 +78,8 @@ pub struct Engine {
     own_domains: Vec<String>,
     include_received: bool,
     platform: Option<Platform>,
+    /// `enabled[i]`: whether rule `i` runs (`--select`, `--ignore`).
+    enabled: Vec<bool>,
 }
 
 /// What the engine found in one post.
@@ -116,12 +122,41 @@ impl Engine {
             .map(|domain| normalize_host(domain))
             .filter(|domain| !domain.is_empty())
             .collect();
+        let ids: Vec<&str> = compiled.rules.iter().map(|rule| rule.id.as_str()).collect();
+        for (flag, list) in [
+            ("--select", &settings.select),
+            ("--ignore", &settings.ignore),
+        ] {
+            if let Some(unknown) = list.iter().find(|id| !ids.contains(&id.as_str())) {
+                bail!(
+                    "{flag}: unknown rule `{unknown}` (rules: {})",
+                    ids.join(", ")
+                );
+            }
+        }
+        // A rule that is off still defines its traits, which other rules may use.
+        let enabled = ids
+            .iter()
+            .map(|id| {
+                (settings.select.is_empty() || settings.select.iter().any(|s| s == id))
+                    && !settings.ignore.iter().any(|s| s == id)
+            })
+            .collect();
         Ok(Engine {
             compiled,
             own_domains,
             include_received: settings.include_received,
             platform: settings.platform,
+            enabled,
         })
+    }
+
+    /// The rules that run, with their index.
+    fn enabled_rules(&self) -> impl Iterator<Item = (usize, &Rule)> {
+        self.rules()
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| self.enabled[*index])
     }
 
     /// The built-in rules with default settings.
@@ -179,7 +214,7 @@ impl Engine {
         };
         let mut account_findings = Vec::new();
         let mut account_outcomes = Vec::new();
-        for (rule_index, rule) in self.rules().iter().enumerate() {
+        for (rule_index, rule) in self.enabled_rules() {
             let Some(check) = &rule.check else { continue };
             let outcome = match check.run(input) {
                 Judgement::NotJudged { reason } => AccountOutcome::NotJudged { reason },
@@ -225,7 +260,7 @@ impl Engine {
             published,
         };
         let mut findings = Vec::new();
-        for (rule_index, rule) in self.rules().iter().enumerate() {
+        for (rule_index, rule) in self.enabled_rules() {
             let earliest = rule
                 .patterns
                 .iter()

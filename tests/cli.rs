@@ -315,3 +315,27 @@ fn github_format_annotates_files_and_lines() {
 fn jsonl_format_prints_an_object_per_finding() {
     assert_cmd_snapshot!(hygiene().args(["check", "fixtures/messages.jsonl", "--format", "jsonl"]));
 }
+
+#[test]
+fn select_and_ignore_choose_the_rules_that_run() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/example-account.json",
+        "--select",
+        "auto-dm,click-to-tweet",
+        "--ignore",
+        "click-to-tweet",
+        "--format",
+        "concise"
+    ]));
+}
+
+#[test]
+fn selecting_an_unknown_rule_exits_two() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/clean-post.txt",
+        "--ignore",
+        "no-such-rule"
+    ]));
+}
