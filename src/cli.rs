@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, Config};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
@@ -81,6 +82,15 @@ pub struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+
+    /// Read settings from this file instead of the `hygiene.toml` or `.hygiene.toml` found by
+    /// walking up from the first path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
 
     /// Run only these rules (repeatable, or comma-separated).
     #[arg(long, value_name = "RULE")]
@@ -195,15 +205,56 @@ pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
 }
 
 fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
-    let settings = EngineSettings {
-        options: parse_rule_options(&args.rule_option)?,
-        own_domains: args.own_domain.clone(),
-        include_received: args.include_received,
-        platform: args.platform,
-        select: split_ids(&args.select),
-        ignore: split_ids(&args.ignore),
+    let config_path = match (&args.config, args.isolated) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => {
+            let start = args
+                .paths
+                .iter()
+                .find(|path| path.as_os_str() != "-")
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            config::find(&start)
+        }
     };
-    let engine = Engine::new(&rules::builtin_rule_files()?, &settings)?;
+    let config = match &config_path {
+        Some(path) => config::load(path)?,
+        None => Config::default(),
+    };
+    let mut files = rules::builtin_rule_files()?;
+    let (off, mut options) = match &config_path {
+        Some(path) => config.apply(path, &mut files)?,
+        None => (Vec::new(), OptionOverrides::new()),
+    };
+    for (rule, flags) in parse_rule_options(&args.rule_option)? {
+        options.entry(rule).or_default().extend(flags);
+    }
+    let select = split_ids(&args.select);
+    let settings = EngineSettings {
+        options,
+        own_domains: config
+            .own_domains
+            .iter()
+            .chain(&args.own_domain)
+            .cloned()
+            .collect(),
+        include_received: args.include_received || config.include_received,
+        platform: args.platform.or(config.platform),
+        select: if select.is_empty() {
+            config.select.clone()
+        } else {
+            select
+        },
+        ignore: config
+            .ignore
+            .iter()
+            .cloned()
+            .chain(off)
+            .chain(split_ids(&args.ignore))
+            .collect(),
+    };
+    let engine = Engine::new(&files, &settings)?;
 
     let inputs: Vec<InputPath> = if args.paths.is_empty() {
         if io.stdin_is_terminal {

@@ -339,3 +339,34 @@ fn selecting_an_unknown_rule_exits_two() {
         "no-such-rule"
     ]));
 }
+
+#[test]
+fn config_file_is_found_above_the_checked_path() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/config/linkedin/drafts.txt",
+        "--format",
+        "concise"
+    ]));
+}
+
+#[test]
+fn isolated_ignores_the_config_file() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/config/linkedin/drafts.txt",
+        "--isolated",
+        "--format",
+        "concise"
+    ]));
+}
+
+#[test]
+fn unknown_config_key_names_the_file_and_line() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/clean-post.txt",
+        "--config",
+        "fixtures/invalid/config-typo.toml"
+    ]));
+}
