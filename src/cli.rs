@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline;
 use crate::config::{self, Config};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
@@ -31,7 +32,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint posts and messages and print a scored report.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules.
     Rules(RulesArgs),
     /// Explain a rule: what it catches, why, examples and options.
@@ -82,6 +83,14 @@ pub struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+
+    /// Record today's findings in this file (keyed by content), to pass to `--baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Leave out the findings this baseline records: report, score and fail on new ones only.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Read settings from this file instead of the `hygiene.toml` or `.hygiene.toml` found by
     /// walking up from the first path.
@@ -186,7 +195,7 @@ pub struct Io<'a> {
 /// Runs a parsed command line. Errors mean hygiene could not do its job (exit 2).
 pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
     match cli.command {
-        Command::Check(args) => check(args, io),
+        Command::Check(args) => check(*args, io),
         Command::Rules(args) => {
             let engine = Engine::builtin()?;
             report::catalog::write_rules(&engine, args.format, io.stdout)?;
@@ -285,7 +294,13 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     };
     let corpus = input::read_all(&inputs, options, io.stdin)?;
 
-    let analysis = engine.run(&corpus);
+    let mut analysis = engine.run(&corpus);
+    if let Some(path) = &args.write_baseline {
+        baseline::write(path, &engine, &corpus, &analysis)?;
+    }
+    if let Some(path) = &args.baseline {
+        analysis.baselined = baseline::apply(path, &engine, &corpus, &mut analysis)?;
+    }
     let score = score::score(&engine, &corpus, &analysis);
     let report = Report {
         engine: &engine,

@@ -110,6 +110,8 @@ pub struct Analysis {
     pub account_findings: Vec<Finding>,
     /// `(rule index, outcome)` of every account rule, in rule order.
     pub account_outcomes: Vec<(usize, AccountOutcome)>,
+    /// Findings left out because a baseline records them (`--baseline`).
+    pub baselined: usize,
 }
 
 impl Engine {
@@ -242,6 +244,7 @@ impl Engine {
             posts,
             account_findings,
             account_outcomes,
+            baselined: 0,
         }
     }
 

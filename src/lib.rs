@@ -21,6 +21,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -370,3 +370,75 @@ fn unknown_config_key_names_the_file_and_line() {
         "fixtures/invalid/config-typo.toml"
     ]));
 }
+
+#[test]
+fn a_baseline_leaves_out_known_findings_and_keeps_new_ones() {
+    let dir = std::env::temp_dir().join(format!("hygiene-baseline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let baseline = dir.join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let written = hygiene()
+        .args([
+            "check",
+            "fixtures/example-account.json",
+            "--write-baseline",
+            baseline,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        written.status.code(),
+        Some(1),
+        "the findings are still reported"
+    );
+    let text = std::fs::read_to_string(baseline).unwrap();
+    assert!(
+        !text.contains("Grab my free ebook"),
+        "no post text in the baseline"
+    );
+
+    let known = hygiene()
+        .args([
+            "check",
+            "fixtures/example-account.json",
+            "--baseline",
+            baseline,
+        ])
+        .args(["--format", "concise"])
+        .output()
+        .unwrap();
+    assert_eq!(known.status.code(), Some(0));
+    assert_eq!(String::from_utf8(known.stdout).unwrap(), "");
+
+    // New posts next to the known ones: only their findings are reported.
+    let new = hygiene()
+        .args([
+            "check",
+            "fixtures/example-account.json",
+            "fixtures/drafts.txt",
+        ])
+        .args(["--baseline", baseline, "--format", "concise", "--ignore"])
+        .arg("excessive-self-promotion")
+        .output()
+        .unwrap();
+    assert_eq!(new.status.code(), Some(1));
+    let stdout = String::from_utf8(new.stdout).unwrap();
+    assert!(
+        stdout
+            .lines()
+            .all(|line| line.starts_with("fixtures/drafts.txt")),
+        "{stdout}"
+    );
+    assert!(!stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_broken_baseline_exits_two() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/clean-post.txt",
+        "--baseline",
+        "fixtures/invalid/malformed.json"
+    ]));
+}

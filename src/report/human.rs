@@ -303,6 +303,14 @@ fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) ->
     };
     writeln!(out, "Checked {posts} post{}{from}{kinds}.", plural(posts))?;
     write_skipped(&corpus.skipped, out)?;
+    let baselined = report.analysis.baselined;
+    if baselined > 0 {
+        writeln!(
+            out,
+            "Left out {baselined} finding{} the baseline records.",
+            plural(baselined)
+        )?;
+    }
 
     let [info, warning, error] = report.severity_counts();
     if info + warning + error == 0 {

@@ -47,6 +47,8 @@ struct SourceOut<'a> {
 struct Summary<'a> {
     posts: usize,
     findings: usize,
+    /// Findings left out because the `--baseline` records them.
+    baselined: usize,
     by_severity: BTreeMap<&'static str, usize>,
     by_rule: BTreeMap<&'a str, usize>,
 }
@@ -261,6 +263,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
         summary: Summary {
             posts: report.corpus.posts.len(),
             findings: info + warning + error,
+            baselined: report.analysis.baselined,
             by_severity,
             by_rule,
         },
