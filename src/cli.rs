@@ -72,6 +72,14 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
 
+    /// Print only the summary, not each finding (human format).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Print how many findings each rule made, instead of the report.
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Fail (exit 1) when a finding has at least this severity.
     #[arg(long, value_enum, default_value = "warning", value_name = "SEVERITY")]
     pub fail_on: Severity,
@@ -313,7 +321,13 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         ColorArg::Never => false,
         ColorArg::Auto => io.stdout_is_terminal && !io.no_color,
     };
-    report::write(&report, args.format, color, io.stdout)?;
+    match (args.statistics, args.quiet, args.format) {
+        (true, _, _) => report::write_statistics(&report, io.stdout)?,
+        (false, true, ReportFormat::Human) => {
+            report::human::write_summary(&report, color, io.stdout)?
+        }
+        _ => report::write(&report, args.format, color, io.stdout)?,
+    }
     io.stdout.flush()?;
 
     let below_minimum = args.min_score.is_some_and(|minimum| score.value < minimum);

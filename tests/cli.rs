@@ -442,3 +442,17 @@ fn a_broken_baseline_exits_two() {
         "fixtures/invalid/malformed.json"
     ]));
 }
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/example-account.json",
+        "--statistics"
+    ]));
+}
+
+#[test]
+fn quiet_prints_only_the_summary() {
+    assert_cmd_snapshot!(hygiene().args(["check", "fixtures/drafts.txt", "--quiet"]));
+}

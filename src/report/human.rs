@@ -65,7 +65,12 @@ pub fn write(report: &Report<'_>, color: bool, out: &mut dyn Write) -> io::Resul
     for finding in report.findings() {
         write_finding(report, &palette, finding, out)?;
     }
-    write_summary(report, &palette, out)
+    write_summary_with(report, &palette, out)
+}
+
+/// Writes only the summary: counts, account outcomes and the score.
+pub fn write_summary(report: &Report<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    write_summary_with(report, &Palette { color }, out)
 }
 
 fn write_finding(
@@ -256,7 +261,11 @@ fn write_skipped(skipped: &[String], out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
-fn write_summary(report: &Report<'_>, palette: &Palette, out: &mut dyn Write) -> io::Result<()> {
+fn write_summary_with(
+    report: &Report<'_>,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let corpus = report.corpus;
     let posts = corpus.posts.len();
     let sources: Vec<String> = corpus

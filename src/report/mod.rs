@@ -65,6 +65,30 @@ pub fn write(
     }
 }
 
+/// Writes how many findings each rule made (`--statistics`): count, rule, severity and what the
+/// rule catches, most frequent first.
+pub fn write_statistics(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts = report.counts_by_rule();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let rules = report.engine.rules();
+    let width = counts
+        .iter()
+        .map(|(rule, _)| rules[*rule].id.len())
+        .max()
+        .unwrap_or(0);
+    for (rule, count) in counts {
+        let rule = &rules[rule];
+        writeln!(
+            out,
+            "{count:>5}  {:<width$}  {:<7}  {}",
+            rule.id,
+            rule.severity.as_str(),
+            rule.summary
+        )?;
+    }
+    Ok(())
+}
+
 impl<'a> Report<'a> {
     /// Every finding, post findings first (in post order), then account findings.
     pub fn findings(&self) -> impl Iterator<Item = &'a Finding> + 'a {
