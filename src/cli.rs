@@ -37,6 +37,16 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule: what it catches, why, examples and options.
     Explain(ExplainArgs),
+    /// Write a commented starter `hygiene.toml`.
+    Init(InitArgs),
+}
+
+/// Arguments of `hygiene init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write `hygiene.toml` in (never over an existing file).
+    #[arg(default_value = ".")]
+    pub directory: PathBuf,
 }
 
 /// Arguments of `hygiene check`.
@@ -204,6 +214,11 @@ pub struct Io<'a> {
 pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => check(*args, io),
+        Command::Init(args) => {
+            let path = config::init(&args.directory)?;
+            writeln!(io.stdout, "Wrote {}", path.display())?;
+            Ok(ExitStatus::Success)
+        }
         Command::Rules(args) => {
             let engine = Engine::builtin()?;
             report::catalog::write_rules(&engine, args.format, io.stdout)?;

@@ -17,6 +17,47 @@ use crate::rules::{OptionOverrides, RuleFile};
 /// File names looked for in each directory, in this order.
 pub const FILE_NAMES: [&str; 2] = ["hygiene.toml", ".hygiene.toml"];
 
+/// What `hygiene init` writes: every setting, commented, at its default.
+pub const STARTER: &str = r#"# hygiene settings for the posts in this folder and below (see "Configuration" in hygiene's
+# README). Command-line flags win over these.
+
+# The platform of posts that do not say which they are for (drafts, text files):
+# x, bluesky, mastodon, threads, linkedin, instagram or facebook.
+# platform = "x"
+
+# Your own sites: a link to one of them makes a post promotional.
+own_domains = []
+
+# Run only these rules (empty: all of them), and never these. `hygiene rules` lists them.
+select = []
+ignore = []
+
+# Judge direct messages the account received, too (they are someone else's hygiene).
+include_received = false
+
+# Per rule: severity (off, info, warning or error), points, and options as
+# `hygiene explain <rule>` lists them.
+#
+# [rules.generic-reply]
+# severity = "info"
+#
+# [rules.excessive-self-promotion.options]
+# share = 0.5
+"#;
+
+/// Writes [`STARTER`] to `directory/hygiene.toml`, never over an existing file.
+pub fn init(directory: &Path) -> Result<PathBuf> {
+    let path = directory.join(FILE_NAMES[0]);
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("{}: could not create the file", path.display()))?;
+    std::io::Write::write_all(&mut file, STARTER.as_bytes())
+        .with_context(|| format!("{}: could not write the file", path.display()))?;
+    Ok(path)
+}
+
 /// The contents of a configuration file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -162,6 +203,20 @@ mod tests {
                 .to_string()
                 .contains("between 0 and 100")
         );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_starter_file_is_valid_and_never_overwritten() {
+        let config: Config = toml::from_str(STARTER).unwrap();
+        assert!(config.rules.is_empty() && config.platform.is_none());
+        let dir = std::env::temp_dir().join(format!("hygiene-init-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = init(&dir).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), STARTER);
+        fs::write(&path, "mine").unwrap();
+        assert!(init(&dir).is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "mine");
         fs::remove_dir_all(&dir).unwrap();
     }
 
