@@ -90,6 +90,10 @@ pub struct PostAnalysis {
     pub traits: TraitSet,
     /// Findings about this post, in rule order.
     pub findings: Vec<Finding>,
+    /// Rules (indexes) whose finding the post's own suppression left out.
+    pub suppressed: Vec<usize>,
+    /// Rule ids the post's suppression names that found nothing to suppress (or do not exist).
+    pub unused_allow: Vec<String>,
 }
 
 /// What an account rule concluded.
@@ -281,10 +285,30 @@ impl Engine {
                 findings.push(post_finding(rule_index, rule, index, post, hit));
             }
         }
+        let mut suppressed = Vec::new();
+        let mut unused_allow = Vec::new();
+        if let Some(allow) = &post.allow {
+            findings.retain(|finding| {
+                let id = &self.rules()[finding.rule].id;
+                let allowed = allow.rules.contains(id);
+                if allowed {
+                    suppressed.push(finding.rule);
+                }
+                !allowed
+            });
+            unused_allow = allow
+                .rules
+                .iter()
+                .filter(|id| !suppressed.iter().any(|&rule| self.rules()[rule].id == **id))
+                .cloned()
+                .collect();
+        }
         PostAnalysis {
             judged: true,
             traits,
             findings,
+            suppressed,
+            unused_allow,
         }
     }
 

@@ -161,7 +161,17 @@ pub struct Post {
     /// Full targets of the links in the text, when the input knows them (an export's expanded
     /// `t.co` links, a Bluesky link facet); rules see these domains, not the shortener's.
     pub links: Vec<String>,
+    /// Rules the author turned off for this post, with why (`"hygiene": {"allow": […],
+    /// "reason": "…"}` in JSON).
+    pub allow: Option<Allow>,
     pub origin: Origin,
+}
+
+/// A suppression written next to a post: these rules do not report on it, for this reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    pub rules: Vec<String>,
+    pub reason: String,
 }
 
 impl Post {
@@ -177,6 +187,7 @@ impl Post {
             platform: None,
             received: false,
             links: Vec::new(),
+            allow: None,
             origin,
         }
     }

@@ -456,3 +456,12 @@ fn statistics_count_findings_per_rule() {
 fn quiet_prints_only_the_summary() {
     assert_cmd_snapshot!(hygiene().args(["check", "fixtures/drafts.txt", "--quiet"]));
 }
+
+#[test]
+fn a_suppression_without_a_reason_exits_two() {
+    assert_cmd_snapshot!(
+        hygiene().args(["check", "-"]).pass_stdin(
+            r#"[{"text": "x Click to Tweet", "hygiene": {"allow": ["click-to-tweet"]}}]"#
+        )
+    );
+}

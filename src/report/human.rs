@@ -312,6 +312,29 @@ fn write_summary_with(
     };
     writeln!(out, "Checked {posts} post{}{from}{kinds}.", plural(posts))?;
     write_skipped(&corpus.skipped, out)?;
+    let suppressed: usize = report
+        .analysis
+        .posts
+        .iter()
+        .map(|post| post.suppressed.len())
+        .sum();
+    if suppressed > 0 {
+        writeln!(
+            out,
+            "Left out {suppressed} finding{} the posts suppress, with their reasons.",
+            plural(suppressed)
+        )?;
+    }
+    for (post, analysis) in report.corpus.posts.iter().zip(&report.analysis.posts) {
+        for id in &analysis.unused_allow {
+            writeln!(
+                out,
+                "{}: the suppression of `{}` suppresses nothing here; remove it",
+                sanitize_for_terminal(&report.post_place(post), false),
+                sanitize_for_terminal(id, false)
+            )?;
+        }
+    }
     let baselined = report.analysis.baselined;
     if baselined > 0 {
         writeln!(

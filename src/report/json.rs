@@ -133,6 +133,10 @@ struct PostOut<'a> {
     score: f64,
     traits: Vec<&'a str>,
     findings: Vec<FindingOut<'a>>,
+    /// Rules whose finding the post's own suppression (`"hygiene": {"allow": …}`) left out.
+    suppressed: Vec<&'a str>,
+    /// Rules the post's suppression names that found nothing to suppress.
+    unused_allow: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -370,6 +374,12 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                     .iter()
                     .map(|finding| finding_out(report, finding))
                     .collect(),
+                suppressed: analysis
+                    .suppressed
+                    .iter()
+                    .map(|&rule| report.engine.rules()[rule].id.as_str())
+                    .collect(),
+                unused_allow: &analysis.unused_allow,
             })
             .collect(),
     }
