@@ -39,6 +39,16 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented starter `hygiene.toml`.
     Init(InitArgs),
+    /// Print which configuration file a check of PATH would use, and what it sets.
+    Config(ConfigArgs),
+}
+
+/// Arguments of `hygiene config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The path a check would start from.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
 }
 
 /// Arguments of `hygiene init`.
@@ -214,6 +224,21 @@ pub struct Io<'a> {
 pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => check(*args, io),
+        Command::Config(args) => {
+            match config::find(&args.path) {
+                Some(path) => {
+                    let settings = config::load(&path)?;
+                    writeln!(io.stdout, "# {}", path.display())?;
+                    write!(io.stdout, "{}", toml::to_string(&settings)?)?;
+                }
+                None => writeln!(
+                    io.stdout,
+                    "# no hygiene.toml or .hygiene.toml in {} or above: defaults apply",
+                    args.path.display()
+                )?,
+            }
+            Ok(ExitStatus::Success)
+        }
         Command::Init(args) => {
             let path = config::init(&args.directory)?;
             writeln!(io.stdout, "Wrote {}", path.display())?;

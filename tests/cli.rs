@@ -465,3 +465,22 @@ fn a_suppression_without_a_reason_exits_two() {
         )
     );
 }
+
+#[test]
+fn config_prints_the_file_a_check_would_use() {
+    let output = hygiene()
+        .args(["config", "fixtures/config/linkedin/drafts.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let (first, settings) = stdout.split_once('\n').unwrap();
+    assert!(first.starts_with("# ") && first.ends_with("fixtures/config/hygiene.toml"));
+    assert_eq!(
+        settings,
+        "platform = \"linkedin\"\nown_domains = [\"northwind.example\"]\nselect = []\n\
+         ignore = [\"link-shortener\"]\ninclude_received = false\n\n\
+         [rules.excessive-hashtags.options]\nlinkedin = 2\n\n\
+         [rules.generic-reply]\nseverity = \"info\"\n\n[rules.shouting]\nseverity = \"off\"\n"
+    );
+}
