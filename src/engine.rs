@@ -27,7 +27,7 @@ const MAX_QUOTE_CHARS: usize = 60;
 /// Links as people write them: with a scheme, starting `www.`, or a bare domain under a common
 /// top-level domain ("Votetours.com", "shop.example.io/sale"). A bare domain's top-level domain
 /// must be lowercase and not a common word, so "finished.It took" and "ASP.NET" are not links;
-/// an email address is not a link either (see [`links`]).
+/// an email address is not a link either (see [`link_ranges`]).
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?x)
@@ -42,12 +42,8 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the link pattern is valid")
 });
 
-/// The links in `text`, leaving out email addresses (`ana@example.com`).
-fn links(text: &str) -> impl Iterator<Item = &str> {
-    link_ranges(text).map(|range| &text[range])
-}
-
-/// Byte ranges of the links in `text`, as [`links`] finds them (for post checks).
+/// Byte ranges of the links in `text`, leaving out email addresses (`ana@example.com`). The
+/// engine finds them once per post and hands them to traits and post checks.
 pub(crate) fn link_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     LINK.find_iter(text)
         .filter(|link| !text[..link.start()].ends_with('@'))
@@ -259,10 +255,12 @@ impl Engine {
 
     /// [`Engine::analyze_post`], for a post read from an export of published posts or not.
     fn analyze(&self, index: usize, post: &Post, published: bool) -> PostAnalysis {
-        let traits = self.traits_of(post);
+        let links: Vec<Range<usize>> = link_ranges(&post.text).collect();
+        let traits = self.traits_of(post, &links);
         let input = PostInput {
             post,
             traits,
+            links: &links,
             platform: post.platform.or(self.platform),
             published,
         };
@@ -312,7 +310,7 @@ impl Engine {
         }
     }
 
-    fn traits_of(&self, post: &Post) -> TraitSet {
+    fn traits_of(&self, post: &Post, links: &[Range<usize>]) -> TraitSet {
         let registry = self.traits();
         let mut traits = TraitSet::default();
         let mut add = |name: &str| traits.insert(registry.get(name).expect("built-in trait"));
@@ -323,7 +321,9 @@ impl Engine {
             PostKind::Quote => add("quote"),
             PostKind::Post => {}
         }
-        let mut links = links(&post.text)
+        let mut links = links
+            .iter()
+            .map(|range| &post.text[range.clone()])
             .chain(post.links.iter().map(String::as_str))
             .peekable();
         if links.peek().is_some() {
@@ -435,7 +435,7 @@ mod tests {
             "janetgifts4u.com please",
             "my shop.example.io/sale",
         ] {
-            assert_eq!(links(text).count(), 1, "{text}");
+            assert_eq!(link_ranges(text).count(), 1, "{text}");
         }
         for text in [
             "e.g. this",
@@ -446,7 +446,7 @@ mod tests {
             "I love ASP.NET",
             "mail ana@example.com",
         ] {
-            assert_eq!(links(text).count(), 0, "{text}");
+            assert_eq!(link_ranges(text).count(), 0, "{text}");
         }
     }
 

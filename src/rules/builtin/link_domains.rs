@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use serde::Deserialize;
 
 use super::{PostCheck, PostHit, PostInput};
-use crate::engine::{link_ranges, normalize_host};
+use crate::engine::normalize_host;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,12 +61,12 @@ impl PostCheck for LinkDomains {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
-        let in_text: Vec<Range<usize>> = link_ranges(text).collect();
+        let in_text = input.links;
         let hit = |range: Range<usize>, domain: &str| PostHit {
             range,
             values: vec![("domain", domain.to_string())],
         };
-        for range in &in_text {
+        for range in in_text {
             // A path is needed: a bare "bit.ly" is talk about the service, not a link through it.
             let link = &text[range.clone()];
             let has_path = link

@@ -15,7 +15,6 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::{PostCheck, PostHit, PostInput};
-use crate::engine::link_ranges;
 use crate::text::word_count;
 
 #[derive(Debug, Deserialize)]
@@ -101,11 +100,11 @@ impl PostCheck for LinkOnly {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
-        let links: Vec<Range<usize>> = link_ranges(text).collect();
+        let links = input.links;
         let first = links.first()?.clone();
         let last = links.last()?.clone();
         let mark = first.start..last.end;
-        let rest = without(text, &links);
+        let rest = without(text, links);
         if plain_words(&rest) == 0 {
             return Some(PostHit {
                 range: mark,

@@ -37,6 +37,8 @@ use super::{TraitRegistry, TraitSet};
 pub struct PostInput<'a> {
     pub post: &'a Post,
     pub traits: TraitSet,
+    /// Byte ranges of the links in the post's text, found once by the engine.
+    pub links: &'a [Range<usize>],
     pub platform: Option<Platform>,
     /// Read from a platform's export of published posts: the platform accepted it as it is.
     pub published: bool,
@@ -78,9 +80,11 @@ fn check_text(check: &dyn PostCheck, text: &str, links: &[&str]) -> Option<PostH
         links: links.iter().map(|link| link.to_string()).collect(),
         ..Post::new(text.to_string(), PostKind::Post, origin)
     };
+    let ranges: Vec<Range<usize>> = crate::engine::link_ranges(text).collect();
     check.check(PostInput {
         post: &post,
         traits: TraitSet::default(),
+        links: &ranges,
         platform: None,
         published: false,
     })

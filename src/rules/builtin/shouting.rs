@@ -12,7 +12,6 @@ use anyhow::{Result, bail};
 use serde::Deserialize;
 
 use super::{PostCheck, PostHit, PostInput, percent};
-use crate::engine::link_ranges;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,8 +63,8 @@ impl Word {
 
 /// The words whose letters count: whitespace-separated tokens that are not links, hashtags,
 /// handles, cashtags or inline code, and hold no digits or underscores.
-fn words(text: &str) -> Vec<Word> {
-    let mut skipped: Vec<Range<usize>> = link_ranges(text).collect();
+fn words(text: &str, links: &[Range<usize>]) -> Vec<Word> {
+    let mut skipped: Vec<Range<usize>> = links.to_vec();
     // `inline code` spans.
     let mut open = None;
     for (index, c) in text.char_indices() {
@@ -127,7 +126,7 @@ impl PostCheck for Shouting {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
-        let words = words(text);
+        let words = words(text, input.links);
         // An all-caps word between words that are not all caps is an acronym (NASA, CEO).
         let counted: Vec<&Word> = words
             .iter()
