@@ -207,6 +207,44 @@ mod tests {
     }
 
     #[test]
+    fn rule_settings_apply_and_unknown_rules_name_the_file() {
+        let origin = Path::new("posts/hygiene.toml");
+        let config: Config = toml::from_str(
+            "[rules.shouting]\nseverity = \"off\"\n\
+             [rules.generic-reply]\nseverity = \"info\"\npoints = 2\n\
+             [rules.excessive-hashtags.options]\nx = 1\n",
+        )
+        .unwrap();
+        let mut files = crate::rules::builtin_rule_files().unwrap();
+        let (off, options) = config.apply(origin, &mut files).unwrap();
+        assert_eq!(off, ["shouting"]);
+        assert_eq!(options["excessive-hashtags"]["x"].as_integer(), Some(1));
+        let generic = files
+            .iter()
+            .find(|file| file.spec.id == "generic-reply")
+            .unwrap();
+        assert_eq!(
+            (generic.spec.severity, generic.spec.points),
+            (Severity::Info, 2.0)
+        );
+
+        for (text, what) in [
+            ("[rules.no-such-rule]\n", "[rules]"),
+            ("select = [\"no-such-rule\"]\n", "select"),
+            ("ignore = [\"no-such-rule\"]\n", "ignore"),
+        ] {
+            let config: Config = toml::from_str(text).unwrap();
+            let error = config.apply(origin, &mut files).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!(
+                    "posts/hygiene.toml: {what}: unknown rule `no-such-rule` (rules: auto-dm,"
+                )),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
     fn the_starter_file_is_valid_and_never_overwritten() {
         let config: Config = toml::from_str(STARTER).unwrap();
         assert!(config.rules.is_empty() && config.platform.is_none());

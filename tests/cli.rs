@@ -484,3 +484,13 @@ fn config_prints_the_file_a_check_would_use() {
          [rules.generic-reply]\nseverity = \"info\"\n\n[rules.shouting]\nseverity = \"off\"\n"
     );
 }
+
+#[test]
+fn platform_flag_sets_the_limit_for_posts_that_do_not_say() {
+    let long = format!("{}the end", "word ".repeat(56));
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "-", "--platform", "x", "--format", "concise"])
+            .pass_stdin(long)
+    );
+}
