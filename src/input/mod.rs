@@ -171,15 +171,7 @@ pub fn read_all(
             }
         }
     }
-    // Merging a long post into its truncated twin removes a post from its source: count what
-    // each source holds once everything is read.
-    let Corpus { sources, posts, .. } = &mut corpus;
-    for source in sources.iter_mut() {
-        source.posts = 0;
-    }
-    for post in posts.iter() {
-        sources[post.origin.source].posts += 1;
-    }
+    count_source_posts(&mut corpus);
     Ok(corpus)
 }
 
@@ -342,7 +334,6 @@ fn read_entry(
         return Ok(());
     };
     let source = corpus.sources.len();
-    let before = corpus.posts.len();
     let context = ReadContext {
         name: &entry.name,
         path,
@@ -354,9 +345,21 @@ fn read_entry(
     corpus.sources.push(Source {
         path: entry.name.clone(),
         format,
-        posts: corpus.posts.len() - before,
+        posts: 0,
     });
     Ok(())
+}
+
+/// Sets each source's post count from the posts themselves, once reading is done (merging a
+/// long post into its truncated twin moves posts between sources).
+fn count_source_posts(corpus: &mut Corpus) {
+    let Corpus { sources, posts, .. } = corpus;
+    for source in sources.iter_mut() {
+        source.posts = 0;
+    }
+    for post in posts.iter() {
+        sources[post.origin.source].posts += 1;
+    }
 }
 
 /// Reads bytes that came from somewhere other than a file (tests, tools), as if named `name`.
@@ -372,7 +375,9 @@ pub fn read_bytes(
         path: path.map(Path::to_path_buf),
         bytes: bytes.to_vec(),
     };
-    read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)
+    read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)?;
+    count_source_posts(corpus);
+    Ok(())
 }
 
 /// At most `max` bytes from the start of `content`, cut on a char boundary: what sniffers look
