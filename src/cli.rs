@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::baseline;
-use crate::config::{self, Config};
+use crate::config::{self, Config, PathOverrides};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
@@ -280,9 +280,13 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         None => Config::default(),
     };
     let mut files = rules::builtin_rule_files()?;
-    let (off, mut options) = match &config_path {
-        Some(path) => config.apply(path, &mut files)?,
-        None => (Vec::new(), OptionOverrides::new()),
+    let (off, mut options, overrides) = match &config_path {
+        Some(path) => {
+            files.extend(config.load_rule_files(path)?);
+            let (off, options) = config.apply(path, &mut files)?;
+            (off, options, config.path_overrides(path)?)
+        }
+        None => (Vec::new(), OptionOverrides::new(), PathOverrides::default()),
     };
     for (rule, flags) in parse_rule_options(&args.rule_option)? {
         options.entry(rule).or_default().extend(flags);
@@ -340,7 +344,8 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
             date: args.date_column.clone(),
         },
     };
-    let corpus = input::read_all(&inputs, options, io.stdin)?;
+    let mut corpus = input::read_all(&inputs, options, io.stdin)?;
+    overrides.apply(&mut corpus, args.platform.is_some());
 
     let mut analysis = engine.run(&corpus);
     if let Some(path) = &args.write_baseline {

@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
 use crate::finding::Severity;
-use crate::post::Platform;
-use crate::rules::{OptionOverrides, RuleFile};
+use crate::post::{Corpus, Platform, SourceSettings};
+use crate::rules::{self, OptionOverrides, RuleFile};
 
 /// File names looked for in each directory, in this order.
 pub const FILE_NAMES: [&str; 2] = ["hygiene.toml", ".hygiene.toml"];
@@ -34,6 +36,21 @@ ignore = []
 
 # Judge direct messages the account received, too (they are someone else's hygiene).
 include_received = false
+
+# Rule files of your own, in the format of hygiene's rules/ (files, or folders of *.toml),
+# relative to this file.
+# rule_files = ["house-rules"]
+
+# Settings for some files only (globs relative to this file; `**` crosses folders): the
+# platform of their posts that do not say, and rules that do not report on them.
+#
+# [[overrides]]
+# files = ["linkedin/**"]
+# platform = "linkedin"
+#
+# [[overrides]]
+# files = ["newsletter/*.md"]
+# ignore = ["click-to-tweet"]
 
 # Per rule: severity (off, info, warning or error), points, and options as
 # `hygiene explain <rule>` lists them.
@@ -77,9 +94,32 @@ pub struct Config {
     /// Judge received messages too (`--include-received`).
     #[serde(default)]
     pub include_received: bool,
+    /// Rule files of the team's own, in the format of hygiene's `rules/`: files, or folders
+    /// whose `*.toml` files are rules; relative to the configuration file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rule_files: Vec<PathBuf>,
     /// Per rule: severity, points, options.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleConfig>,
+    /// Settings for the files matching some globs (relative to the configuration file), in
+    /// order; where several match, the last one that sets a platform gives it, and ignores add up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+}
+
+/// `[[overrides]]`: settings for some files only.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// Globs of the files it applies to, relative to the configuration file's folder
+    /// (`linkedin/**`, `**/*.thread.md`).
+    pub files: Vec<String>,
+    /// The platform of their posts that do not say which they are for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Platform>,
+    /// Rules that do not report on their posts (account rules still count them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
 }
 
 /// What a configuration file says about one rule.
@@ -135,10 +175,127 @@ pub fn load(path: &Path) -> Result<Config> {
             bail!("{name}: [rules.{id}] `points` must be between 0 and 100, found {points}");
         }
     }
+    config.path_overrides(path)?;
     Ok(config)
 }
 
+/// The `[[overrides]]` of a configuration file, ready to match files against.
+#[derive(Debug, Clone, Default)]
+pub struct PathOverrides {
+    /// The configuration file's folder, which the globs are relative to.
+    root: PathBuf,
+    entries: Vec<(GlobSet, Override)>,
+}
+
+impl PathOverrides {
+    /// What the overrides say about `file`: the last matching platform, and every matching
+    /// ignore. A file outside the configuration file's folder matches nothing.
+    pub fn settings_for(&self, file: &Path) -> SourceSettings {
+        let mut settings = SourceSettings::default();
+        let Some(relative) = fs::canonicalize(file)
+            .ok()
+            .and_then(|file| file.strip_prefix(&self.root).ok().map(Path::to_path_buf))
+        else {
+            return settings;
+        };
+        for (globs, entry) in &self.entries {
+            if globs.is_match(&relative) {
+                settings.platform = entry.platform.or(settings.platform);
+                settings.ignore.extend(entry.ignore.iter().cloned());
+            }
+        }
+        settings
+    }
+
+    /// Sets every file source's settings from the overrides; `keep_platform` (a `--platform`
+    /// flag, which wins over the configuration) leaves platforms out.
+    pub fn apply(&self, corpus: &mut Corpus, keep_platform: bool) {
+        if self.entries.is_empty() {
+            return;
+        }
+        for source in &mut corpus.sources {
+            if let Some(file) = &source.file {
+                source.settings = self.settings_for(file);
+                if keep_platform {
+                    source.settings.platform = None;
+                }
+            }
+        }
+    }
+}
+
 impl Config {
+    /// Compiles the `[[overrides]]` globs; a bad glob is an error naming the file.
+    pub fn path_overrides(&self, origin: &Path) -> Result<PathOverrides> {
+        let mut entries = Vec::new();
+        for (number, entry) in self.overrides.iter().enumerate() {
+            let context = || format!("{}: [[overrides]] {}", origin.display(), number + 1);
+            if entry.files.is_empty() {
+                bail!("{}: `files` must list at least one glob", context());
+            }
+            let mut globs = GlobSetBuilder::new();
+            for pattern in &entry.files {
+                let glob = GlobBuilder::new(pattern)
+                    .literal_separator(true)
+                    .build()
+                    .with_context(context)?;
+                globs.add(glob);
+            }
+            entries.push((globs.build().with_context(context)?, entry.clone()));
+        }
+        let root = origin
+            .parent()
+            .map(|folder| {
+                if folder.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    folder
+                }
+            })
+            .and_then(|folder| fs::canonicalize(folder).ok())
+            .unwrap_or_default();
+        Ok(PathOverrides { root, entries })
+    }
+
+    /// Reads the `rule_files` (relative to the configuration file `origin`): each a rule file,
+    /// or a folder whose `*.toml` files are read in name order.
+    pub fn load_rule_files(&self, origin: &Path) -> Result<Vec<RuleFile>> {
+        let folder = origin.parent().unwrap_or(Path::new(""));
+        let mut files = Vec::new();
+        for listed in &self.rule_files {
+            let path = folder.join(listed);
+            let mut paths = Vec::new();
+            if path.is_dir() {
+                for entry in fs::read_dir(&path)
+                    .with_context(|| format!("{}: could not read the folder", path.display()))?
+                {
+                    let entry_path = entry
+                        .with_context(|| format!("{}: could not read the folder", path.display()))?
+                        .path();
+                    if entry_path.extension().is_some_and(|ext| ext == "toml") {
+                        paths.push(entry_path);
+                    }
+                }
+                paths.sort();
+            } else if path.is_file() {
+                paths.push(path);
+            } else {
+                bail!(
+                    "{}: rule_files: {} is neither a rule file nor a folder of them",
+                    origin.display(),
+                    path.display()
+                );
+            }
+            for path in paths {
+                let name = path.display().to_string();
+                let contents = fs::read_to_string(&path)
+                    .with_context(|| format!("{name}: could not read the rule file"))?;
+                files.push(rules::parse_rule_file(&name, &contents)?);
+            }
+        }
+        Ok(files)
+    }
+
     /// Applies the per-rule severities and points to `files`, and returns the rules turned
     /// off and the options to override; a rule the catalogue does not have is an error.
     pub fn apply(
@@ -154,7 +311,14 @@ impl Config {
                 known.join(", ")
             )
         };
-        for (what, list) in [("select", &self.select), ("ignore", &self.ignore)] {
+        let lists = [("select", &self.select), ("ignore", &self.ignore)]
+            .into_iter()
+            .chain(
+                self.overrides
+                    .iter()
+                    .map(|entry| ("[[overrides]] ignore", &entry.ignore)),
+            );
+        for (what, list) in lists {
             if let Some(id) = list.iter().find(|id| !known.contains(id)) {
                 return Err(unknown(what, id));
             }
@@ -272,6 +436,113 @@ mod tests {
         assert_eq!(
             found,
             fs::canonicalize(root.join("posts/hygiene.toml")).unwrap()
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn overrides_match_globs_relative_to_the_config_file() {
+        let root = std::env::temp_dir().join(format!("hygiene-overrides-{}", std::process::id()));
+        for folder in ["linkedin/2026", "x"] {
+            fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in ["linkedin/2026/a.txt", "x/a.txt", "x/promo-1.txt"] {
+            fs::write(root.join(file), "hello").unwrap();
+        }
+        let config: Config = toml::from_str(
+            "[[overrides]]\nfiles = [\"linkedin/**\"]\nplatform = \"linkedin\"\n\
+             [[overrides]]\nfiles = [\"*/promo-*.txt\", \"linkedin/*.txt\"]\nignore = [\"shouting\"]\n\
+             [[overrides]]\nfiles = [\"x/promo-*\"]\nplatform = \"bluesky\"\nignore = [\"over-length\"]\n",
+        )
+        .unwrap();
+        let overrides = config.path_overrides(&root.join("hygiene.toml")).unwrap();
+        let settings = |file: &str| overrides.settings_for(&root.join(file));
+        assert_eq!(
+            settings("linkedin/2026/a.txt"),
+            SourceSettings {
+                platform: Some(Platform::Linkedin),
+                ignore: vec![]
+            }
+        );
+        assert_eq!(settings("x/a.txt"), SourceSettings::default());
+        assert_eq!(
+            settings("x/promo-1.txt"),
+            SourceSettings {
+                platform: Some(Platform::Bluesky),
+                ignore: vec!["shouting".to_string(), "over-length".to_string()]
+            }
+        );
+        // Outside the configuration file's folder nothing matches.
+        assert_eq!(
+            overrides.settings_for(&std::env::temp_dir()),
+            SourceSettings::default()
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn bad_overrides_and_rule_files_are_errors_naming_the_file() {
+        let origin = Path::new("posts/hygiene.toml");
+        let error = |text: &str| {
+            let config: Config = toml::from_str(text).unwrap();
+            let mut files = crate::rules::builtin_rule_files().unwrap();
+            config
+                .path_overrides(origin)
+                .and_then(|_| config.load_rule_files(origin))
+                .and_then(|_| config.apply(origin, &mut files))
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            error("[[overrides]]\nfiles = [\"a/[b\"]\n"),
+            "posts/hygiene.toml: [[overrides]] 1"
+        );
+        assert_eq!(
+            error("[[overrides]]\nfiles = []\n"),
+            "posts/hygiene.toml: [[overrides]] 1: `files` must list at least one glob"
+        );
+        assert!(
+            error("[[overrides]]\nfiles = [\"a\"]\nignore = [\"shoutin\"]\n").starts_with(
+                "posts/hygiene.toml: [[overrides]] ignore: unknown rule `shoutin` (rules: "
+            )
+        );
+        assert_eq!(
+            error("rule_files = [\"no-such-folder\"]\n"),
+            "posts/hygiene.toml: rule_files: posts/no-such-folder is neither a rule file nor a \
+             folder of them"
+        );
+    }
+
+    #[test]
+    fn house_rules_load_from_a_folder_and_may_not_reuse_an_id() {
+        let root = std::env::temp_dir().join(format!("hygiene-house-{}", std::process::id()));
+        let folder = root.join("house");
+        fs::create_dir_all(&folder).unwrap();
+        let shouting = crate::rules::catalog::BUILTIN_RULE_FILES
+            .iter()
+            .find(|(stem, _)| *stem == "shouting")
+            .unwrap()
+            .1;
+        fs::write(folder.join("copy.toml"), shouting).unwrap();
+        fs::write(folder.join("notes.md"), "not a rule").unwrap();
+        let config: Config = toml::from_str("rule_files = [\"house\"]\n").unwrap();
+        let loaded = config.load_rule_files(&root.join("hygiene.toml")).unwrap();
+        assert_eq!(loaded.len(), 1);
+        assert_eq!(
+            loaded[0].origin,
+            folder.join("copy.toml").display().to_string()
+        );
+        let mut files = crate::rules::builtin_rule_files().unwrap();
+        files.extend(loaded);
+        let error = crate::engine::Engine::new(&files, &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            format!(
+                "{}: rule `shouting` is already defined in rules/shouting.toml",
+                folder.join("copy.toml").display()
+            )
         );
         fs::remove_dir_all(&root).unwrap();
     }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use crate::finding::{Finding, Target};
-use crate::post::{Corpus, Platform, Post, PostKind};
+use crate::post::{Corpus, Platform, Post, PostKind, Source};
 use crate::rules::builtin::{AccountInput, Judgement, PostHit, PostInput, Ratio};
 use crate::rules::{
     self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
@@ -179,9 +179,12 @@ impl Engine {
             .find(|(_, rule)| rule.id == id)
     }
 
-    /// The platform of posts that do not say which they are for (`--platform`).
-    pub fn platform(&self) -> Option<Platform> {
-        self.platform
+    /// The platform `post` is judged for: its own, else its source's (a per-path override),
+    /// else the run's (`--platform`, `platform` in the configuration).
+    pub fn platform_of(&self, post: &Post, source: Option<&Source>) -> Option<Platform> {
+        post.platform
+            .or(source.and_then(|source| source.settings.platform))
+            .or(self.platform)
     }
 
     /// Names and summaries of every trait.
@@ -199,20 +202,22 @@ impl Engine {
                 if post.received && !self.include_received {
                     PostAnalysis::default()
                 } else {
-                    let published = corpus
-                        .sources
-                        .get(post.origin.source)
-                        .is_some_and(|source| source.format.is_published_export());
-                    self.analyze(index, post, published)
+                    self.analyze(index, post, corpus.sources.get(post.origin.source))
                 }
             })
             .collect();
         let traits: Vec<TraitSet> = posts.iter().map(|analysis| analysis.traits).collect();
         let judged: Vec<bool> = posts.iter().map(|analysis| analysis.judged).collect();
+        let platforms: Vec<Option<Platform>> = corpus
+            .posts
+            .iter()
+            .map(|post| self.platform_of(post, corpus.sources.get(post.origin.source)))
+            .collect();
         let input = AccountInput {
             posts: &corpus.posts,
             traits: &traits,
             judged: &judged,
+            platforms: &platforms,
         };
         let mut account_findings = Vec::new();
         let mut account_outcomes = Vec::new();
@@ -250,22 +255,26 @@ impl Engine {
 
     /// Traits and findings of one post (`index` into the corpus).
     pub fn analyze_post(&self, index: usize, post: &Post) -> PostAnalysis {
-        self.analyze(index, post, false)
+        self.analyze(index, post, None)
     }
 
-    /// [`Engine::analyze_post`], for a post read from an export of published posts or not.
-    fn analyze(&self, index: usize, post: &Post, published: bool) -> PostAnalysis {
+    /// [`Engine::analyze_post`] for a post read from `source`: an export of published posts is
+    /// not held to the standard length limit, and the source's per-path settings apply.
+    fn analyze(&self, index: usize, post: &Post, source: Option<&Source>) -> PostAnalysis {
         let links: Vec<Range<usize>> = link_ranges(&post.text).collect();
         let traits = self.traits_of(post, &links);
+        let settings = source.map(|source| &source.settings);
         let input = PostInput {
             post,
             traits,
             links: &links,
-            platform: post.platform.or(self.platform),
-            published,
+            platform: self.platform_of(post, source),
+            published: source.is_some_and(|source| source.format.is_published_export()),
         };
+        let ignored =
+            |rule: &Rule| settings.is_some_and(|settings| settings.ignore.contains(&rule.id));
         let mut findings = Vec::new();
-        for (rule_index, rule) in self.enabled_rules() {
+        for (rule_index, rule) in self.enabled_rules().filter(|(_, rule)| !ignored(rule)) {
             let earliest = rule
                 .patterns
                 .iter()

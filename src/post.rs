@@ -6,6 +6,7 @@
 //! itself defines), so every span a rule reports points into it.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -279,9 +280,24 @@ impl InputFormat {
 pub struct Source {
     /// The path as the user gave it, or `<stdin>`.
     pub path: String,
+    /// The file on disk it was read from (the archive, for a file inside one); none for
+    /// standard input.
+    pub file: Option<PathBuf>,
     pub format: InputFormat,
     /// How many posts were read from it.
     pub posts: usize,
+    /// What the configuration says about this file in particular (its per-path overrides);
+    /// set after reading, before the rules run.
+    pub settings: SourceSettings,
+}
+
+/// Settings that apply to the posts of one source only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceSettings {
+    /// The platform of its posts that do not say which they are for.
+    pub platform: Option<Platform>,
+    /// Rules (ids) that do not report on its posts.
+    pub ignore: Vec<String>,
 }
 
 /// Every post of one run, with the sources they came from.

@@ -351,6 +351,22 @@ fn config_file_is_found_above_the_checked_path() {
 }
 
 #[test]
+fn per_path_overrides_suppression_lines_and_house_rules_apply() {
+    // linkedin/ is for LinkedIn (the long post fits there, not on X, and the copies on two
+    // platforms are cross-posting, not duplicates); newsletter/ ignores click-to-tweet;
+    // x/announcements.txt suppresses shouting on its first post and, uselessly,
+    // click-to-tweet on its second; house-rules/ adds corporate-jargon.
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/overrides/linkedin/starter-story.txt",
+        "fixtures/overrides/newsletter/quote.txt",
+        "fixtures/overrides/x/announcements.txt",
+        "fixtures/overrides/x/jargon.txt",
+        "fixtures/overrides/x/starter-story.txt",
+    ]));
+}
+
+#[test]
 fn isolated_ignores_the_config_file() {
     assert_cmd_snapshot!(hygiene().args([
         "check",

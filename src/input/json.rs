@@ -11,7 +11,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::DateTime;
 use serde_json::{Map, Value};
 
-use crate::post::{Allow, Location, Origin, Platform, Post, PostKind};
+use crate::post::{Location, Origin, Platform, Post, PostKind};
 
 use super::{ReadContext, describe, infer_kind};
 
@@ -233,7 +233,7 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
     }
     let allow = match object.get("hygiene") {
         None | Some(Value::Null) => None,
-        Some(value) => Some(allow(value).map_err(fail)?),
+        Some(value) => Some(super::parse_allow(value).map_err(fail)?),
     };
 
     Ok(Post {
@@ -246,37 +246,6 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
         allow,
         ..Post::new(text.clone(), kind, origin)
     })
-}
-
-/// A post's suppression: `{"allow": ["rule", …], "reason": "why"}`; the reason is required.
-fn allow(value: &Value) -> Result<Allow, String> {
-    const EXPECTED: &str = "`hygiene` must be {\"allow\": [\"rule\", …], \"reason\": \"why\"}";
-    let Value::Object(object) = value else {
-        return Err(format!("{EXPECTED}, found {}", describe(value)));
-    };
-    if let Some(key) = object
-        .keys()
-        .find(|key| !["allow", "reason"].contains(&key.as_str()))
-    {
-        return Err(format!("{EXPECTED}; `{key}` is not one of its keys"));
-    }
-    let rules = match object.get("allow") {
-        Some(Value::Array(items)) if !items.is_empty() => items
-            .iter()
-            .map(|item| item.as_str().map(str::to_string))
-            .collect::<Option<Vec<String>>>()
-            .ok_or_else(|| format!("{EXPECTED}: `allow` lists rule ids as strings"))?,
-        _ => return Err(format!("{EXPECTED}: `allow` must list at least one rule")),
-    };
-    match object.get("reason").and_then(Value::as_str).map(str::trim) {
-        Some(reason) if !reason.is_empty() => Ok(Allow {
-            rules,
-            reason: reason.to_string(),
-        }),
-        _ => Err(format!(
-            "{EXPECTED}: a suppression needs a `reason`, so the next reader knows why"
-        )),
-    }
 }
 
 /// A string field, if present and not null.

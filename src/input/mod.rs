@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::post::{Corpus, InputFormat, Post, PostKind, Source};
+use crate::post::{Allow, Corpus, InputFormat, Post, PostKind, Source, SourceSettings};
 use crate::text::position_of_byte;
 
 /// Largest file hygiene reads from a zip archive (uncompressed), so a zip bomb cannot exhaust
@@ -120,6 +120,8 @@ enum Mode {
 struct Entry {
     name: String,
     path: Option<PathBuf>,
+    /// The file on disk it was read from (the archive, for a file inside one).
+    file: Option<PathBuf>,
     bytes: Vec<u8>,
 }
 
@@ -140,6 +142,7 @@ pub fn read_all(
                 let entry = Entry {
                     name: input.display_name(),
                     path: None,
+                    file: None,
                     bytes,
                 };
                 read_entry(
@@ -162,6 +165,7 @@ pub fn read_all(
                 let entry = Entry {
                     name: input.display_name(),
                     path: Some(path.clone()),
+                    file: Some(path.clone()),
                     bytes,
                 };
                 let owner = sibling_owner(path);
@@ -245,6 +249,7 @@ fn directory_entries(root: &Path) -> Result<Vec<Entry>> {
         entries.push(Entry {
             name: path.display().to_string(),
             path: Some(path.strip_prefix(root).unwrap_or(path).to_path_buf()),
+            file: Some(path.to_path_buf()),
             bytes,
         });
     }
@@ -300,6 +305,7 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
             entries.push(Entry {
                 name,
                 path: Some(PathBuf::from(inner)),
+                file: Some(path.to_path_buf()),
                 bytes,
             });
         }
@@ -344,8 +350,10 @@ fn read_entry(
     read_as(format, context, content, &mut corpus.posts)?;
     corpus.sources.push(Source {
         path: entry.name.clone(),
+        file: entry.file.clone(),
         format,
         posts: 0,
+        settings: SourceSettings::default(),
     });
     Ok(())
 }
@@ -373,6 +381,7 @@ pub fn read_bytes(
     let entry = Entry {
         name,
         path: path.map(Path::to_path_buf),
+        file: None,
         bytes: bytes.to_vec(),
     };
     read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)?;
@@ -388,6 +397,40 @@ fn prefix(content: &str, max: usize) -> &str {
         end -= 1;
     }
     &content[..end]
+}
+
+/// A post's suppression, from the `hygiene` field of a JSON record or the `hygiene` key of a
+/// front matter or YAML record: `{"allow": ["rule", …], "reason": "why"}`; the reason is
+/// required.
+pub(super) fn parse_allow(value: &serde_json::Value) -> Result<Allow, String> {
+    use serde_json::Value;
+    const EXPECTED: &str = "`hygiene` must be {\"allow\": [\"rule\", …], \"reason\": \"why\"}";
+    let Value::Object(object) = value else {
+        return Err(format!("{EXPECTED}, found {}", describe(value)));
+    };
+    if let Some(key) = object
+        .keys()
+        .find(|key| !["allow", "reason"].contains(&key.as_str()))
+    {
+        return Err(format!("{EXPECTED}; `{key}` is not one of its keys"));
+    }
+    let rules = match object.get("allow") {
+        Some(Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_string))
+            .collect::<Option<Vec<String>>>()
+            .ok_or_else(|| format!("{EXPECTED}: `allow` lists rule ids as strings"))?,
+        _ => return Err(format!("{EXPECTED}: `allow` must list at least one rule")),
+    };
+    match object.get("reason").and_then(Value::as_str).map(str::trim) {
+        Some(reason) if !reason.is_empty() => Ok(Allow {
+            rules,
+            reason: reason.to_string(),
+        }),
+        _ => Err(format!(
+            "{EXPECTED}: a suppression needs a `reason`, so the next reader knows why"
+        )),
+    }
 }
 
 /// "a number", "an array", ... for error messages about JSON values.
@@ -504,10 +547,13 @@ fn read_as(
     match format {
         InputFormat::Json => json::read_json(context, content, posts),
         InputFormat::Jsonl => json::read_jsonl(context, content, posts),
-        InputFormat::Text => {
-            text::read_text(content, context.options.split, context.source, posts);
-            Ok(())
-        }
+        InputFormat::Text => text::read_text(
+            context.name,
+            content,
+            context.options.split,
+            context.source,
+            posts,
+        ),
         InputFormat::XTweetsJs
         | InputFormat::XNoteTweetJs
         | InputFormat::XDirectMessagesJs

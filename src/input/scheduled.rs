@@ -25,7 +25,7 @@ use regex::Regex;
 use serde_yaml_ng::{Mapping, Value};
 
 use super::{ReadContext, prefix};
-use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
+use crate::post::{Allow, InputFormat, Location, Origin, Platform, Post, PostKind};
 use crate::text::position_of_byte;
 
 /// How far into a Markdown file the sniffer looks for the end of its front matter.
@@ -381,6 +381,7 @@ fn read_tweet(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) ->
         }
         let front = front_matter(context.name, content, part_start, part_end)?;
         let options = TweetOptions::new(front.as_ref().map(|front| &front.fields));
+        let allow = front_matter_allow(context.name, content, part_start, front.as_ref())?;
         let body_start = front.map_or(part_start, |front| front.body_start);
         let (body_end, next) =
             match thread_delimiter(content, body_start, part_end, &options.thread_delimiter) {
@@ -415,6 +416,7 @@ fn read_tweet(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) ->
             }
             post.created_at = options.schedule;
             post.platform = Some(Platform::X);
+            post.allow = allow;
             posts.push(post);
         }
         match next {
@@ -486,6 +488,7 @@ fn read_markdown(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>)
         post.platform = platform_of(&front.fields);
         post.created_at = date_of(&front.fields);
     }
+    post.allow = front_matter_allow(context.name, content, 0, front.as_ref())?;
     if post.created_at.is_none() {
         post.created_at = context.path.and_then(date_in_name).map(midnight);
     }
@@ -564,7 +567,10 @@ fn read_yaml(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) -> 
                 .into_iter()
                 .find(|(_, key)| key == "text")
                 .map(|(line, _)| line);
-            posts.extend(yaml_post(text, Some(fields), origin_at(1, line)));
+            posts.extend(
+                yaml_post(text, Some(fields), origin_at(1, line))
+                    .map_err(|error| anyhow!("{name}: {error}"))?,
+            );
         }
         Some(Shape::Map(fields)) => {
             let lines = top_level_keys(content);
@@ -579,7 +585,9 @@ fn read_yaml(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) -> 
                     value.as_str().unwrap_or_default(),
                     None,
                     origin_at(index + 1, line),
-                ) {
+                )
+                .map_err(|error| anyhow!("{name}: {error}"))?
+                {
                     post.created_at = parse_when(&key);
                     post.id = Some(key);
                     posts.push(post);
@@ -613,9 +621,12 @@ fn read_yaml(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) -> 
                                 )));
                             }
                         };
-                        yaml_post(text, Some(fields), origin).map(|post| Post { id, ..post })
+                        yaml_post(text, Some(fields), origin)
+                            .map_err(fail)?
+                            .map(|post| Post { id, ..post })
                     }
-                    other => yaml_post(other.as_str().unwrap_or_default(), None, origin),
+                    other => yaml_post(other.as_str().unwrap_or_default(), None, origin)
+                        .map_err(|error| anyhow!("{name}: record {}: {error}", index + 1))?,
                 };
                 posts.extend(post);
             }
@@ -630,18 +641,49 @@ fn read_yaml(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) -> 
     Ok(())
 }
 
-/// A post from a YAML text and the fields beside it; `None` when the text is empty.
-fn yaml_post(text: &str, fields: Option<&Mapping>, origin: Origin) -> Option<Post> {
+/// The suppression under a front matter's or record's `hygiene` key, if it has one.
+fn allow_of(fields: &Mapping) -> Result<Option<Allow>, String> {
+    match fields.get("hygiene") {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => {
+            let value =
+                serde_json::to_value(value).map_err(|error| format!("`hygiene`: {error}"))?;
+            super::parse_allow(&value).map(Some)
+        }
+    }
+}
+
+/// [`allow_of`] for the front matter opening at byte `start` of `content`; errors name the
+/// file and the front matter's first line.
+fn front_matter_allow(
+    name: &str,
+    content: &str,
+    start: usize,
+    front: Option<&FrontMatter>,
+) -> Result<Option<Allow>> {
+    let Some(front) = front else {
+        return Ok(None);
+    };
+    allow_of(&front.fields).map_err(|error| {
+        let (line, _) = position_of_byte(content.as_bytes(), start);
+        anyhow!("{name}:{line}: front matter: {error}")
+    })
+}
+
+/// A post from a YAML text and the fields beside it (an error only for a bad `hygiene` key);
+/// `None` when the text is empty.
+fn yaml_post(text: &str, fields: Option<&Mapping>, origin: Origin) -> Result<Option<Post>, String> {
     let text = text.trim();
     if text.is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut post = Post::new(text.to_string(), PostKind::Post, origin);
     if let Some(fields) = fields {
         post.platform = platform_of(fields);
         post.created_at = date_of(fields);
+        post.allow = allow_of(fields)?;
     }
-    Some(post)
+    Ok(Some(post))
 }
 
 /// The 1-based lines and names of the top-level keys of a block-style YAML map.
@@ -1340,5 +1382,63 @@ mod tests {
             Some(InputFormat::TwitterTogetherTweet)
         );
         assert_eq!(sniff(Some(Path::new("a.txt")), "anything"), None);
+    }
+
+    fn allows(posts: &[Post]) -> Vec<Option<(Vec<&str>, &str)>> {
+        posts
+            .iter()
+            .map(|post| {
+                post.allow.as_ref().map(|allow| {
+                    (
+                        allow.rules.iter().map(String::as_str).collect(),
+                        allow.reason.as_str(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn suppressions_in_front_matter_and_yaml_records() {
+        let thread = "---\nhygiene:\n  allow: [click-to-tweet]\n  reason: quoting the talk\n---\n\n\
+                      Tweet this: talk is cheap\n\n---\n\nsecond part";
+        assert_eq!(
+            allows(&tweet(thread)),
+            vec![Some((vec!["click-to-tweet"], "quoting the talk")), None]
+        );
+        let markdown = "---\nplatform: linkedin\nhygiene: {allow: [shouting, over-length], reason: a title}\n---\nBIG";
+        let posts = read_at(InputFormat::MarkdownFrontMatter, "posts/a.md", markdown).unwrap();
+        assert_eq!(
+            allows(&posts),
+            vec![Some((vec!["shouting", "over-length"], "a title"))]
+        );
+        let queue = "posts:\n  - text: BIG\n    hygiene: {allow: [shouting], reason: a title}\n  - text: small\n";
+        assert_eq!(
+            allows(&yaml("queue.yml", queue).unwrap()),
+            vec![Some((vec!["shouting"], "a title")), None]
+        );
+    }
+
+    #[test]
+    fn a_suppression_without_reason_is_an_error_at_the_front_matter() {
+        let tweet = "first\n\n---\n\n---\nhygiene: {allow: [shouting]}\n---\nBIG";
+        let error = read_at(InputFormat::TwitterTogetherTweet, "t.tweet", tweet)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("in:5: front matter: `hygiene` must be")
+                && error.contains("needs a `reason`"),
+            "{error}"
+        );
+        let error = yaml(
+            "queue.yml",
+            "- text: BIG\n  hygiene: {allow: shouting, reason: x}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.starts_with("in: record 1") && error.contains("`allow` must list"),
+            "{error}"
+        );
     }
 }

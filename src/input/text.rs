@@ -4,32 +4,72 @@
 //! it, and its line break is not either, but nothing inside is changed (a `\r` before an inner
 //! line break stays). Its origin is the line it starts on, so every position inside the post
 //! maps back to a line and column of the file.
+//!
+//! A line `# hygiene: allow RULE[, RULE…] -- reason` is not text: it suppresses those rules on
+//! the post that starts after it (a `#` and a space is never a hashtag, so no post loses a line).
 
-use crate::post::{Location, Origin, Post};
+use anyhow::{Result, bail};
+
+use crate::post::{Allow, Location, Origin, Post};
 
 use super::{TextSplit, infer_kind};
 
-/// Appends the posts of `content` to `posts`.
-pub(super) fn read_text(content: &str, split: TextSplit, source: usize, posts: &mut Vec<Post>) {
+/// What starts a suppression line (after leading spaces).
+const DIRECTIVE: &str = "# hygiene:";
+/// What a suppression line looks like, for errors.
+const DIRECTIVE_FORM: &str = "`# hygiene: allow RULE[, RULE…] -- reason`";
+
+/// Appends the posts of `content` to `posts`; `name` is the input's name in errors.
+pub(super) fn read_text(
+    name: &str,
+    content: &str,
+    split: TextSplit,
+    source: usize,
+    posts: &mut Vec<Post>,
+) -> Result<()> {
     let mut block: Option<(usize, u32, usize)> = None; // (byte start, line, byte end of last non-blank line)
+    let mut allow: Option<(Allow, u32)> = None; // a suppression waiting for its post, and its line
     let mut offset = 0;
+    let mut push = |start: usize, end: usize, line: u32, allow: &mut Option<(Allow, u32)>| {
+        let mut post = text_post(&content[start..end], source, line);
+        post.allow = allow.take().map(|(allow, _)| allow);
+        posts.push(post);
+    };
     for (index, raw_line) in content.split_inclusive('\n').enumerate() {
         let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let line = raw_line.strip_suffix('\n').unwrap_or(raw_line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         let line_start = offset;
         offset += raw_line.len();
+        if let Some(directive) = line.trim_start().strip_prefix(DIRECTIVE) {
+            let place = format!("{name}:{line_number}");
+            if block.is_some() {
+                bail!(
+                    "{place}: a suppression line must come before the post it is about, not inside it"
+                );
+            }
+            if let Some((_, first)) = &allow {
+                bail!(
+                    "{place}: the post after line {first} already has a suppression line; list every rule on one line"
+                );
+            }
+            allow = Some((
+                parse_directive(directive).map_err(|error| anyhow::anyhow!("{place}: {error}"))?,
+                line_number,
+            ));
+            continue;
+        }
         let blank = line.trim().is_empty();
         match split {
             TextSplit::Lines => {
                 if !blank {
-                    posts.push(text_post(line, source, line_number));
+                    push(line_start, line_start + line.len(), line_number, &mut allow);
                 }
             }
             TextSplit::Separator => {
                 if line == "---" {
                     if let Some((start, first_line, end)) = block.take() {
-                        posts.push(text_post(&content[start..end], source, first_line));
+                        push(start, end, first_line, &mut allow);
                     }
                 } else if !blank {
                     let end = line_start + line.len();
@@ -42,8 +82,38 @@ pub(super) fn read_text(content: &str, split: TextSplit, source: usize, posts: &
         }
     }
     if let Some((start, first_line, end)) = block {
-        posts.push(text_post(&content[start..end], source, first_line));
+        push(start, end, first_line, &mut allow);
     }
+    if let Some((_, line)) = allow {
+        bail!("{name}:{line}: a suppression line with no post after it");
+    }
+    Ok(())
+}
+
+/// The rules and reason of a suppression line, after its `# hygiene:`.
+fn parse_directive(directive: &str) -> Result<Allow, String> {
+    let Some(rest) = directive.trim().strip_prefix("allow") else {
+        return Err(format!("expected {DIRECTIVE_FORM}"));
+    };
+    let (rules, reason) = rest.split_once("--").unwrap_or((rest, ""));
+    let rules: Vec<String> = rules
+        .split([',', ' ', '\t'])
+        .filter(|rule| !rule.is_empty())
+        .map(str::to_string)
+        .collect();
+    if rules.is_empty() {
+        return Err(format!("{DIRECTIVE_FORM}: name at least one rule"));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(format!(
+            "{DIRECTIVE_FORM}: a suppression needs a reason after ` -- `, so the next reader knows why"
+        ));
+    }
+    Ok(Allow {
+        rules,
+        reason: reason.to_string(),
+    })
 }
 
 fn text_post(text: &str, source: usize, line: u32) -> Post {
@@ -60,7 +130,7 @@ mod tests {
 
     fn read(content: &str, split: TextSplit) -> Vec<(String, u32)> {
         let mut posts = Vec::new();
-        read_text(content, split, 0, &mut posts);
+        read_text("in", content, split, 0, &mut posts).unwrap();
         posts
             .into_iter()
             .map(|post| match post.origin.location {
@@ -109,5 +179,95 @@ mod tests {
         assert!(read("", TextSplit::Separator).is_empty());
         assert!(read("\n \n---\n", TextSplit::Separator).is_empty());
         assert!(read("\n\n", TextSplit::Lines).is_empty());
+    }
+
+    fn read_allows(content: &str, split: TextSplit) -> Result<Vec<(String, Option<Allow>)>> {
+        let mut posts = Vec::new();
+        read_text("in", content, split, 0, &mut posts)?;
+        Ok(posts
+            .into_iter()
+            .map(|post| (post.text, post.allow))
+            .collect())
+    }
+
+    fn allow(rules: &[&str], reason: &str) -> Option<Allow> {
+        Some(Allow {
+            rules: rules.iter().map(|rule| rule.to_string()).collect(),
+            reason: reason.to_string(),
+        })
+    }
+
+    #[test]
+    fn a_suppression_line_applies_to_the_next_post_and_is_not_text() {
+        let content = "# hygiene: allow click-to-tweet, shouting -- a quote from our book\n\
+                       Tweet this!\n---\nplain\n---\n  # hygiene: allow shouting -- the title\n\nBIG NEWS";
+        assert_eq!(
+            read_allows(content, TextSplit::Separator).unwrap(),
+            vec![
+                (
+                    "Tweet this!".to_string(),
+                    allow(&["click-to-tweet", "shouting"], "a quote from our book")
+                ),
+                ("plain".to_string(), None),
+                ("BIG NEWS".to_string(), allow(&["shouting"], "the title")),
+            ]
+        );
+        assert_eq!(
+            read(
+                "# hygiene: allow shouting -- the title\nBIG\nsmall",
+                TextSplit::Lines
+            ),
+            vec![("BIG".to_string(), 2), ("small".to_string(), 3)]
+        );
+        assert_eq!(
+            read_allows("# hygiene: allow a b -- why\nBIG\nsmall", TextSplit::Lines).unwrap()[0].1,
+            allow(&["a", "b"], "why")
+        );
+    }
+
+    #[test]
+    fn misplaced_or_incomplete_suppression_lines_are_errors_at_their_line() {
+        for (content, error) in [
+            (
+                "# hygiene: allow shouting\nBIG",
+                "in:1: `# hygiene: allow RULE[, RULE…] -- reason`: a suppression needs a reason",
+            ),
+            (
+                "# hygiene: allow -- why\nBIG",
+                "in:1: `# hygiene: allow RULE[, RULE…] -- reason`: name at least one rule",
+            ),
+            (
+                "# hygiene: ignore shouting -- why\nBIG",
+                "in:1: expected `# hygiene: allow",
+            ),
+            (
+                "BIG\n# hygiene: allow shouting -- why\n",
+                "in:2: a suppression line must come before the post",
+            ),
+            (
+                "one\n---\n# hygiene: allow shouting -- why\n",
+                "in:3: a suppression line with no post after it",
+            ),
+            (
+                "# hygiene: allow a -- x\n# hygiene: allow b -- y\nBIG",
+                "in:2: the post after line 1 already has a suppression line",
+            ),
+        ] {
+            let found = read_allows(content, TextSplit::Separator)
+                .unwrap_err()
+                .to_string();
+            assert!(found.starts_with(error), "{content:?}: {found}");
+        }
+    }
+
+    #[test]
+    fn a_hashtag_line_is_text() {
+        assert_eq!(
+            read(
+                "#hygiene: allow me to introduce myself",
+                TextSplit::Separator
+            ),
+            vec![("#hygiene: allow me to introduce myself".to_string(), 1)]
+        );
     }
 }

@@ -349,15 +349,18 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 origin: origin_out(report, post),
                 kind: post.kind.as_str(),
                 platform: post.platform.map(|platform| platform.as_str()),
-                length: post.platform.or(report.engine.platform()).map(|platform| {
-                    let length = crate::platform::measure(&post.text, platform);
-                    LengthOut {
-                        platform: platform.as_str(),
-                        value: length.value,
-                        limit: length.limit,
-                        unit: length.unit.as_str(),
-                    }
-                }),
+                length: report
+                    .engine
+                    .platform_of(post, report.corpus.sources.get(post.origin.source))
+                    .map(|platform| {
+                        let length = crate::platform::measure(&post.text, platform);
+                        LengthOut {
+                            platform: platform.as_str(),
+                            value: length.value,
+                            limit: length.limit,
+                            unit: length.unit.as_str(),
+                        }
+                    }),
                 to: post.to.as_deref(),
                 created_at: post.created_at.map(|time| time.to_rfc3339()),
                 received: post.received,

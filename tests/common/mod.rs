@@ -3,7 +3,9 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 use hygiene::input::infer_kind;
-use hygiene::post::{Corpus, InputFormat, Location, Origin, Post, PostKind, Source};
+use hygiene::post::{
+    Corpus, InputFormat, Location, Origin, Post, PostKind, Source, SourceSettings,
+};
 
 /// A post as a reader would produce it from a JSON record, kind inferred when not given.
 pub fn post(text: &str, kind: Option<PostKind>, to: Option<&str>, record: usize) -> Post {
@@ -26,8 +28,10 @@ pub fn corpus(name: &str, posts: Vec<Post>) -> Corpus {
     Corpus {
         sources: vec![Source {
             path: name.to_string(),
+            file: None,
             format: InputFormat::Json,
             posts: posts.len(),
+            settings: SourceSettings::default(),
         }],
         posts,
         skipped: Vec::new(),

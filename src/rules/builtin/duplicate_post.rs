@@ -116,7 +116,7 @@ impl AccountCheck for NearDuplicates {
         let mut by_platform: HashMap<Option<Platform>, Vec<usize>> = HashMap::new();
         for &index in &looked_at {
             by_platform
-                .entry(input.posts[index].platform)
+                .entry(input.platforms[index])
                 .or_default()
                 .push(index);
         }

@@ -115,6 +115,9 @@ pub struct AccountInput<'a> {
     pub traits: &'a [TraitSet],
     /// `judged[i]`: whether `posts[i]` is judged (received messages are not, by default).
     pub judged: &'a [bool],
+    /// `platforms[i]`: the platform `posts[i]` is judged for (its own, else its file's or the
+    /// run's), see `Engine::platform_of`.
+    pub platforms: &'a [Option<Platform>],
 }
 
 impl AccountInput<'_> {
