@@ -78,13 +78,8 @@ pub fn write(path: &Path, engine: &Engine, corpus: &Corpus, analysis: &Analysis)
         .with_context(|| format!("{}: could not write the baseline", path.display()))
 }
 
-/// Removes from `analysis` the findings `path` records; returns how many were removed.
-pub fn apply(
-    path: &Path,
-    engine: &Engine,
-    corpus: &Corpus,
-    analysis: &mut Analysis,
-) -> Result<usize> {
+/// Moves the findings `path` records from `analysis` to `analysis.baselined`.
+pub fn apply(path: &Path, engine: &Engine, corpus: &Corpus, analysis: &mut Analysis) -> Result<()> {
     let name = path.display();
     let text =
         fs::read_to_string(path).with_context(|| format!("{name}: could not read the baseline"))?;
@@ -101,17 +96,20 @@ pub fn apply(
             file.version
         );
     }
-    let mut removed = 0;
+    let mut removed = Vec::new();
     let mut keep = |finding: &Finding| {
         let known = file.findings.contains(&key(engine, corpus, finding));
-        removed += usize::from(known);
+        if known {
+            removed.push(finding.clone());
+        }
         !known
     };
     for post in &mut analysis.posts {
         post.findings.retain(&mut keep);
     }
     analysis.account_findings.retain(&mut keep);
-    Ok(removed)
+    analysis.baselined = removed;
+    Ok(())
 }
 
 /// 64-bit FNV-1a.

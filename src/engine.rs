@@ -111,7 +111,7 @@ pub struct Analysis {
     /// `(rule index, outcome)` of every account rule, in rule order.
     pub account_outcomes: Vec<(usize, AccountOutcome)>,
     /// Findings left out because a baseline records them (`--baseline`).
-    pub baselined: usize,
+    pub baselined: Vec<Finding>,
 }
 
 impl Engine {
@@ -249,7 +249,7 @@ impl Engine {
             posts,
             account_findings,
             account_outcomes,
-            baselined: 0,
+            baselined: Vec::new(),
         }
     }
 

@@ -425,6 +425,17 @@ fn a_baseline_leaves_out_known_findings_and_keeps_new_ones() {
         .unwrap();
     assert_eq!(known.status.code(), Some(0));
     assert_eq!(String::from_utf8(known.stdout).unwrap(), "");
+    let summary = hygiene()
+        .args(["check", "fixtures/example-account.json", "--quiet"])
+        .args(["--baseline", baseline])
+        .output()
+        .unwrap();
+    let summary = String::from_utf8(summary.stdout).unwrap();
+    assert!(
+        summary.contains("  auto-dm: nothing new (1 account finding in the baseline)\n")
+            && summary.contains("(42%; limit: at most 33%); in the baseline\n"),
+        "the account summary says what the baseline holds back:\n{summary}"
+    );
 
     // New posts next to the known ones: only their findings are reported.
     let new = hygiene()

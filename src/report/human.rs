@@ -335,7 +335,7 @@ fn write_summary_with(
             )?;
         }
     }
-    let baselined = report.analysis.baselined;
+    let baselined = report.analysis.baselined.len();
     if baselined > 0 {
         writeln!(
             out,
@@ -377,10 +377,19 @@ fn write_summary_with(
         writeln!(out, "\nAccount:")?;
         for (rule, outcome) in outcomes {
             let id = &report.engine.rules()[*rule].id;
+            let account_findings = |findings: &[Finding]| {
+                findings
+                    .iter()
+                    .filter(|finding| {
+                        finding.rule == *rule && matches!(finding.target, Target::Account { .. })
+                    })
+                    .count()
+            };
+            let known = account_findings(&report.analysis.baselined);
             match outcome {
                 AccountOutcome::Judged { ratio: Some(ratio) } => writeln!(
                     out,
-                    "  {id}: {} of {} {} are {} ({}%; {} {}%)",
+                    "  {id}: {} of {} {} are {} ({}%; {} {}%){}",
                     ratio.count,
                     ratio.total,
                     ratio.among,
@@ -391,16 +400,16 @@ fn write_summary_with(
                     } else {
                         "aim: at least"
                     },
-                    percent(ratio.threshold)
+                    percent(ratio.threshold),
+                    if known > 0 { "; in the baseline" } else { "" }
                 )?,
                 AccountOutcome::Judged { ratio: None } => {
-                    let findings = report
-                        .analysis
-                        .account_findings
-                        .iter()
-                        .filter(|finding| finding.rule == *rule)
-                        .count();
-                    match findings {
+                    match account_findings(&report.analysis.account_findings) {
+                        0 if known > 0 => writeln!(
+                            out,
+                            "  {id}: nothing new ({known} account finding{} in the baseline)",
+                            plural(known)
+                        )?,
                         0 => writeln!(out, "  {id}: nothing found")?,
                         n => writeln!(out, "  {id}: {n} account finding{}", plural(n))?,
                     }

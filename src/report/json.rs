@@ -267,7 +267,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
         summary: Summary {
             posts: report.corpus.posts.len(),
             findings: info + warning + error,
-            baselined: report.analysis.baselined,
+            baselined: report.analysis.baselined.len(),
             by_severity,
             by_rule,
         },
