@@ -3,7 +3,7 @@
 //! [`run`] gets its streams handed in, so tests can drive it.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -15,7 +15,7 @@ use crate::finding::Severity;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
 use crate::post::{InputFormat, Platform};
 use crate::report::{self, OutputFormat, Report, ReportFormat};
-use crate::rules::{self, OptionOverrides};
+use crate::rules::{self, OptionOverrides, RuleFile};
 use crate::score;
 
 /// hygiene: a linter for social-media hygiene.
@@ -245,12 +245,12 @@ pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         Command::Rules(args) => {
-            let engine = Engine::builtin()?;
+            let engine = configured_engine()?;
             report::catalog::write_rules(&engine, args.format, io.stdout)?;
             Ok(ExitStatus::Success)
         }
         Command::Explain(args) => {
-            let engine = Engine::builtin()?;
+            let engine = configured_engine()?;
             let Some((_, rule)) = engine.rule(&args.rule) else {
                 let known: Vec<&str> = engine.rules().iter().map(|rule| rule.id.as_str()).collect();
                 bail!("unknown rule `{}` (rules: {})", args.rule, known.join(", "));
@@ -261,33 +261,72 @@ pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
     }
 }
 
-fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
-    let config_path = match (&args.config, args.isolated) {
+/// The configuration a run uses, with the rule files it makes: the built-in ones with its
+/// severities and points, then its house rules.
+struct Loaded {
+    config: Config,
+    files: Vec<RuleFile>,
+    /// Rules its `[rules.<id>]` turn off.
+    off: Vec<String>,
+    options: OptionOverrides,
+    overrides: PathOverrides,
+}
+
+/// Loads the configuration file named (`--config`), or found from `start`, unless `isolated`.
+fn load_config(named: Option<&Path>, isolated: bool, start: &Path) -> Result<Loaded> {
+    let path = match (named, isolated) {
         (_, true) => None,
-        (Some(path), false) => Some(path.clone()),
-        (None, false) => {
-            let start = args
-                .paths
-                .iter()
-                .find(|path| path.as_os_str() != "-")
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from("."));
-            config::find(&start)
-        }
-    };
-    let config = match &config_path {
-        Some(path) => config::load(path)?,
-        None => Config::default(),
+        (Some(path), false) => Some(path.to_path_buf()),
+        (None, false) => config::find(start),
     };
     let mut files = rules::builtin_rule_files()?;
-    let (off, mut options, overrides) = match &config_path {
-        Some(path) => {
-            files.extend(config.load_rule_files(path)?);
-            let (off, options) = config.apply(path, &mut files)?;
-            (off, options, config.path_overrides(path)?)
-        }
-        None => (Vec::new(), OptionOverrides::new(), PathOverrides::default()),
+    let Some(path) = path else {
+        return Ok(Loaded {
+            config: Config::default(),
+            files,
+            off: Vec::new(),
+            options: OptionOverrides::new(),
+            overrides: PathOverrides::default(),
+        });
     };
+    let config = config::load(&path)?;
+    files.extend(config.load_rule_files(&path)?);
+    let (off, options) = config.apply(&path, &mut files)?;
+    let overrides = config.path_overrides(&path)?;
+    Ok(Loaded {
+        config,
+        files,
+        off,
+        options,
+        overrides,
+    })
+}
+
+/// The engine `hygiene rules` and `hygiene explain` describe: the configuration's rules, found
+/// from the current folder.
+fn configured_engine() -> Result<Engine> {
+    let loaded = load_config(None, false, Path::new("."))?;
+    let settings = EngineSettings {
+        options: loaded.options,
+        ..EngineSettings::default()
+    };
+    Engine::new(&loaded.files, &settings)
+}
+
+fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
+    let start = args
+        .paths
+        .iter()
+        .find(|path| path.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let Loaded {
+        config,
+        files,
+        off,
+        mut options,
+        overrides,
+    } = load_config(args.config.as_deref(), args.isolated, &start)?;
     for (rule, flags) in parse_rule_options(&args.rule_option)? {
         options.entry(rule).or_default().extend(flags);
     }

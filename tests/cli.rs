@@ -367,6 +367,21 @@ fn per_path_overrides_suppression_lines_and_house_rules_apply() {
 }
 
 #[test]
+fn rules_and_explain_include_the_house_rules_of_the_config_found_here() {
+    let run = |args: &[&str]| {
+        let output = hygiene()
+            .current_dir("fixtures/overrides/x")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(run(&["rules"]).contains("\ncorporate-jargon  "));
+    assert!(run(&["explain", "corporate-jargon"]).starts_with("# corporate-jargon\n"));
+}
+
+#[test]
 fn isolated_ignores_the_config_file() {
     assert_cmd_snapshot!(hygiene().args([
         "check",
