@@ -16,6 +16,7 @@ use regex::Regex;
 use crate::finding::{Finding, Target};
 use crate::post::{Corpus, Platform, Post, PostKind, Source};
 use crate::rules::builtin::{AccountInput, Judgement, PostHit, PostInput, Ratio};
+use crate::rules::gate::Candidates;
 use crate::rules::{
     self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
 };
@@ -262,7 +263,8 @@ impl Engine {
     /// not held to the standard length limit, and the source's per-path settings apply.
     fn analyze(&self, index: usize, post: &Post, source: Option<&Source>) -> PostAnalysis {
         let links: Vec<Range<usize>> = link_ranges(&post.text).collect();
-        let traits = self.traits_of(post, &links);
+        let candidates = self.compiled.gate.candidates(&post.text);
+        let traits = self.traits_of(post, &links, &candidates);
         let settings = source.map(|source| &source.settings);
         let input = PostInput {
             post,
@@ -278,7 +280,11 @@ impl Engine {
             let earliest = rule
                 .patterns
                 .iter()
-                .filter_map(|pattern| pattern.find(post, traits).map(|range| (pattern, range)))
+                .filter_map(|pattern| {
+                    pattern
+                        .find(post, traits, &candidates)
+                        .map(|range| (pattern, range))
+                })
                 .min_by_key(|(_, range)| range.start);
             let hit = match (earliest, &rule.post_check) {
                 (Some((pattern, range)), _) => Some(PostHit {
@@ -319,7 +325,7 @@ impl Engine {
         }
     }
 
-    fn traits_of(&self, post: &Post, links: &[Range<usize>]) -> TraitSet {
+    fn traits_of(&self, post: &Post, links: &[Range<usize>], candidates: &Candidates) -> TraitSet {
         let registry = self.traits();
         let mut traits = TraitSet::default();
         let mut add = |name: &str| traits.insert(registry.get(name).expect("built-in trait"));
@@ -346,7 +352,7 @@ impl Engine {
                 || definition
                     .patterns
                     .iter()
-                    .any(|pattern| pattern.find(post, traits).is_some())
+                    .any(|pattern| pattern.find(post, traits, candidates).is_some())
             {
                 traits.insert(definition.id);
             }

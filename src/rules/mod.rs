@@ -8,6 +8,7 @@
 
 pub mod builtin;
 pub mod catalog;
+pub mod gate;
 pub mod spec;
 mod text_regex;
 
@@ -22,6 +23,7 @@ use crate::post::{Post, PostKind};
 use crate::text::word_count;
 
 use builtin::{AccountCheck, Builtin, PostCheck};
+use gate::{Candidates, Gate, GateBuilder};
 use spec::{PatternSpec, RuleSpec};
 use text_regex::TextRegex;
 
@@ -206,8 +208,14 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// The byte range of the first match in `post` that counts, given the post's traits.
-    pub fn find(&self, post: &Post, traits: TraitSet) -> Option<Range<usize>> {
+    /// The byte range of the first match in `post` that counts, given the post's traits and
+    /// the regexes the gate let through for its text.
+    pub fn find(
+        &self,
+        post: &Post,
+        traits: TraitSet,
+        candidates: &Candidates,
+    ) -> Option<Range<usize>> {
         if !self.kinds.contains(post.kind) || traits.intersects(self.unless_traits) {
             return None;
         }
@@ -215,12 +223,12 @@ impl Pattern {
             Matcher::Regex {
                 regex,
                 has_match_group: false,
-            } => regex.find(&post.text)?.range(),
+            } => regex.find(&post.text, candidates)?.range(),
             Matcher::Regex {
                 regex,
                 has_match_group: true,
             } => {
-                let captures = regex.captures(&post.text)?;
+                let captures = regex.captures(&post.text, candidates)?;
                 let marked = captures.name("match").or_else(|| captures.get(0))?;
                 marked.range()
             }
@@ -230,7 +238,7 @@ impl Pattern {
                 }
                 patterns
                     .iter()
-                    .filter_map(|pattern| pattern.find(post, traits))
+                    .filter_map(|pattern| pattern.find(post, traits, candidates))
                     .min_by_key(|range| range.start)?
             }
         };
@@ -242,15 +250,30 @@ impl Pattern {
             || self
                 .also_regex
                 .iter()
-                .any(|regex| regex.is_match(&post.text))
+                .any(|regex| regex.is_match(&post.text, candidates))
             || self
                 .also_words_at_most
                 .is_some_and(|max| word_count(&post.text) <= max);
         let unless = self
             .unless_regex
             .iter()
-            .any(|regex| regex.is_match(&post.text));
+            .any(|regex| regex.is_match(&post.text, candidates));
         (also && !unless).then_some(found)
+    }
+
+    /// Registers every regex of the pattern (and of the patterns it marks with) with `gate`.
+    fn register(&mut self, gate: &mut GateBuilder) {
+        match &mut self.matcher {
+            Matcher::Regex { regex, .. } => regex.register(gate),
+            Matcher::Trait { patterns, .. } => {
+                for pattern in patterns {
+                    pattern.register(gate);
+                }
+            }
+        }
+        for regex in self.also_regex.iter_mut().chain(&mut self.unless_regex) {
+            regex.register(gate);
+        }
     }
 
     /// Traits that must be known before this pattern can run.
@@ -330,6 +353,8 @@ pub struct CompiledRules {
     pub traits: TraitRegistry,
     /// Rule-defined traits in the order they must be computed.
     pub trait_defs: Vec<TraitDef>,
+    /// Which regexes of all those patterns may match a text.
+    pub gate: Gate,
 }
 
 /// Compiles rule files: validates ids and categories, compiles patterns, orders trait
@@ -466,8 +491,18 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
             spec: spec.clone(),
         });
     }
-    let trait_defs = order_by_dependencies(trait_defs, &traits)?;
+    let mut trait_defs = order_by_dependencies(trait_defs, &traits)?;
+    let mut gate = GateBuilder::default();
+    let patterns = trait_defs
+        .iter_mut()
+        .flat_map(|definition| &mut definition.patterns)
+        .chain(rules.iter_mut().flat_map(|rule| &mut rule.patterns));
+    for pattern in patterns {
+        pattern.register(&mut gate);
+    }
+    let gate = gate.build();
     Ok(CompiledRules {
+        gate,
         rules,
         traits,
         trait_defs,
@@ -739,11 +774,12 @@ mod tests {
     #[test]
     fn phrases_match_whole_words_with_any_spacing() {
         let regex = TextRegex::new(&phrase_regex("click to tweet"), false).unwrap();
-        assert!(regex.is_match("Click  to\nTweet!"));
-        assert!(!regex.is_match("doubleclick to tweets"));
+        let none = Candidates::default();
+        assert!(regex.is_match("Click  to\nTweet!", &none));
+        assert!(!regex.is_match("doubleclick to tweets", &none));
         let regex = TextRegex::new(&phrase_regex("ctt.ec/"), true).unwrap();
-        assert!(regex.is_match("https://ctt.ec/abc"));
-        assert!(!regex.is_match("cttxec/"));
+        assert!(regex.is_match("https://ctt.ec/abc", &none));
+        assert!(!regex.is_match("cttxec/", &none));
     }
 
     #[test]

@@ -13,7 +13,10 @@
 use regex::{Captures, Match, Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_syntax::ParserBuilder;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind, Look};
+
+use super::gate::{Candidates, GateBuilder};
 
 /// Largest compiled size of one pattern, so a user rule cannot make the run slow or huge.
 const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
@@ -26,6 +29,11 @@ const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 pub struct TextRegex {
     exact: Regex,
     prefilter: Option<meta::Regex>,
+    /// Every match starts with one of these (ASCII lowercased), when that is known; handed to
+    /// the [`Gate`](super::gate::Gate) by [`TextRegex::register`].
+    literals: Option<Vec<Vec<u8>>>,
+    /// This regex's place in the gate's [`Candidates`].
+    slot: usize,
 }
 
 impl TextRegex {
@@ -42,6 +50,7 @@ impl TextRegex {
             .build()
             .parse(source)
             .map_err(|error| error.to_string())?;
+        let literals = prefix_literals(&hir);
         let mut removed = false;
         let loose = without_word_boundaries(hir, &mut removed);
         let prefilter = if removed {
@@ -53,28 +62,42 @@ impl TextRegex {
         } else {
             None
         };
-        Ok(TextRegex { exact, prefilter })
+        Ok(TextRegex {
+            exact,
+            prefilter,
+            literals,
+            slot: usize::MAX,
+        })
     }
 
-    fn may_match(&self, text: &str) -> bool {
-        self.prefilter
-            .as_ref()
-            .is_none_or(|prefilter| prefilter.is_match(text))
+    /// Hands the regex's literals to the gate being built, and takes its slot there.
+    pub fn register(&mut self, gate: &mut GateBuilder) {
+        self.slot = gate.add(self.literals.take().as_deref());
     }
 
-    pub fn is_match(&self, text: &str) -> bool {
-        self.may_match(text) && self.exact.is_match(text)
+    /// Whether `text` can match, as far as the gate and the prefilter can tell. A regex that
+    /// was never registered with a gate is always a candidate.
+    fn may_match(&self, text: &str, candidates: &Candidates) -> bool {
+        (self.slot == usize::MAX || candidates.contains(self.slot))
+            && self
+                .prefilter
+                .as_ref()
+                .is_none_or(|prefilter| prefilter.is_match(text))
     }
 
-    pub fn find<'t>(&self, text: &'t str) -> Option<Match<'t>> {
-        if !self.may_match(text) {
+    pub fn is_match(&self, text: &str, candidates: &Candidates) -> bool {
+        self.may_match(text, candidates) && self.exact.is_match(text)
+    }
+
+    pub fn find<'t>(&self, text: &'t str, candidates: &Candidates) -> Option<Match<'t>> {
+        if !self.may_match(text, candidates) {
             return None;
         }
         self.exact.find(text)
     }
 
-    pub fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
-        if !self.may_match(text) {
+    pub fn captures<'t>(&self, text: &'t str, candidates: &Candidates) -> Option<Captures<'t>> {
+        if !self.may_match(text, candidates) {
             return None;
         }
         self.exact.captures(text)
@@ -84,6 +107,23 @@ impl TextRegex {
     pub fn has_group(&self, name: &str) -> bool {
         self.exact.capture_names().any(|group| group == Some(name))
     }
+}
+
+/// The literals every match of `hir` starts with, ASCII lowercased and without repeats; `None`
+/// when a match may start anywhere (no finite set, or the empty literal among them).
+fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+    let literals = seq.literals()?;
+    if literals.iter().any(|literal| literal.is_empty()) {
+        return None;
+    }
+    let mut literals: Vec<Vec<u8>> = literals
+        .iter()
+        .map(|literal| literal.as_bytes().to_ascii_lowercase())
+        .collect();
+    literals.sort_unstable();
+    literals.dedup();
+    Some(literals)
 }
 
 /// `hir` with every word-boundary assertion replaced by the empty regex; sets `removed` when
@@ -130,6 +170,12 @@ fn is_word_boundary(look: Look) -> bool {
 mod tests {
     use super::*;
 
+    impl TextRegex {
+        fn is_match_ungated(&self, text: &str) -> bool {
+            self.is_match(text, &Candidates::default())
+        }
+    }
+
     /// The exact and prefiltered answers agree on texts chosen to sit on word boundaries next
     /// to non-ASCII letters, punctuation and emoji.
     #[test]
@@ -161,6 +207,7 @@ mod tests {
             "cafe au lait",
             "",
         ];
+        let none = Candidates::default();
         for pattern in patterns {
             let regex = TextRegex::new(pattern, false).unwrap();
             assert!(regex.prefilter.is_some(), "{pattern}");
@@ -170,13 +217,13 @@ mod tests {
                 .unwrap();
             for text in texts {
                 assert_eq!(
-                    regex.find(text).map(|found| found.range()),
+                    regex.find(text, &none).map(|found| found.range()),
                     plain.find(text).map(|found| found.range()),
                     "{pattern} on {text:?}"
                 );
                 assert_eq!(
                     regex
-                        .captures(text)
+                        .captures(text, &none)
                         .map(|found| found.get(0).unwrap().range()),
                     plain
                         .captures(text)
@@ -189,9 +236,9 @@ mod tests {
     #[test]
     fn unicode_word_boundaries_stay_exact() {
         let regex = TextRegex::new(r"\bpromo\b", false).unwrap();
-        assert!(regex.is_match("PROMO code inside"));
+        assert!(regex.is_match_ungated("PROMO code inside"));
         assert!(
-            !regex.is_match("promoção"),
+            !regex.is_match_ungated("promoção"),
             "an accented letter is a word character"
         );
     }
@@ -200,6 +247,66 @@ mod tests {
     fn regexes_without_boundaries_have_no_prefilter() {
         let regex = TextRegex::new(r"ctt\.ec/", false).unwrap();
         assert!(regex.prefilter.is_none());
-        assert!(regex.is_match("https://ctt.ec/x"));
+        assert!(regex.is_match_ungated("https://ctt.ec/x"));
+    }
+
+    /// The gate agrees with the plain regex, case folding included (`ſ` is `s`, `K` is `k`
+    /// to a case-insensitive Unicode regex).
+    #[test]
+    fn gating_never_changes_a_match() {
+        let patterns = [
+            (r"promo", false),
+            (r"free\s+(?:e-?book|guide)", false),
+            (r"(?i)thanks for (?:the )?follow", true),
+            (r"dm", false),
+            (r"[A-Z]{5,}", true),
+            (r"café|naïve", false),
+            (r"#\w+", false),
+        ];
+        let texts = [
+            "PROMO code",
+            "ſale promo",
+            "ＰＲＯＭＯ",
+            "Free eBook!",
+            "free guide",
+            "THANKS FOR THE FOLLOW",
+            "thanks for follow",
+            "Send me a DM",
+            "shouting NEVER",
+            "CAFÉ open",
+            "NAÏVE",
+            "#tag",
+            "nothing here",
+            "",
+            "thanKs for the follow",
+        ];
+        let mut gate = GateBuilder::default();
+        let mut regexes: Vec<(TextRegex, Regex)> = patterns
+            .iter()
+            .map(|(pattern, case_sensitive)| {
+                let plain = RegexBuilder::new(pattern)
+                    .case_insensitive(!case_sensitive)
+                    .build()
+                    .unwrap();
+                (TextRegex::new(pattern, *case_sensitive).unwrap(), plain)
+            })
+            .collect();
+        for (regex, _) in &mut regexes {
+            regex.register(&mut gate);
+        }
+        let gate = gate.build();
+        for text in texts {
+            let candidates = gate.candidates(text);
+            for ((regex, plain), (pattern, _)) in regexes.iter().zip(patterns) {
+                assert_eq!(
+                    regex.find(text, &candidates).map(|found| found.range()),
+                    plain.find(text).map(|found| found.range()),
+                    "{pattern} on {text:?}"
+                );
+            }
+        }
+        // The literal-free regex always runs; the others only on texts with their literals.
+        assert!(gate.candidates("").contains(regexes[4].0.slot));
+        assert!(!gate.candidates("nothing here").contains(regexes[0].0.slot));
     }
 }
