@@ -1,13 +1,14 @@
 //! [`Gate`]: one pass over a post's text that rules out most rule regexes before any of them
 //! runs.
 //!
-//! Every match of a rule regex starts with one of a finite set of literals, when the regex has
-//! one: its *prefix literals*, which `regex-syntax` extracts from the parsed pattern (case
-//! variants included, so `(?i)` and Unicode case folding are accounted for). The gate puts the
+//! Every match of a rule regex contains one of a finite set of literals, when the regex has
+//! one: the literals its matches start or end with, or those of a part every match goes
+//! through, which `regex-syntax` extracts from the parsed pattern (case variants included, so
+//! `(?i)` and Unicode case folding are accounted for; see `TextRegex`). The gate puts the
 //! literals of every regex into one Aho-Corasick automaton; scanning a post once gives the
-//! regexes that may match it, and only those run. A regex without such a set (one that can
-//! start with any letter, such as `[A-Z]{5,}`) always runs. The gate never changes a match: a
-//! regex it rules out has no literal in the text, so it cannot match.
+//! regexes that may match it, and only those run. A regex without such a set (one made only of
+//! broad classes, such as `[A-Z]{5,}`) always runs. The gate never changes a match: a regex it
+//! rules out has none of its literals in the text, so it cannot match.
 
 use std::collections::HashMap;
 

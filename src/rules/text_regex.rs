@@ -18,6 +18,9 @@ use regex_syntax::hir::{Hir, HirKind, Look};
 
 use super::gate::{Candidates, GateBuilder};
 
+/// Literals this long are rare enough in posts: among sets whose shortest literal is at least
+/// this long, the gate prefers the set with fewer literals.
+const MIN_SELECTIVE_LITERAL: usize = 4;
 /// Largest compiled size of one pattern, so a user rule cannot make the run slow or huge.
 const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 
@@ -29,7 +32,7 @@ const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 pub struct TextRegex {
     exact: Regex,
     prefilter: Option<meta::Regex>,
-    /// Every match starts with one of these (ASCII lowercased), when that is known; handed to
+    /// Every match contains one of these (ASCII lowercased), when that is known; handed to
     /// the [`Gate`](super::gate::Gate) by [`TextRegex::register`].
     literals: Option<Vec<Vec<u8>>>,
     /// This regex's place in the gate's [`Candidates`].
@@ -50,7 +53,7 @@ impl TextRegex {
             .build()
             .parse(source)
             .map_err(|error| error.to_string())?;
-        let literals = prefix_literals(&hir);
+        let literals = required_literals(&hir);
         let mut removed = false;
         let loose = without_word_boundaries(hir, &mut removed);
         let prefilter = if removed {
@@ -109,21 +112,68 @@ impl TextRegex {
     }
 }
 
-/// The literals every match of `hir` starts with, ASCII lowercased and without repeats; `None`
-/// when a match may start anywhere (no finite set, or the empty literal among them).
-fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
-    let literals = seq.literals()?;
-    if literals.iter().any(|literal| literal.is_empty()) {
+/// A set of literals one of which every match contains, ASCII lowercased and without repeats;
+/// `None` when no such set is known. Of the sets the pattern offers (the literals its matches
+/// start or end with, those the matches of one part of a sequence start with, or the union of
+/// its alternatives' sets), the most selective: the one whose shortest literal is longest,
+/// then the smallest. Sequences are not looked into further: extracting literals from every
+/// sub-pattern cost more start-up time than it saved.
+fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut hir = hir;
+    while let HirKind::Capture(capture) = hir.kind() {
+        hir = &capture.sub;
+    }
+    let mut options = vec![
+        literals(hir, ExtractKind::Prefix),
+        literals(hir, ExtractKind::Suffix),
+    ];
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            options.extend(
+                parts
+                    .iter()
+                    .skip(1)
+                    .map(|part| literals(part, ExtractKind::Prefix)),
+            );
+        }
+        // Each branch may have its own best set (one starts with `$`, another ends with it).
+        HirKind::Alternation(branches) => options.push(
+            branches
+                .iter()
+                .map(required_literals)
+                .collect::<Option<Vec<_>>>()
+                .map(|sets| {
+                    let mut union: Vec<Vec<u8>> = sets.into_iter().flatten().collect();
+                    union.sort_unstable();
+                    union.dedup();
+                    union
+                }),
+        ),
+        _ => {}
+    }
+    options.into_iter().flatten().max_by_key(|literals| {
+        let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
+        (
+            shortest.min(MIN_SELECTIVE_LITERAL),
+            std::cmp::Reverse(literals.len()),
+        )
+    })
+}
+
+/// The literals `kind` extraction finds for `hir`, when they are finite and none is empty.
+fn literals(hir: &Hir, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
+    let seq = Extractor::new().kind(kind).extract(hir);
+    let found = seq.literals()?;
+    if found.iter().any(|literal| literal.is_empty()) {
         return None;
     }
-    let mut literals: Vec<Vec<u8>> = literals
+    let mut found: Vec<Vec<u8>> = found
         .iter()
         .map(|literal| literal.as_bytes().to_ascii_lowercase())
         .collect();
-    literals.sort_unstable();
-    literals.dedup();
-    Some(literals)
+    found.sort_unstable();
+    found.dedup();
+    Some(found)
 }
 
 /// `hir` with every word-boundary assertion replaced by the empty regex; sets `removed` when
