@@ -1,0 +1,274 @@
+//! The files users copy into their own repositories: the example posts repository
+//! (`examples/posts-repo`) with its GitHub Actions workflow. The commands are taken from those
+//! files and run as CI would run them, so the files cannot drift from the command line.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use clap::CommandFactory;
+use hygiene::cli::Cli;
+use serde_yaml_ng::{Mapping, Value};
+
+/// The findings the example posts repository has on purpose: file, line, rule.
+const EXAMPLE_FINDINGS: [(&str, u32, &str); 2] = [
+    ("social/queue.yml", 6, "engagement-bait"),
+    ("tweets/2026/05-volunteers.tweet", 1, "link-shortener"),
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn posts_repo() -> PathBuf {
+    root().join("examples/posts-repo")
+}
+
+fn read_yaml(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// Runs the built binary with `args` in `directory`.
+fn hygiene(directory: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hygiene"))
+        .current_dir(directory)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// `hygiene check …` in a workflow `run:` script, up to the shell operator that ends it, and the
+/// file its output is redirected to.
+#[derive(Debug)]
+struct CheckCommand {
+    args: Vec<String>,
+    redirect: Option<String>,
+}
+
+impl CheckCommand {
+    fn in_script(script: &str) -> Vec<CheckCommand> {
+        let mut commands = Vec::new();
+        for line in script.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let Some(start) = words
+                .windows(2)
+                .position(|pair| pair == ["hygiene", "check"])
+            else {
+                continue;
+            };
+            let words = &words[start + 2..];
+            let end = words
+                .iter()
+                .position(|word| [">", "|", "||", "&&", ";"].contains(word))
+                .unwrap_or(words.len());
+            assert!(
+                words[..end]
+                    .iter()
+                    .all(|word| !word.contains(['"', '\'', '$'])),
+                "{line}: quoting and variables are not expanded here"
+            );
+            commands.push(CheckCommand {
+                args: words[..end].iter().map(|word| word.to_string()).collect(),
+                redirect: (words.get(end) == Some(&">")).then(|| words[end + 1].to_string()),
+            });
+        }
+        commands
+    }
+
+    fn format(&self) -> &str {
+        self.args
+            .iter()
+            .position(|arg| arg == "--format")
+            .map_or("human", |index| &self.args[index + 1])
+    }
+}
+
+/// The `--format` values this build of `hygiene check` accepts.
+fn check_formats() -> Vec<String> {
+    let cli = Cli::command();
+    let format = cli
+        .find_subcommand("check")
+        .unwrap()
+        .get_arguments()
+        .find(|arg| arg.get_long() == Some("format"))
+        .unwrap();
+    format
+        .get_possible_values()
+        .iter()
+        .map(|value| value.get_name().to_string())
+        .collect()
+}
+
+fn workflow_steps() -> Vec<Mapping> {
+    let workflow = read_yaml(&posts_repo().join(".github/workflows/hygiene.yml"));
+    let jobs = workflow["jobs"].as_mapping().unwrap();
+    jobs.values()
+        .flat_map(|job| job["steps"].as_sequence().unwrap().clone())
+        .map(|step| step.as_mapping().unwrap().clone())
+        .collect()
+}
+
+fn expected_findings() -> BTreeSet<(String, u32, String)> {
+    EXAMPLE_FINDINGS
+        .iter()
+        .map(|&(file, line, rule)| (file.to_string(), line, rule.to_string()))
+        .collect()
+}
+
+/// File, line and rule of each `::warning file=…,line=…,title=hygiene RULE::…` annotation.
+fn github_annotations(stdout: &str) -> BTreeSet<(String, u32, String)> {
+    stdout
+        .lines()
+        .map(|line| {
+            let properties = line
+                .strip_prefix("::warning ")
+                .and_then(|rest| rest.split_once("::"))
+                .unwrap_or_else(|| panic!("not a warning annotation: {line}"))
+                .0;
+            let property = |name: &str| {
+                properties
+                    .split(',')
+                    .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+                    .unwrap_or_else(|| panic!("no {name} in {line}"))
+            };
+            (
+                property("file").to_string(),
+                property("line").parse().unwrap(),
+                property("title")
+                    .strip_prefix("hygiene ")
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// File, line and rule of each SARIF 2.1.0 result (a URI may be absolute or carry a base, so
+/// it need only end with the file's path).
+fn sarif_results(stdout: &str) -> BTreeSet<(String, u32, String)> {
+    let log: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    results
+        .iter()
+        .map(|result| {
+            let location = &result["locations"][0]["physicalLocation"];
+            let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+            let (file, _, _) = EXAMPLE_FINDINGS
+                .iter()
+                .find(|(file, _, _)| uri.ends_with(file))
+                .unwrap_or_else(|| panic!("unexpected file {uri}"));
+            (
+                file.to_string(),
+                location["region"]["startLine"].as_u64().unwrap() as u32,
+                result["ruleId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_workflow_checks_the_example_posts_and_reports_their_findings() {
+    let steps = workflow_steps();
+    let formats = check_formats();
+    let mut ran = Vec::new();
+    for step in &steps {
+        let Some(script) = step.get("run").and_then(Value::as_str) else {
+            continue;
+        };
+        for command in CheckCommand::in_script(script) {
+            let format = command.format();
+            if !formats.iter().any(|known| known == format) {
+                // A format this build does not have yet (SARIF is on its way): say so on the
+                // real stderr, which the test harness does not capture as it does `eprintln!`.
+                writeln!(
+                    std::io::stderr(),
+                    "examples.rs: not run: `hygiene check {}`: `hygiene check --help` does not \
+                     list --format {format} (formats: {})",
+                    command.args.join(" "),
+                    formats.join(", ")
+                )
+                .unwrap();
+                continue;
+            }
+            let args: Vec<&str> = std::iter::once("check")
+                .chain(command.args.iter().map(String::as_str))
+                .collect();
+            let output = hygiene(&posts_repo(), &args);
+            assert_eq!(output.status.code(), Some(1), "{args:?}: {output:?}");
+            let stdout = stdout(&output);
+            match format {
+                "github" => assert_eq!(github_annotations(&stdout), expected_findings()),
+                "sarif" => {
+                    assert_eq!(sarif_results(&stdout), expected_findings());
+                    let upload = steps
+                        .iter()
+                        .find(|step| {
+                            step.get("uses").and_then(Value::as_str)
+                                == Some("github/codeql-action/upload-sarif@v3")
+                        })
+                        .expect("a step uploads the SARIF file");
+                    assert_eq!(
+                        upload["with"]["sarif_file"].as_str(),
+                        command.redirect.as_deref()
+                    );
+                    assert_eq!(upload["if"].as_str(), Some("always()"));
+                    assert_eq!(step["if"].as_str(), Some("always()"), "{script}");
+                }
+                other => panic!("no expectation for --format {other}"),
+            }
+            ran.push(format.to_string());
+        }
+    }
+    assert!(ran.contains(&"github".to_string()), "ran: {ran:?}");
+}
+
+#[test]
+fn the_workflow_installs_hygiene_before_running_it() {
+    let steps = workflow_steps();
+    let runs: Vec<&str> = steps
+        .iter()
+        .filter_map(|step| step.get("run").and_then(Value::as_str))
+        .collect();
+    let install = runs
+        .iter()
+        .position(|run| run.starts_with("cargo install --locked --git \"$HYGIENE_GIT\" hygiene"))
+        .expect("an install step");
+    let first_check = runs
+        .iter()
+        .position(|run| run.contains("hygiene check"))
+        .unwrap();
+    assert!(install < first_check);
+}
+
+#[test]
+fn readme_states_what_checking_the_example_repository_gives() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme.contains("`hygiene check examples/posts-repo` exits 1 with 2 warnings"),
+        "README no longer says what the example gives"
+    );
+    let output = hygiene(root(), &["check", "examples/posts-repo"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stdout = stdout(&output);
+    assert!(
+        stdout.contains("Checked 8 posts from 5 inputs."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Findings: 2 warnings."), "{stdout}");
+    for (file, line, rule) in EXAMPLE_FINDINGS {
+        assert!(
+            stdout.contains(&format!("warning[{rule}]"))
+                && stdout.contains(&format!("examples/posts-repo/{file}:{line}")),
+            "{rule} at {file}:{line} missing from {stdout}"
+        );
+    }
+}
