@@ -1,14 +1,15 @@
 //! The files users copy into their own repositories: the example posts repository
-//! (`examples/posts-repo`) with its GitHub Actions workflow. The commands are taken from those
-//! files and run as CI would run them, so the files cannot drift from the command line.
+//! (`examples/posts-repo`) with its GitHub Actions workflow, and the pre-commit hook
+//! (`.pre-commit-hooks.yaml`). The commands are taken from those files and run as CI or
+//! pre-commit would run them, so the files cannot drift from the command line.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use clap::CommandFactory;
-use hygiene::cli::Cli;
+use clap::{CommandFactory, Parser};
+use hygiene::cli::{Cli, Command as Subcommand};
 use serde_yaml_ng::{Mapping, Value};
 
 /// The findings the example posts repository has on purpose: file, line, rule.
@@ -271,4 +272,130 @@ fn readme_states_what_checking_the_example_repository_gives() {
             "{rule} at {file}:{line} missing from {stdout}"
         );
     }
+}
+
+/// Keys pre-commit knows in a hook definition (`.pre-commit-hooks.yaml`).
+const PRE_COMMIT_KEYS: [&str; 20] = [
+    "id",
+    "name",
+    "entry",
+    "language",
+    "files",
+    "exclude",
+    "types",
+    "types_or",
+    "exclude_types",
+    "always_run",
+    "fail_fast",
+    "verbose",
+    "pass_filenames",
+    "require_serial",
+    "description",
+    "language_version",
+    "minimum_pre_commit_version",
+    "args",
+    "stages",
+    "additional_dependencies",
+];
+
+/// Every file in the example repository, relative to it, hidden ones included.
+fn example_files() -> Vec<String> {
+    walkdir::WalkDir::new(posts_repo())
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(posts_repo()).unwrap();
+            relative.to_str().unwrap().replace('\\', "/")
+        })
+        .collect()
+}
+
+#[test]
+fn the_pre_commit_hook_runs_hygiene_check_on_the_post_files() {
+    let hooks = read_yaml(&root().join(".pre-commit-hooks.yaml"));
+    let hooks = hooks.as_sequence().unwrap();
+    assert_eq!(hooks.len(), 1);
+    let hook = hooks[0].as_mapping().unwrap();
+    for key in hook.keys() {
+        let key = key.as_str().unwrap();
+        assert!(PRE_COMMIT_KEYS.contains(&key), "pre-commit has no `{key}`");
+    }
+    assert_eq!(hook["id"].as_str(), Some("hygiene"));
+    assert_eq!(hook["language"].as_str(), Some("rust"));
+    assert_eq!(hook.get("pass_filenames"), None, "file names are passed");
+
+    // The files pre-commit would pass from the example repository (it searches each path).
+    let pattern = |key: &str| regex::Regex::new(hook[key].as_str().unwrap()).unwrap();
+    let (files, exclude) = (pattern("files"), pattern("exclude"));
+    let passed: Vec<String> = example_files()
+        .into_iter()
+        .filter(|path| files.is_match(path) && !exclude.is_match(path))
+        .collect();
+    // Exactly the files hygiene reads posts from when it walks the repository itself.
+    let output = hygiene(&posts_repo(), &["check", ".", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let sources: BTreeSet<String> = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|source| {
+            source["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("./")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(passed.iter().cloned().collect::<BTreeSet<_>>(), sources);
+    for path in [
+        "README.md",
+        "posts/README.md",
+        "hygiene.toml",
+        ".pre-commit-config.yaml",
+    ] {
+        assert!(!files.is_match(path) || exclude.is_match(path), "{path}");
+    }
+
+    // The entry, then the file names, as pre-commit runs it from the repository's top.
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry, ["hygiene", "check"]);
+    let command: Vec<&str> = entry
+        .iter()
+        .copied()
+        .chain(passed.iter().map(String::as_str))
+        .collect();
+    let Subcommand::Check(args) = Cli::try_parse_from(&command).unwrap().command else {
+        panic!("{command:?} is not a check");
+    };
+    assert_eq!(
+        args.paths,
+        passed.iter().map(PathBuf::from).collect::<Vec<_>>()
+    );
+    let output = hygiene(&posts_repo(), &command[1..]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stdout = stdout(&output);
+    for (file, line, rule) in EXAMPLE_FINDINGS {
+        assert!(
+            stdout.contains(&format!("warning[{rule}]"))
+                && stdout.contains(&format!(" --> {file}:{line}")),
+            "{rule} at {file}:{line} missing from {stdout}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_pre_commit_snippet_uses_the_hook() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let snippet = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| block.split_once("```").map(|(yaml, _)| yaml))
+        .find(|yaml| yaml.starts_with("repos:"))
+        .expect("a pre-commit snippet in the README");
+    let config: Value = serde_yaml_ng::from_str(snippet).unwrap();
+    assert_eq!(
+        config["repos"][0]["hooks"][0]["id"].as_str(),
+        Some("hygiene")
+    );
 }
