@@ -207,22 +207,7 @@ fn the_workflow_checks_the_example_posts_and_reports_their_findings() {
             let stdout = stdout(&output);
             match format {
                 "github" => assert_eq!(github_annotations(&stdout), expected_findings()),
-                "sarif" => {
-                    assert_eq!(sarif_results(&stdout), expected_findings());
-                    let upload = steps
-                        .iter()
-                        .find(|step| {
-                            step.get("uses").and_then(Value::as_str)
-                                == Some("github/codeql-action/upload-sarif@v3")
-                        })
-                        .expect("a step uploads the SARIF file");
-                    assert_eq!(
-                        upload["with"]["sarif_file"].as_str(),
-                        command.redirect.as_deref()
-                    );
-                    assert_eq!(upload["if"].as_str(), Some("always()"));
-                    assert_eq!(step["if"].as_str(), Some("always()"), "{script}");
-                }
+                "sarif" => assert_eq!(sarif_results(&stdout), expected_findings()),
                 other => panic!("no expectation for --format {other}"),
             }
             ran.push(format.to_string());
@@ -232,21 +217,45 @@ fn the_workflow_checks_the_example_posts_and_reports_their_findings() {
 }
 
 #[test]
-fn the_workflow_installs_hygiene_before_running_it() {
+fn the_workflow_installs_hygiene_first_and_uploads_the_sarif_it_writes() {
     let steps = workflow_steps();
-    let runs: Vec<&str> = steps
+    let run = |step: &Mapping| step.get("run").and_then(Value::as_str).map(str::to_string);
+    let install = steps
         .iter()
-        .filter_map(|step| step.get("run").and_then(Value::as_str))
-        .collect();
-    let install = runs
-        .iter()
-        .position(|run| run.starts_with("cargo install --locked --git \"$HYGIENE_GIT\" hygiene"))
+        .position(|step| {
+            run(step).is_some_and(|script| {
+                script.starts_with("cargo install --locked --git \"$HYGIENE_GIT\" hygiene")
+            })
+        })
         .expect("an install step");
-    let first_check = runs
+    let checks: Vec<usize> = (0..steps.len())
+        .filter(|&index| run(&steps[index]).is_some_and(|script| script.contains("hygiene check")))
+        .collect();
+    assert!(install < checks[0]);
+
+    // The SARIF step runs after a failed check, writes a file, and that file is uploaded
+    // whatever happened before.
+    let sarif = checks
         .iter()
-        .position(|run| run.contains("hygiene check"))
-        .unwrap();
-    assert!(install < first_check);
+        .map(|&index| &steps[index])
+        .find(|step| run(step).unwrap().contains("--format sarif"))
+        .expect("a step writes SARIF");
+    assert_eq!(sarif["if"].as_str(), Some("always()"));
+    let written = CheckCommand::in_script(&run(sarif).unwrap())
+        .into_iter()
+        .find_map(|command| command.redirect)
+        .expect("SARIF redirected to a file");
+    let upload = steps
+        .iter()
+        .find(|step| {
+            step.get("uses").and_then(Value::as_str) == Some("github/codeql-action/upload-sarif@v3")
+        })
+        .expect("a step uploads the SARIF file");
+    assert_eq!(
+        upload["with"]["sarif_file"].as_str(),
+        Some(written.as_str())
+    );
+    assert_eq!(upload["if"].as_str(), Some("always()"));
 }
 
 #[test]
