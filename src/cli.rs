@@ -6,19 +6,21 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 use crate::baseline;
 use crate::config::{self, Config, PathOverrides};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
+use crate::man;
 use crate::post::{InputFormat, Platform};
 use crate::report::{self, OutputFormat, Report, ReportFormat};
 use crate::rules::{self, OptionOverrides, RuleFile};
 use crate::score;
 
-/// hygiene: a linter for social-media hygiene.
+/// A linter for social-media hygiene.
 ///
 /// Reads posts, replies and direct messages (drafts, scheduled posts, exports) and says what
 /// looks automated, spammy or self-centred, why, and what to do instead, with a score.
@@ -41,6 +43,22 @@ pub enum Command {
     Init(InitArgs),
     /// Print which configuration file a check of PATH would use, and what it sets.
     Config(ConfigArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), every command's options included.
+    #[command(after_help = "Install, e.g.: hygiene man > ~/.local/share/man/man1/hygiene.1")]
+    Man,
+}
+
+/// Arguments of `hygiene completions`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Install, e.g.: hygiene completions bash > ~/.local/share/bash-completion/completions/hygiene"
+)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 /// Arguments of `hygiene config`.
@@ -242,6 +260,20 @@ pub fn run(cli: Cli, io: Io<'_>) -> Result<ExitStatus> {
         Command::Init(args) => {
             let path = config::init(&args.directory)?;
             writeln!(io.stdout, "Wrote {}", path.display())?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Completions(args) => {
+            // Generated into memory: clap_complete panics on a write error, and a closed pipe
+            // is not an error.
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "hygiene", &mut script);
+            io.stdout.write_all(&script)?;
+            io.stdout.flush()?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            man::write(io.stdout)?;
+            io.stdout.flush()?;
             Ok(ExitStatus::Success)
         }
         Command::Rules(args) => {

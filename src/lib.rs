@@ -17,7 +17,8 @@
 //!
 //! Later stages borrow earlier outputs and never call back: printers never re-run rules, rules
 //! never see the command line, files or the output format. Only `input` reads files, only
-//! `report` writes (to the writer it is handed), and only the binary touches the process.
+//! `report` (and `man`, the manual page) writes (to the writer it is handed), and only the
+//! binary touches the process.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -27,6 +28,7 @@ pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod input;
+pub mod man;
 pub mod platform;
 pub mod post;
 pub mod report;

@@ -536,3 +536,69 @@ fn platform_flag_sets_the_limit_for_posts_that_do_not_say() {
             .pass_stdin(long)
     );
 }
+
+/// Runs hygiene with `args`, which must succeed quietly, and returns its standard output.
+fn stdout_of(args: &[&str]) -> String {
+    let output = hygiene().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{args:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(
+            // fish spells the flag `-l format`; the others `--format`.
+            script.contains("check") && script.contains("format"),
+            "{shell}: {script}"
+        );
+    }
+}
+
+#[test]
+fn bash_completion_completes_commands_and_format_values() {
+    // Bash calls the completion function with the command, the word being completed and the
+    // word before it, and reads COMPREPLY.
+    let script = stdout_of(&["completions", "bash"]);
+    let complete = |words: &str, current: &str, previous: &str| {
+        let program = format!(
+            "{script}\nCOMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             _hygiene hygiene '{current}' '{previous}'; echo \"${{COMPREPLY[*]}}\""
+        );
+        let output = Command::new("bash")
+            .args(["-c", &program])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(complete("hygiene ch", "ch", "hygiene"), "check");
+    assert_eq!(
+        complete("hygiene check --format ''", "", "--format"),
+        "human json jsonl concise github"
+    );
+    assert!(complete("hygiene check --for", "--for", "check").contains("--format"));
+}
+
+#[test]
+fn man_page_documents_every_check_option() {
+    let page = stdout_of(&["man"]);
+    assert!(
+        page.lines().any(|line| line.starts_with(".TH hygiene 1 ")),
+        "{page}"
+    );
+    let cli = <hygiene::cli::Cli as clap::CommandFactory>::command();
+    let check = cli.find_subcommand("check").unwrap();
+    let longs: Vec<&str> = check
+        .get_arguments()
+        .filter_map(|arg| arg.get_long())
+        .collect();
+    assert!(longs.contains(&"format") && longs.contains(&"baseline"));
+    for long in longs {
+        // roff escapes dashes: `--fail-on` is `\-\-fail\-on`, in bold.
+        let flag = format!("\\fB\\-\\-{}\\fR", long.replace('-', "\\-"));
+        assert!(page.contains(&flag), "{flag} is not in the man page");
+    }
+}
