@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::post::{Corpus, InputFormat, Post, PostKind, Source};
+use crate::post::{Corpus, InputFormat, Post, PostKind, Source, SourceKind};
 use crate::text::position_of_byte;
 
 /// Largest file hygiene reads from a zip archive (uncompressed), so a zip bomb cannot exhaust
@@ -120,6 +120,7 @@ enum Mode {
 struct Entry {
     name: String,
     path: Option<PathBuf>,
+    kind: SourceKind,
     bytes: Vec<u8>,
 }
 
@@ -140,6 +141,7 @@ pub fn read_all(
                 let entry = Entry {
                     name: input.display_name(),
                     path: None,
+                    kind: SourceKind::Stdin,
                     bytes,
                 };
                 read_entry(
@@ -162,6 +164,7 @@ pub fn read_all(
                 let entry = Entry {
                     name: input.display_name(),
                     path: Some(path.clone()),
+                    kind: SourceKind::File,
                     bytes,
                 };
                 let owner = sibling_owner(path);
@@ -245,6 +248,7 @@ fn directory_entries(root: &Path) -> Result<Vec<Entry>> {
         entries.push(Entry {
             name: path.display().to_string(),
             path: Some(path.strip_prefix(root).unwrap_or(path).to_path_buf()),
+            kind: SourceKind::File,
             bytes,
         });
     }
@@ -299,7 +303,11 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
         if !hidden {
             entries.push(Entry {
                 name,
-                path: Some(PathBuf::from(inner)),
+                path: Some(PathBuf::from(&inner)),
+                kind: SourceKind::ArchiveMember {
+                    archive: path.display().to_string(),
+                    member: inner,
+                },
                 bytes,
             });
         }
@@ -344,6 +352,7 @@ fn read_entry(
     read_as(format, context, content, &mut corpus.posts)?;
     corpus.sources.push(Source {
         path: entry.name.clone(),
+        kind: entry.kind.clone(),
         format,
         posts: 0,
     });
@@ -373,6 +382,7 @@ pub fn read_bytes(
     let entry = Entry {
         name,
         path: path.map(Path::to_path_buf),
+        kind: SourceKind::File,
         bytes: bytes.to_vec(),
     };
     read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)?;

@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 use hygiene::input::infer_kind;
-use hygiene::post::{Corpus, InputFormat, Location, Origin, Post, PostKind, Source};
+use hygiene::post::{Corpus, InputFormat, Location, Origin, Post, PostKind, Source, SourceKind};
 
 /// A post as a reader would produce it from a JSON record, kind inferred when not given.
 pub fn post(text: &str, kind: Option<PostKind>, to: Option<&str>, record: usize) -> Post {
@@ -26,6 +26,7 @@ pub fn corpus(name: &str, posts: Vec<Post>) -> Corpus {
     Corpus {
         sources: vec![Source {
             path: name.to_string(),
+            kind: SourceKind::File,
             format: InputFormat::Json,
             posts: posts.len(),
         }],
