@@ -1,6 +1,7 @@
 //! The outputs made for other tools are what those tools accept: `--format sarif` validates
 //! against the SARIF 2.1.0 JSON schema (`tests/data/`, offline) and points where `concise`
-//! does.
+//! does; `--format junit` is well-formed XML 1.0 whatever the posts hold, with counts that
+//! match its test cases.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -257,4 +258,71 @@ fn files_in_a_zip_are_nested_artifacts_and_stdin_is_a_logical_location() {
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn junit_is_well_formed_xml_whatever_the_posts_hold() {
+    let xml = run(&[
+        "check",
+        "--format",
+        "junit",
+        "fixtures/hostile-escapes.txt",
+        "fixtures/drafts.txt",
+        "fixtures/example-account.json",
+    ]);
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let count = |node: roxmltree::Node, tag: &str| {
+        node.descendants()
+            .filter(|node| node.has_tag_name(tag))
+            .count()
+            .to_string()
+    };
+    for node in std::iter::once(root).chain(root.children().filter(|node| node.is_element())) {
+        assert_eq!(node.attribute("tests").unwrap(), count(node, "testcase"));
+        assert_eq!(node.attribute("failures").unwrap(), count(node, "failure"));
+        assert_eq!(node.attribute("skipped").unwrap(), count(node, "skipped"));
+    }
+    let suites: Vec<&str> = root
+        .children()
+        .filter_map(|node| node.attribute("name"))
+        .collect();
+    assert_eq!(
+        suites,
+        [
+            "fixtures/hostile-escapes.txt",
+            "fixtures/drafts.txt",
+            "fixtures/example-account.json",
+            "account"
+        ]
+    );
+
+    // The hostile post's escape sequence and bidi override arrive neutralised.
+    let hostile = root
+        .descendants()
+        .find(|node| {
+            node.has_tag_name("failure") && node.attribute("type") == Some("click-to-tweet")
+        })
+        .unwrap();
+    let text = hostile.text().unwrap();
+    assert!(
+        text.contains("\\u{1b}[2J\\u{1b}[31mred text\\u{1b}[0m"),
+        "{text}"
+    );
+    assert!(text.contains("\\u{202e}REVERSED"), "{text}");
+    assert!(!xml.contains('\u{1b}') && !xml.contains('\u{202e}'));
+}
+
+#[test]
+fn the_xml_parser_rejects_what_xml_forbids() {
+    // So the test above would fail if a control character slipped through.
+    for broken in [
+        "<a>\u{1}</a>",
+        "<a b=\"<\"/>",
+        "<a>&</a>",
+        "<a>\u{ffff}</a>",
+    ] {
+        assert!(roxmltree::Document::parse(broken).is_err(), "{broken:?}");
+    }
 }

@@ -312,6 +312,17 @@ fn github_format_annotates_files_and_lines() {
 }
 
 #[test]
+fn junit_format_reports_a_test_per_post_and_finding() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/hostile-escapes.txt",
+        "fixtures/example-account.json",
+        "--format",
+        "junit"
+    ]));
+}
+
+#[test]
 fn jsonl_format_prints_an_object_per_finding() {
     assert_cmd_snapshot!(hygiene().args(["check", "fixtures/messages.jsonl", "--format", "jsonl"]));
 }
