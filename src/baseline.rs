@@ -31,8 +31,9 @@ struct BaselineFile {
     findings: BTreeSet<String>,
 }
 
-/// The key of a finding: its rule and the text it is about.
-fn key(engine: &Engine, corpus: &Corpus, finding: &Finding) -> String {
+/// The key of a finding: its rule and the text it is about. SARIF output publishes it as the
+/// finding's fingerprint, so code scanning tracks a finding as the baseline does.
+pub(crate) fn key(engine: &Engine, corpus: &Corpus, finding: &Finding) -> String {
     let mut hash = Fnv::default();
     hash.write(engine.rules()[finding.rule].id.as_bytes());
     match &finding.target {

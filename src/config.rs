@@ -214,8 +214,8 @@ impl PathOverrides {
             return;
         }
         for source in &mut corpus.sources {
-            if let Some(file) = &source.file {
-                source.settings = self.settings_for(file);
+            if let Some(file) = source.disk_path() {
+                source.settings = self.settings_for(&file);
                 if keep_platform {
                     source.settings.platform = None;
                 }

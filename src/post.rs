@@ -275,14 +275,14 @@ impl InputFormat {
     }
 }
 
-/// One input that was read: a file, or standard input.
+/// One input that was read: a file, a file in a zip archive, or standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    /// The path as the user gave it, or `<stdin>`.
+    /// The path as the user gave it, `archive.zip!inner/path` for a file in an archive, or
+    /// `<stdin>`.
     pub path: String,
-    /// The file on disk it was read from (the archive, for a file inside one); none for
-    /// standard input.
-    pub file: Option<PathBuf>,
+    /// What `path` names, for outputs that need the parts (SARIF's nested artifacts).
+    pub kind: SourceKind,
     pub format: InputFormat,
     /// How many posts were read from it.
     pub posts: usize,
@@ -298,6 +298,29 @@ pub struct SourceSettings {
     pub platform: Option<Platform>,
     /// Rules (ids) that do not report on its posts.
     pub ignore: Vec<String>,
+}
+
+impl Source {
+    /// The file on disk its posts were read from (the archive, for a file inside one); none
+    /// for standard input.
+    pub fn disk_path(&self) -> Option<PathBuf> {
+        match &self.kind {
+            SourceKind::File => Some(PathBuf::from(&self.path)),
+            SourceKind::Stdin => None,
+            SourceKind::ArchiveMember { archive, .. } => Some(PathBuf::from(archive)),
+        }
+    }
+}
+
+/// Where a source's bytes came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A file on disk (named, or found in a folder), or bytes handed over under a file's name.
+    File,
+    /// Standard input.
+    Stdin,
+    /// A file inside a zip archive: the archive's path as given and the member's name in it.
+    ArchiveMember { archive: String, member: String },
 }
 
 /// Every post of one run, with the sources they came from.

@@ -4,6 +4,7 @@
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
+use clap::ValueEnum;
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 
 fn hygiene() -> Command {
@@ -312,6 +313,17 @@ fn github_format_annotates_files_and_lines() {
 }
 
 #[test]
+fn junit_format_reports_a_test_per_post_and_finding() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/hostile-escapes.txt",
+        "fixtures/example-account.json",
+        "--format",
+        "junit"
+    ]));
+}
+
+#[test]
 fn jsonl_format_prints_an_object_per_finding() {
     assert_cmd_snapshot!(hygiene().args(["check", "fixtures/messages.jsonl", "--format", "jsonl"]));
 }
@@ -575,9 +587,13 @@ fn bash_completion_completes_commands_and_format_values() {
         String::from_utf8(output.stdout).unwrap().trim().to_string()
     };
     assert_eq!(complete("hygiene ch", "ch", "hygiene"), "check");
+    let formats: Vec<String> = hygiene::report::ReportFormat::value_variants()
+        .iter()
+        .map(|format| format.to_possible_value().unwrap().get_name().to_string())
+        .collect();
     assert_eq!(
         complete("hygiene check --format ''", "", "--format"),
-        "human json jsonl concise github"
+        formats.join(" ")
     );
     assert!(complete("hygiene check --for", "--for", "check").contains("--format"));
 }

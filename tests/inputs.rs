@@ -8,6 +8,7 @@ use std::path::Path;
 
 use hygiene::engine::{Engine, EngineSettings};
 use hygiene::input::{InputPath, ReadOptions, read_all};
+use hygiene::post::SourceKind;
 use hygiene::rules::builtin_rule_files;
 
 /// A fresh, empty scratch folder for one test.
@@ -114,6 +115,13 @@ fn reads_a_zip_archive_in_place() {
     assert_eq!(
         corpus.sources[0].path,
         format!("{}!export/posts.json", zip_path.display())
+    );
+    assert_eq!(
+        corpus.sources[0].kind,
+        SourceKind::ArchiveMember {
+            archive: zip_path.display().to_string(),
+            member: "export/posts.json".into()
+        }
     );
     assert_eq!(
         corpus.skipped,

@@ -1,5 +1,6 @@
 //! Any input gives posts or a clean error, never a panic; every span lands on grapheme
-//! boundaries inside its post; every score stays in 0–100; both printers accept the result.
+//! boundaries inside its post; every score stays in 0–100; every printer accepts the result,
+//! and the JSON, SARIF and JUnit ones print a document that parses.
 
 use hygiene::engine::Engine;
 use hygiene::finding::Target;
@@ -85,9 +86,23 @@ fn check_everything(corpus: &Corpus, engine: &Engine) {
         ReportFormat::Jsonl,
         ReportFormat::Concise,
         ReportFormat::Github,
+        ReportFormat::Sarif,
+        ReportFormat::Junit,
     ] {
         let mut out = Vec::new();
         report::write(&report, format, true, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        match format {
+            ReportFormat::Junit => {
+                if let Err(error) = roxmltree::Document::parse(&out) {
+                    panic!("JUnit output is not XML ({error}):\n{out}");
+                }
+            }
+            ReportFormat::Json | ReportFormat::Sarif => {
+                serde_json::from_str::<serde_json::Value>(&out).unwrap();
+            }
+            _ => {}
+        }
     }
 }
 

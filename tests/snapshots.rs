@@ -1,5 +1,6 @@
 //! Whole rendered reports over `fixtures/`: the human report (no colour) and the JSON report of
-//! every valid fixture, as insta snapshots. Review changes with `cargo insta review`.
+//! every valid fixture, and a SARIF report, as insta snapshots. Review changes with
+//! `cargo insta review`.
 
 use std::path::Path;
 
@@ -63,4 +64,24 @@ fn report_of_each_export_format_fixture() {
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("format_{name}"), check(&folder, &[]));
     }
+}
+
+#[test]
+fn sarif_report() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sarif = check(
+        &root.join("fixtures/drafts.txt"),
+        &["fixtures/example-account.json", "--format", "sarif"],
+    );
+    let mut log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    // The explanations are pinned where `hygiene explain` prints them; here only where they go.
+    for rule in log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .unwrap()
+    {
+        rule["fullDescription"]["text"] = "(the \"What it does\" section)".into();
+        rule["help"] = serde_json::json!({"text": "(explanation)", "markdown": "(explanation)"});
+    }
+    insta::assert_snapshot!(serde_json::to_string_pretty(&log).unwrap());
 }

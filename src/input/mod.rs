@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::post::{Allow, Corpus, InputFormat, Post, PostKind, Source, SourceSettings};
+use crate::post::{Allow, Corpus, InputFormat, Post, PostKind, Source, SourceKind, SourceSettings};
 use crate::text::position_of_byte;
 
 /// Largest file hygiene reads from a zip archive (uncompressed), so a zip bomb cannot exhaust
@@ -120,8 +120,7 @@ enum Mode {
 struct Entry {
     name: String,
     path: Option<PathBuf>,
-    /// The file on disk it was read from (the archive, for a file inside one).
-    file: Option<PathBuf>,
+    kind: SourceKind,
     bytes: Vec<u8>,
 }
 
@@ -142,7 +141,7 @@ pub fn read_all(
                 let entry = Entry {
                     name: input.display_name(),
                     path: None,
-                    file: None,
+                    kind: SourceKind::Stdin,
                     bytes,
                 };
                 read_entry(
@@ -165,7 +164,7 @@ pub fn read_all(
                 let entry = Entry {
                     name: input.display_name(),
                     path: Some(path.clone()),
-                    file: Some(path.clone()),
+                    kind: SourceKind::File,
                     bytes,
                 };
                 let owner = sibling_owner(path);
@@ -249,7 +248,7 @@ fn directory_entries(root: &Path) -> Result<Vec<Entry>> {
         entries.push(Entry {
             name: path.display().to_string(),
             path: Some(path.strip_prefix(root).unwrap_or(path).to_path_buf()),
-            file: Some(path.to_path_buf()),
+            kind: SourceKind::File,
             bytes,
         });
     }
@@ -304,8 +303,11 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
         if !hidden {
             entries.push(Entry {
                 name,
-                path: Some(PathBuf::from(inner)),
-                file: Some(path.to_path_buf()),
+                path: Some(PathBuf::from(&inner)),
+                kind: SourceKind::ArchiveMember {
+                    archive: path.display().to_string(),
+                    member: inner,
+                },
                 bytes,
             });
         }
@@ -350,7 +352,7 @@ fn read_entry(
     read_as(format, context, content, &mut corpus.posts)?;
     corpus.sources.push(Source {
         path: entry.name.clone(),
-        file: entry.file.clone(),
+        kind: entry.kind.clone(),
         format,
         posts: 0,
         settings: SourceSettings::default(),
@@ -381,7 +383,7 @@ pub fn read_bytes(
     let entry = Entry {
         name,
         path: path.map(Path::to_path_buf),
-        file: None,
+        kind: SourceKind::File,
         bytes: bytes.to_vec(),
     };
     read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)?;

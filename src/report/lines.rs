@@ -51,29 +51,33 @@ fn place(report: &Report<'_>, finding: &Finding) -> Option<Place> {
 /// `concise`: `file:line:col: severity[rule] message`, one finding per line.
 pub fn write_concise(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for finding in report.findings() {
-        let rule = &report.engine.rules()[finding.rule].id;
-        let mut location = String::new();
-        if let Some(place) = place(report, finding) {
-            location.push_str(&place.path);
-            for number in [place.line, place.column].into_iter().flatten() {
-                location.push_str(&format!(":{number}"));
-            }
-            if let Some(record) = place.record {
-                location.push_str(&format!(": {record}"));
-            }
-        }
-        if matches!(finding.target, Target::Account { .. }) {
-            location.push_str(" (account)");
-        }
-        writeln!(
-            out,
-            "{}: {}[{rule}] {}",
-            sanitize_for_terminal(&location, false),
-            finding.severity.as_str(),
-            sanitize_for_terminal(&finding.message, false)
-        )?;
+        writeln!(out, "{}", concise_line(report, finding))?;
     }
     Ok(())
+}
+
+/// One finding as `concise` prints it, without the line break (JUnit failures start with it).
+pub(super) fn concise_line(report: &Report<'_>, finding: &Finding) -> String {
+    let rule = &report.engine.rules()[finding.rule].id;
+    let mut location = String::new();
+    if let Some(place) = place(report, finding) {
+        location.push_str(&place.path);
+        for number in [place.line, place.column].into_iter().flatten() {
+            location.push_str(&format!(":{number}"));
+        }
+        if let Some(record) = place.record {
+            location.push_str(&format!(": {record}"));
+        }
+    }
+    if matches!(finding.target, Target::Account { .. }) {
+        location.push_str(" (account)");
+    }
+    format!(
+        "{}: {}[{rule}] {}",
+        sanitize_for_terminal(&location, false),
+        finding.severity.as_str(),
+        sanitize_for_terminal(&finding.message, false)
+    )
 }
 
 /// `github`: a workflow command per finding (`::warning file=…,line=…::message`), which GitHub

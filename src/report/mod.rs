@@ -1,12 +1,14 @@
 //! Printing. A [`Report`] borrows everything a finished run produced; printers turn it into
-//! text for people ([`human`]) or machines ([`json`]) on the writer they are handed, and can
-//! fail only with I/O errors. Printers never re-run rules or re-score. [`catalog`] prints the
+//! text for people ([`human`]) or machines ([`json`], [`lines`], [`sarif`], [`junit`]) on the
+//! writer they are handed, and can fail only with I/O errors. Printers never re-run rules or re-score. [`catalog`] prints the
 //! rules themselves (`hygiene rules`, `hygiene explain`).
 
 pub mod catalog;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod lines;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -47,6 +49,10 @@ pub enum ReportFormat {
     Concise,
     /// GitHub Actions workflow commands: annotations on the pull request's files and lines.
     Github,
+    /// SARIF 2.1.0, for code scanning (GitHub) and SARIF viewers.
+    Sarif,
+    /// JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps).
+    Junit,
 }
 
 /// Writes `report` in `format`. `color` only affects the human format.
@@ -62,6 +68,8 @@ pub fn write(
         ReportFormat::Jsonl => json::write_lines(report, out),
         ReportFormat::Concise => lines::write_concise(report, out),
         ReportFormat::Github => lines::write_github(report, out),
+        ReportFormat::Sarif => sarif::write(report, out),
+        ReportFormat::Junit => junit::write(report, out),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use hygiene::input::infer_kind;
 use hygiene::post::{
-    Corpus, InputFormat, Location, Origin, Post, PostKind, Source, SourceSettings,
+    Corpus, InputFormat, Location, Origin, Post, PostKind, Source, SourceKind, SourceSettings,
 };
 
 /// A post as a reader would produce it from a JSON record, kind inferred when not given.
@@ -28,7 +28,7 @@ pub fn corpus(name: &str, posts: Vec<Post>) -> Corpus {
     Corpus {
         sources: vec![Source {
             path: name.to_string(),
-            file: None,
+            kind: SourceKind::File,
             format: InputFormat::Json,
             posts: posts.len(),
             settings: SourceSettings::default(),
