@@ -96,8 +96,13 @@ pub struct Gate {
 
 impl Gate {
     /// The regexes that may match `text`: those that always run, and those one of whose
-    /// literals occurs in it.
+    /// literals occurs in it (every regex, on a text with a Kelvin sign or a long s).
     pub fn candidates(&self, text: &str) -> Candidates {
+        // Letters that a case-insensitive regex reads as ASCII ones: the literals only spell
+        // ASCII cases, so these texts are left to the regexes themselves.
+        if text.contains(['\u{212A}', '\u{17F}']) {
+            return Candidates(vec![u64::MAX; self.always.0.len()]);
+        }
         let mut candidates = self.always.clone();
         if let Some(searcher) = &self.searcher {
             for found in searcher.find_overlapping_iter(text) {

@@ -14,7 +14,7 @@ use regex::{Captures, Match, Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_syntax::ParserBuilder;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 use super::gate::{Candidates, GateBuilder};
 
@@ -53,7 +53,7 @@ impl TextRegex {
             .build()
             .parse(source)
             .map_err(|error| error.to_string())?;
-        let literals = required_literals(&hir);
+        let literals = required_literals(&without_letter_case(&hir));
         let mut removed = false;
         let loose = without_word_boundaries(hir, &mut removed);
         let prefilter = if removed {
@@ -110,6 +110,76 @@ impl TextRegex {
     pub fn has_group(&self, name: &str) -> bool {
         self.exact.capture_names().any(|group| group == Some(name))
     }
+}
+
+/// `hir` with every class that only spells one ASCII letter in either case (`[kK\u{212A}]`,
+/// what `(?i)k` parses to) replaced by the lowercase letter. The gate matches ASCII letters in
+/// either case anyway, and without this a case-insensitive word multiplies into 2^n literals
+/// and the extractor gives up. The two non-ASCII letters that fold to ASCII ones (the Kelvin
+/// sign and the long s) are why [`Gate::candidates`](super::gate::Gate::candidates) lets every
+/// regex run on a text that contains one.
+fn without_letter_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(class) => match ascii_letter_in_any_case(class) {
+            Some(letter) => Hir::literal([letter]),
+            None => hir.clone(),
+        },
+        HirKind::Repetition(repetition) => {
+            let mut repetition = repetition.clone();
+            repetition.sub = Box::new(without_letter_case(&repetition.sub));
+            Hir::repetition(repetition)
+        }
+        HirKind::Capture(capture) => {
+            let mut capture = capture.clone();
+            capture.sub = Box::new(without_letter_case(&capture.sub));
+            Hir::capture(capture)
+        }
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(without_letter_case).collect()),
+        HirKind::Alternation(branches) => {
+            Hir::alternation(branches.iter().map(without_letter_case).collect())
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+    }
+}
+
+/// The lowercase ASCII letter `class` spells, if it holds nothing but that letter's cases.
+fn ascii_letter_in_any_case(class: &Class) -> Option<u8> {
+    let chars: Vec<char> = match class {
+        Class::Unicode(class) => {
+            let mut chars = Vec::new();
+            for range in class.ranges() {
+                for c in range.start()..=range.end() {
+                    chars.push(c);
+                    if chars.len() > 3 {
+                        return None;
+                    }
+                }
+            }
+            chars
+        }
+        Class::Bytes(class) => {
+            let mut chars = Vec::new();
+            for range in class.ranges() {
+                for byte in range.start()..=range.end() {
+                    chars.push(char::from(byte));
+                    if chars.len() > 3 {
+                        return None;
+                    }
+                }
+            }
+            chars
+        }
+    };
+    let letter = chars
+        .iter()
+        .find(|c| c.is_ascii_alphabetic())?
+        .to_ascii_lowercase();
+    let same_letter = |c: &char| {
+        c.to_ascii_lowercase() == letter
+            || (letter == 'k' && *c == '\u{212A}')
+            || (letter == 's' && *c == '\u{17F}')
+    };
+    chars.iter().all(same_letter).then_some(letter as u8)
 }
 
 /// A set of literals one of which every match contains, ASCII lowercased and without repeats;
@@ -312,6 +382,8 @@ mod tests {
             (r"[A-Z]{5,}", true),
             (r"café|naïve", false),
             (r"#\w+", false),
+            (r"\bsale\b|\bkind(?:ly)?\b", false),
+            (r"thanks for the follow", false),
         ];
         let texts = [
             "PROMO code",
@@ -329,6 +401,9 @@ mod tests {
             "nothing here",
             "",
             "thanKs for the follow",
+            "big ſale",
+            "\u{212A}indly RT",
+            "kindness",
         ];
         let mut gate = GateBuilder::default();
         let mut regexes: Vec<(TextRegex, Regex)> = patterns
@@ -355,8 +430,14 @@ mod tests {
                 );
             }
         }
-        // The literal-free regex always runs; the others only on texts with their literals.
+        // The literal-free regex always runs; the others only on texts with their literals,
+        // found whatever their case.
         assert!(gate.candidates("").contains(regexes[4].0.slot));
         assert!(!gate.candidates("nothing here").contains(regexes[0].0.slot));
+        assert!(!gate.candidates("nothing here").contains(regexes[8].0.slot));
+        assert!(
+            gate.candidates("THANKS FOR the FOLLOW")
+                .contains(regexes[8].0.slot)
+        );
     }
 }
