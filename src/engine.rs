@@ -3,7 +3,7 @@
 //!
 //! Per post, in order: the built-in traits (kind, links), the rule-defined traits in dependency
 //! order, then every post rule's patterns (one finding per rule and post, at the earliest match
-//! that counts). Then every account check, over all posts and their traits. Per-post work is
+//! that counts, with the fix that match carries, if any). Then every account check, over all posts and their traits. Per-post work is
 //! independent of other posts; only account checks see the whole corpus.
 
 use std::ops::Range;
@@ -234,6 +234,7 @@ impl Engine {
                                 .map(|(_, value)| value.clone())
                         }),
                         suggestion: rule.suggestion.clone(),
+                        fix: None,
                     }));
                     AccountOutcome::Judged { ratio }
                 }
@@ -273,6 +274,7 @@ impl Engine {
                 .min_by_key(|(_, range)| range.start);
             let hit = match (earliest, &rule.post_check) {
                 (Some((pattern, range)), _) => Some(PostHit {
+                    fix: pattern.fix_at(&post.text, range.clone()),
                     range,
                     values: vec![("pattern", pattern.label.clone())],
                 }),
@@ -407,6 +409,7 @@ fn post_finding(
         },
         message,
         suggestion: rule.suggestion.clone(),
+        fix: hit.fix,
     }
 }
 

@@ -6,6 +6,7 @@
 //! itself defines), so every span a rule reports points into it.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -117,6 +118,18 @@ impl InputFormat {
                 | InputFormat::ThreadsPosts
                 | InputFormat::InstagramPosts
                 | InputFormat::LinkedinSharesCsv
+        )
+    }
+
+    /// Whether every post of the format is a verbatim slice of its file (origin
+    /// [`Location::Text`]): plain text, `.tweet` files and Markdown bodies. Only these are
+    /// rewritten by `hygiene check --fix`; structured files (JSON, CSV, YAML, exports) never are.
+    pub fn posts_are_verbatim(self) -> bool {
+        matches!(
+            self,
+            InputFormat::Text
+                | InputFormat::TwitterTogetherTweet
+                | InputFormat::MarkdownFrontMatter
         )
     }
 }
@@ -282,6 +295,11 @@ pub struct Source {
     pub format: InputFormat,
     /// How many posts were read from it.
     pub posts: usize,
+    /// The file on disk it was read from; `None` for standard input and files inside a zip.
+    pub file: Option<PathBuf>,
+    /// The bytes as read, kept when the format's posts are verbatim slices of them
+    /// ([`InputFormat::posts_are_verbatim`]), so fixes can be shown and checked against them.
+    pub original: Option<Vec<u8>>,
 }
 
 /// Every post of one run, with the sources they came from.

@@ -28,6 +28,8 @@ pub fn corpus(name: &str, posts: Vec<Post>) -> Corpus {
             path: name.to_string(),
             format: InputFormat::Json,
             posts: posts.len(),
+            file: None,
+            original: None,
         }],
         posts,
         skipped: Vec::new(),

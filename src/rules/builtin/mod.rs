@@ -27,6 +27,7 @@ use std::ops::Range;
 use anyhow::{Result, anyhow, bail};
 use serde::de::DeserializeOwned;
 
+use crate::finding::Fix;
 use crate::post::{Platform, Post};
 
 use super::{TraitRegistry, TraitSet};
@@ -44,12 +45,14 @@ pub struct PostInput<'a> {
     pub published: bool,
 }
 
-/// What a post check found: where, and the values for the rule's `message` placeholders.
+/// What a post check found: where, the values for the rule's `message` placeholders, and the
+/// fix, when the check has one and it is certain for this post.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostHit {
     /// Byte range in the post text to mark (may be empty, at the place the problem is).
     pub range: Range<usize>,
     pub values: Vec<(&'static str, String)>,
+    pub fix: Option<Fix>,
 }
 
 /// A post-level check.
@@ -62,6 +65,11 @@ pub trait PostCheck: fmt::Debug + Send + Sync {
 
     /// Checks one post of a kind the rule looks at.
     fn check(&self, input: PostInput<'_>) -> Option<PostHit>;
+
+    /// What the check's fixes do, for checks whose hits may carry one (`hygiene explain`).
+    fn fix_summary(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Runs `check` on a post of `text` (kind post, no traits or platform) with these `links` from
