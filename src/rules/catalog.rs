@@ -65,6 +65,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     ),
     ("shouting", include_str!("../../rules/shouting.toml")),
     (
+        "tracking-parameters",
+        include_str!("../../rules/tracking-parameters.toml"),
+    ),
+    (
         "unfilled-placeholder",
         include_str!("../../rules/unfilled-placeholder.toml"),
     ),

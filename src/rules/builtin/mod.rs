@@ -19,6 +19,7 @@ mod platform_checks;
 mod post_burst;
 mod repeated_template;
 mod shouting;
+mod tracking_parameters;
 mod trait_share;
 
 use std::fmt;
@@ -241,6 +242,9 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
         }
         "link-only-post" => Builtin::Post(Box::new(link_only::LinkOnly::new(parse(options)?)?)),
         "link-domains" => Builtin::Post(Box::new(link_domains::LinkDomains::new(parse(options)?)?)),
+        "tracking-parameters" => Builtin::Post(Box::new(
+            tracking_parameters::TrackingParameters::new(parse(options)?)?,
+        )),
         "post-burst" => Builtin::Account(Box::new(post_burst::PostBurst::new(parse(options)?)?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
@@ -251,7 +255,7 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 13] = [
+const BUILTIN_NAMES: [&str; 14] = [
     "trait-share",
     "repeated-dm-template",
     "platform-length",
@@ -262,6 +266,7 @@ const BUILTIN_NAMES: [&str; 13] = [
     "fancy-unicode-text",
     "link-only-post",
     "link-domains",
+    "tracking-parameters",
     "repeated-reply-template",
     "near-duplicates",
     "post-burst",
