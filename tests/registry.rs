@@ -137,7 +137,7 @@ fn only_mechanical_rules_carry_fixes_and_say_so() {
     // machine?) never fix: what to write instead is the author's call.
     assert_eq!(
         fixable,
-        BTreeSet::from(["click-to-tweet", "tracking-parameters"])
+        BTreeSet::from(["click-to-tweet", "lowercase-hashtag", "tracking-parameters"])
     );
     for rule in engine.rules() {
         let has_fix = rule.fix_summary().is_some();

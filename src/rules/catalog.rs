@@ -50,6 +50,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/link-shortener.toml"),
     ),
     (
+        "lowercase-hashtag",
+        include_str!("../../rules/lowercase-hashtag.toml"),
+    ),
+    (
         "missing-ad-disclosure",
         include_str!("../../rules/missing-ad-disclosure.toml"),
     ),

@@ -13,6 +13,7 @@
 
 mod duplicate_post;
 mod fancy_text;
+mod hashtag_case;
 mod link_domains;
 mod link_only;
 mod platform_checks;
@@ -242,6 +243,7 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
         }
         "link-only-post" => Builtin::Post(Box::new(link_only::LinkOnly::new(parse(options)?)?)),
         "link-domains" => Builtin::Post(Box::new(link_domains::LinkDomains::new(parse(options)?)?)),
+        "hashtag-case" => Builtin::Post(Box::new(parse::<hashtag_case::HashtagCase>(options)?)),
         "tracking-parameters" => Builtin::Post(Box::new(
             tracking_parameters::TrackingParameters::new(parse(options)?)?,
         )),
@@ -255,7 +257,7 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 14] = [
+const BUILTIN_NAMES: [&str; 15] = [
     "trait-share",
     "repeated-dm-template",
     "platform-length",
@@ -267,6 +269,7 @@ const BUILTIN_NAMES: [&str; 14] = [
     "link-only-post",
     "link-domains",
     "tracking-parameters",
+    "hashtag-case",
     "repeated-reply-template",
     "near-duplicates",
     "post-burst",
