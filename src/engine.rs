@@ -3,8 +3,9 @@
 //!
 //! Per post, in order: the built-in traits (kind, links), the rule-defined traits in dependency
 //! order, then every post rule's patterns (one finding per rule and post, at the earliest match
-//! that counts, with the fix that match carries, if any). Then every account check, over all posts and their traits. Per-post work is
-//! independent of other posts; only account checks see the whole corpus.
+//! that counts, with the fix that match carries, if any). Then every account check, over all
+//! posts and their traits. Per-post work is independent of other posts; only account checks see
+//! the whole corpus.
 
 use std::ops::Range;
 use std::sync::LazyLock;

@@ -18,9 +18,10 @@ const SENTENCE_ENDS: [char; 10] = ['.', '!', '?', '…', '"', '”', '’', '\''
 ///
 /// It stands apart when it starts apart (at the start of its line, after the end of a sentence,
 /// a quotation or a separator, or run onto the text with no space, as a blog's tweet box leaves
-/// it) and ends apart (at the end of its line, or closed by punctuation or a bracket). "…past self. Click to Tweet" loses " Click to Tweet"; "…load instantly!CLICK TO
-/// TWEET" loses "CLICK TO TWEET"; "Please click to tweet this" is left alone, as is a match that
-/// spans lines or is all there is.
+/// it) and ends apart (at the end of its line, or closed by punctuation or a bracket). "…past
+/// self. Click to Tweet" loses " Click to Tweet"; "…load instantly!CLICK TO TWEET" loses "CLICK
+/// TO TWEET"; "Please click to tweet this" is left alone, as is a match that spans lines or is
+/// all there is.
 pub(crate) fn remove_standalone(text: &str, marked: Range<usize>) -> Option<Fix> {
     let line = line_around(text, marked.start);
     let core = text.get(marked.clone())?;

@@ -91,7 +91,8 @@ impl PostCheck for HashtagCase {
 
     fn fix_summary(&self) -> Option<&'static str> {
         Some(
-            "capitalises each word of the hashtag as the post itself shows them; only letter case changes",
+            "capitalises each word of the hashtag as the post itself shows them; only letter \
+             case changes",
         )
     }
 
