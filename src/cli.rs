@@ -13,12 +13,14 @@ use crate::baseline;
 use crate::config::{self, Config, PathOverrides};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
+use crate::fix;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
 use crate::man;
-use crate::post::{InputFormat, Platform};
+use crate::post::{Corpus, InputFormat, Platform};
 use crate::report::{self, OutputFormat, Report, ReportFormat};
 use crate::rules::{self, OptionOverrides, RuleFile};
 use crate::score;
+use crate::text::sanitize_for_terminal;
 
 /// A linter for social-media hygiene.
 ///
@@ -117,6 +119,17 @@ pub struct CheckArgs {
     /// Print how many findings each rule made, instead of the report.
     #[arg(long)]
     pub statistics: bool,
+
+    /// Apply the safe fixes of findings to the files they came from (plain text, .tweet and
+    /// Markdown files; never JSON, CSV, YAML or exports), each written atomically, then report
+    /// what remains.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+
+    /// Print the safe fixes as a unified diff per file instead of the report, writing nothing;
+    /// exit 1 when there is something to fix.
+    #[arg(long, conflicts_with_all = ["fix", "format", "quiet", "statistics", "write_baseline"])]
+    pub diff: bool,
 
     /// Fail (exit 1) when a finding has at least this severity.
     #[arg(long, value_enum, default_value = "warning", value_name = "SEVERITY")]
@@ -234,6 +247,8 @@ pub struct Io<'a> {
     pub stdin_is_terminal: bool,
     pub stdout: &'a mut dyn Write,
     pub stdout_is_terminal: bool,
+    /// For notes that must stay out of stdout (`--diff` writes a patch there).
+    pub stderr: &'a mut dyn Write,
     /// Whether `NO_COLOR` is set to a non-empty value.
     pub no_color: bool,
 }
@@ -415,10 +430,50 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
             date: args.date_column.clone(),
         },
     };
-    let mut corpus = input::read_all(&inputs, options, io.stdin)?;
-    overrides.apply(&mut corpus, args.platform.is_some());
-
-    let mut analysis = engine.run(&corpus);
+    if args.fix && inputs.contains(&InputPath::Stdin) {
+        bail!(
+            "--fix cannot rewrite standard input: name the file instead, or use --diff to see the \
+             fixes"
+        );
+    }
+    let read = |stdin: &mut dyn Read| -> Result<Corpus> {
+        let mut corpus = input::read_all(&inputs, options.clone(), stdin)?;
+        overrides.apply(&mut corpus, args.platform.is_some());
+        Ok(corpus)
+    };
+    let corpus = read(io.stdin)?;
+    let analysis = engine.run(&corpus);
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => io.stdout_is_terminal && !io.no_color,
+    };
+    if args.diff {
+        let plan = fix::plan(&engine, &corpus, &analysis, &options, false)?;
+        fix::write_diff(&plan, io.stdout_is_terminal, io.stdout)?;
+        io.stdout.flush()?;
+        write_fix_notes(&plan, io.stderr)?;
+        return Ok(if plan.changes.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        });
+    }
+    // With --fix, the report is of the fixed files, read and checked again (as ruff does).
+    let plan = if args.fix {
+        Some(fix::plan(&engine, &corpus, &analysis, &options, true)?)
+    } else {
+        None
+    };
+    let (corpus, mut analysis) = match &plan {
+        Some(plan) if !plan.changes.is_empty() => {
+            fix::write(plan)?;
+            let corpus = read(io.stdin)?;
+            let analysis = engine.run(&corpus);
+            (corpus, analysis)
+        }
+        _ => (corpus, analysis),
+    };
     if let Some(path) = &args.write_baseline {
         baseline::write(path, &engine, &corpus, &analysis)?;
     }
@@ -431,11 +486,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         corpus: &corpus,
         analysis: &analysis,
         score: &score,
-    };
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => io.stdout_is_terminal && !io.no_color,
+        fixes: plan.as_ref(),
     };
     match (args.statistics, args.quiet, args.format) {
         (true, _, _) => report::write_statistics(&report, io.stdout)?,
@@ -452,6 +503,31 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Writes what `--diff` found to fix, and the fixes it leaves as they are, as notes for people.
+fn write_fix_notes(plan: &fix::FixPlan, out: &mut dyn Write) -> Result<()> {
+    let fixes = plan.fixes();
+    let files = plan.changes.len();
+    if fixes > 0 {
+        writeln!(
+            out,
+            "Would fix {fixes} finding{} in {files} file{}.",
+            report::plural(fixes),
+            report::plural(files)
+        )?;
+    }
+    for skipped in &plan.not_applied {
+        writeln!(
+            out,
+            "{}: {} finding{} with a fix left as is: {}.",
+            sanitize_for_terminal(&skipped.path, false),
+            skipped.fixes,
+            report::plural(skipped.fixes),
+            skipped.reason
+        )?;
+    }
+    Ok(())
 }
 
 /// Parses `--rule-option RULE.KEY=VALUE` flags; a value is read as TOML (`0.5`, `true`,
@@ -494,6 +570,7 @@ mod tests {
                 stdin_is_terminal,
                 stdout: &mut stdout,
                 stdout_is_terminal: false,
+                stderr: &mut std::io::sink(),
                 no_color: false,
             },
         );

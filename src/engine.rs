@@ -3,8 +3,9 @@
 //!
 //! Per post, in order: the built-in traits (kind, links), the rule-defined traits in dependency
 //! order, then every post rule's patterns (one finding per rule and post, at the earliest match
-//! that counts). Then every account check, over all posts and their traits. Per-post work is
-//! independent of other posts; only account checks see the whole corpus.
+//! that counts, with the fix that match carries, if any). Then every account check, over all
+//! posts and their traits. Per-post work is independent of other posts; only account checks see
+//! the whole corpus.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -203,7 +204,7 @@ impl Engine {
                 if post.received && !self.include_received {
                     PostAnalysis::default()
                 } else {
-                    self.analyze(index, post, corpus.sources.get(post.origin.source))
+                    self.analyze_post(index, post, corpus.sources.get(post.origin.source))
                 }
             })
             .collect();
@@ -240,6 +241,7 @@ impl Engine {
                                 .map(|(_, value)| value.clone())
                         }),
                         suggestion: rule.suggestion.clone(),
+                        fix: None,
                     }));
                     AccountOutcome::Judged { ratio }
                 }
@@ -254,14 +256,10 @@ impl Engine {
         }
     }
 
-    /// Traits and findings of one post (`index` into the corpus).
-    pub fn analyze_post(&self, index: usize, post: &Post) -> PostAnalysis {
-        self.analyze(index, post, None)
-    }
-
-    /// [`Engine::analyze_post`] for a post read from `source`: an export of published posts is
-    /// not held to the standard length limit, and the source's per-path settings apply.
-    fn analyze(&self, index: usize, post: &Post, source: Option<&Source>) -> PostAnalysis {
+    /// Traits and findings of one post (`index` into the corpus), read from `source` when
+    /// known: an export of published posts is not held to the standard length limit, and the
+    /// source's per-path settings apply.
+    pub fn analyze_post(&self, index: usize, post: &Post, source: Option<&Source>) -> PostAnalysis {
         let links: Vec<Range<usize>> = link_ranges(&post.text).collect();
         let candidates = self.compiled.gate.candidates(&post.text);
         let traits = self.traits_of(post, &links, &candidates);
@@ -288,6 +286,7 @@ impl Engine {
                 .min_by_key(|(_, range)| range.start);
             let hit = match (earliest, &rule.post_check) {
                 (Some((pattern, range)), _) => Some(PostHit {
+                    fix: pattern.fix_at(&post.text, range.clone()),
                     range,
                     values: vec![("pattern", pattern.label.clone())],
                 }),
@@ -422,6 +421,7 @@ fn post_finding(
         },
         message,
         suggestion: rule.suggestion.clone(),
+        fix: hit.fix,
     }
 }
 

@@ -13,12 +13,15 @@
 //!                   score::score(...) ─► Score              pure, explainable
 //!                   report::write(&Report, format, out)     printers only write
 //!                   exit status from findings, score and --fail-on
+//!
+//! with --fix / --diff:  fix::plan(...) ─► FixPlan          fixes of verbatim text, in passes
+//!                       fix::write (atomic) | fix::write_diff, then read and check again
 //! ```
 //!
 //! Later stages borrow earlier outputs and never call back: printers never re-run rules, rules
 //! never see the command line, files or the output format. Only `input` reads files, only
-//! `report` (and `man`, the manual page) writes (to the writer it is handed), and only the
-//! binary touches the process.
+//! `report` (and `man`, the manual page) writes (to the writer it is handed), only `fix`
+//! rewrites inputs (with `--fix`), and only the binary touches the process.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -27,6 +30,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod input;
 pub mod man;
 pub mod platform;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         stdin: &mut stdin.lock(),
         stdout_is_terminal: stdout.is_terminal(),
         stdout: &mut io::BufWriter::new(stdout.lock()),
+        stderr: &mut io::stderr(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty()),
     };
     match run(cli, io) {

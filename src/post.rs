@@ -120,6 +120,18 @@ impl InputFormat {
                 | InputFormat::LinkedinSharesCsv
         )
     }
+
+    /// Whether every post of the format is a verbatim slice of its file (origin
+    /// [`Location::Text`]): plain text, `.tweet` files and Markdown bodies. Only these are
+    /// rewritten by `hygiene check --fix`; structured files (JSON, CSV, YAML, exports) never are.
+    pub fn posts_are_verbatim(self) -> bool {
+        matches!(
+            self,
+            InputFormat::Text
+                | InputFormat::TwitterTogetherTweet
+                | InputFormat::MarkdownFrontMatter
+        )
+    }
 }
 
 /// Where in its source a post was found.
@@ -289,6 +301,11 @@ pub struct Source {
     /// What the configuration says about this file in particular (its per-path overrides);
     /// set after reading, before the rules run.
     pub settings: SourceSettings,
+    /// The file on disk it was read from; `None` for standard input and files inside a zip.
+    pub file: Option<PathBuf>,
+    /// The bytes as read, kept when the format's posts are verbatim slices of them
+    /// ([`InputFormat::posts_are_verbatim`]), so fixes can be shown and checked against them.
+    pub original: Option<Vec<u8>>,
 }
 
 /// Settings that apply to the posts of one source only.
@@ -305,9 +322,8 @@ impl Source {
     /// for standard input.
     pub fn disk_path(&self) -> Option<PathBuf> {
         match &self.kind {
-            SourceKind::File => Some(PathBuf::from(&self.path)),
-            SourceKind::Stdin => None,
             SourceKind::ArchiveMember { archive, .. } => Some(PathBuf::from(archive)),
+            SourceKind::File | SourceKind::Stdin => self.file.clone(),
         }
     }
 }

@@ -73,6 +73,19 @@ impl TextSpan {
     }
 }
 
+/// The Unicode scalar value ("char") offsets of a byte range of `text`, without widening it (an
+/// edit is exact where a span is widened to whole graphemes). The range is clamped to the text.
+pub fn char_range(text: &str, bytes: Range<usize>) -> Range<usize> {
+    let end = bytes.end.min(text.len());
+    let start = bytes.start.min(end);
+    let chars_before = |offset: usize| {
+        text.char_indices()
+            .take_while(|(at, _)| *at < offset)
+            .count()
+    };
+    chars_before(start)..chars_before(end)
+}
+
 /// The 1-based line and column (in chars) just after `prefix`.
 fn line_column(prefix: &str) -> (usize, usize) {
     let line = 1 + prefix.matches('\n').count();
@@ -206,6 +219,15 @@ mod tests {
         let span = TextSpan::new("abc", 1..1);
         assert_eq!(span.bytes, 1..1);
         assert_eq!(span.graphemes, 1..1);
+    }
+
+    #[test]
+    fn char_ranges_are_exact() {
+        let text = "é👨‍👩‍👧 x";
+        let family = "👨‍👩‍👧";
+        assert_eq!(char_range(text, 2..2 + family.len()), 1..6);
+        assert_eq!(char_range(text, 2..6), 1..2, "not widened to the grapheme");
+        assert_eq!(char_range(text, 0..99), 0..8);
     }
 
     #[test]

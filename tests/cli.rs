@@ -209,6 +209,11 @@ fn explains_a_rule() {
 }
 
 #[test]
+fn explains_a_rule_with_a_fix() {
+    assert_cmd_snapshot!(hygiene().args(["explain", "click-to-tweet"]));
+}
+
+#[test]
 fn explains_an_account_rule() {
     assert_cmd_snapshot!(hygiene().args(["explain", "excessive-self-promotion"]));
 }

@@ -101,7 +101,7 @@ fn devset_precision_and_recall_meet_the_targets() {
     let mut clean_flagged = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let post = common::post(&item.text, Some(item.kind), None, index);
-        let analysis = engine.analyze_post(index, &post);
+        let analysis = engine.analyze_post(index, &post, None);
         let fired = |rule: usize| analysis.findings.iter().any(|finding| finding.rule == rule);
         let labelled = |label: &str| item.labels.iter().any(|l| l == label);
         if item.kind == PostKind::Dm {

@@ -123,3 +123,43 @@ fn every_rule_is_documented_and_has_both_kinds_of_example() {
         }
     }
 }
+
+#[test]
+fn only_mechanical_rules_carry_fixes_and_say_so() {
+    let engine = Engine::builtin().unwrap();
+    let fixable: BTreeSet<&str> = engine
+        .rules()
+        .iter()
+        .filter(|rule| rule.fix_summary().is_some())
+        .map(|rule| rule.id.as_str())
+        .collect();
+    // Judgement rules (is this reply generic? is this DM automated? is this feed a pitch
+    // machine?) never fix: what to write instead is the author's call.
+    assert_eq!(
+        fixable,
+        BTreeSet::from(["click-to-tweet", "lowercase-hashtag", "tracking-parameters"])
+    );
+    for rule in engine.rules() {
+        let has_fix = rule.fix_summary().is_some();
+        assert_eq!(
+            rule.explanation.contains("\n## Fix\n"),
+            has_fix,
+            "{}: a `## Fix` section exactly when the rule has a fix",
+            rule.id
+        );
+        assert_eq!(
+            rule.spec
+                .examples
+                .iter()
+                .any(|example| example.fixed.is_some()),
+            has_fix,
+            "{}: an example with `fixed` exactly when the rule has a fix",
+            rule.id
+        );
+        assert!(
+            !has_fix || !rule.is_account_rule(),
+            "{}: account findings carry no fix",
+            rule.id
+        );
+    }
+}

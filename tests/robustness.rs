@@ -79,6 +79,7 @@ fn check_everything(corpus: &Corpus, engine: &Engine) {
         corpus,
         analysis: &analysis,
         score: &score,
+        fixes: None,
     };
     for format in [
         ReportFormat::Human,

@@ -1,6 +1,6 @@
 //! Every example in every rule file runs through the engine with all built-in rules (traits
 //! are defined across files), and must give what it says: the number of findings of its rule,
-//! and/or exactly the traits its rule defines.
+//! and/or exactly the traits its rule defines, and the text its finding's fix gives (or no fix).
 
 mod common;
 
@@ -63,19 +63,32 @@ fn every_rule_example_gives_what_it_says() {
                 example.expect.is_some() || example.traits.is_some(),
                 "{label}: says neither `expect` nor `traits`"
             );
-            if let Some(expect) = example.expect {
-                let found = analysis
-                    .posts
-                    .iter()
-                    .flat_map(|post| &post.findings)
-                    .chain(&analysis.account_findings)
-                    .filter(|finding| finding.rule == rule_index)
-                    .count();
-                if found != expect {
-                    failures.push(format!(
-                        "{label}: expected {expect} findings, found {found}"
-                    ));
-                }
+            let findings: Vec<_> = analysis
+                .posts
+                .iter()
+                .flat_map(|post| &post.findings)
+                .chain(&analysis.account_findings)
+                .filter(|finding| finding.rule == rule_index)
+                .collect();
+            if let Some(expect) = example.expect
+                && findings.len() != expect
+            {
+                failures.push(format!(
+                    "{label}: expected {expect} findings, found {}",
+                    findings.len()
+                ));
+            }
+            // `fixed` is the text once the finding's fix is applied; without it, no fix.
+            let fixed = findings
+                .first()
+                .and_then(|finding| finding.fix.as_ref())
+                .zip(example.text.as_deref())
+                .map(|(fix, text)| fix.apply_to(text));
+            if fixed != example.fixed {
+                failures.push(format!(
+                    "{label}: expected the fix to give {:?}, it gives {fixed:?}",
+                    example.fixed
+                ));
             }
             if let Some(expected) = &example.traits {
                 let traits = analysis.posts[0].traits;

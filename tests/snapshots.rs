@@ -26,6 +26,7 @@ fn check(fixture: &Path, extra: &[&str]) -> String {
             stdin_is_terminal: false,
             stdout: &mut stdout,
             stdout_is_terminal: false,
+            stderr: &mut std::io::sink(),
             no_color: false,
         },
     )

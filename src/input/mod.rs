@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::post::{Allow, Corpus, InputFormat, Post, PostKind, Source, SourceKind, SourceSettings};
+use crate::post::{
+    Allow, Corpus, InputFormat, Location, Post, PostKind, Source, SourceKind, SourceSettings,
+};
 use crate::text::position_of_byte;
 
 /// Largest file hygiene reads from a zip archive (uncompressed), so a zip bomb cannot exhaust
@@ -119,8 +121,11 @@ enum Mode {
 /// One file to read, from disk, stdin or an archive.
 struct Entry {
     name: String,
+    /// The path inside its folder or archive (a file named on the command line: as given).
     path: Option<PathBuf>,
     kind: SourceKind,
+    /// The file on disk, when it is one (not standard input or a file inside a zip).
+    file: Option<PathBuf>,
     bytes: Vec<u8>,
 }
 
@@ -142,6 +147,7 @@ pub fn read_all(
                     name: input.display_name(),
                     path: None,
                     kind: SourceKind::Stdin,
+                    file: None,
                     bytes,
                 };
                 read_entry(
@@ -165,6 +171,7 @@ pub fn read_all(
                     name: input.display_name(),
                     path: Some(path.clone()),
                     kind: SourceKind::File,
+                    file: Some(path.clone()),
                     bytes,
                 };
                 let owner = sibling_owner(path);
@@ -249,6 +256,7 @@ fn directory_entries(root: &Path) -> Result<Vec<Entry>> {
             name: path.display().to_string(),
             path: Some(path.strip_prefix(root).unwrap_or(path).to_path_buf()),
             kind: SourceKind::File,
+            file: Some(path.to_path_buf()),
             bytes,
         });
     }
@@ -308,6 +316,7 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
                     archive: path.display().to_string(),
                     member: inner,
                 },
+                file: None,
                 bytes,
             });
         }
@@ -356,6 +365,8 @@ fn read_entry(
         format,
         posts: 0,
         settings: SourceSettings::default(),
+        file: entry.file.clone(),
+        original: format.posts_are_verbatim().then(|| entry.bytes.clone()),
     });
     Ok(())
 }
@@ -384,6 +395,7 @@ pub fn read_bytes(
         name,
         path: path.map(Path::to_path_buf),
         kind: SourceKind::File,
+        file: None,
         bytes: bytes.to_vec(),
     };
     read_entry(corpus, &entry, &options, &Owner::default(), Mode::Explicit)?;
@@ -595,6 +607,29 @@ pub(crate) fn decode_utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str> {
     })
 }
 
+/// Where `post` starts in its source's content (the text as read, without a byte order mark),
+/// when the post's text is a verbatim slice of it (origin [`Location::Text`]): the one place a
+/// position in a post's text becomes a position in its file, for fixes. `None` for records of
+/// structured files, and when the text is not where its origin says (a reader broke the
+/// verbatim promise: better no fix than a wrong one).
+pub fn post_offset(content: &str, post: &Post) -> Option<usize> {
+    let Location::Text { line, column } = post.origin.location else {
+        return None;
+    };
+    let line_start = match line.checked_sub(2) {
+        None => 0,
+        Some(breaks) => content.match_indices('\n').nth(breaks as usize)?.0 + 1,
+    };
+    let rest = &content[line_start..];
+    let start = line_start
+        + rest
+            .char_indices()
+            .map(|(offset, _)| offset)
+            .chain(std::iter::once(rest.len()))
+            .nth(column.checked_sub(1)? as usize)?;
+    (content.get(start..start + post.text.len()) == Some(post.text.as_str())).then_some(start)
+}
+
 /// The format an extension suggests, if it suggests one.
 pub(crate) fn format_from_extension(path: &Path) -> Option<InputFormat> {
     let extension = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -750,6 +785,44 @@ mod tests {
             error.starts_with("x.txt:2:3: the input is not valid UTF-8 (byte 0xff)"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn verbatim_posts_are_found_at_their_origin_and_records_are_not() {
+        let content = "intro\r\n\u{e9}t\u{e9} note\n---\nsecond";
+        let mut corpus = Corpus::default();
+        let options = ReadOptions {
+            format: Some(InputFormat::Text),
+            ..ReadOptions::default()
+        };
+        read_bytes(&mut corpus, "x".into(), content.as_bytes(), None, options).unwrap();
+        let starts: Vec<Option<usize>> = corpus
+            .posts
+            .iter()
+            .map(|post| post_offset(content, post))
+            .collect();
+        assert_eq!(starts, vec![Some(0), Some(content.find("second").unwrap())]);
+        let mut inner = corpus.posts[1].clone();
+        inner.text = "t\u{e9} note".into();
+        inner.origin.location = Location::Text { line: 2, column: 2 };
+        let at = content.find("t\u{e9} note").unwrap();
+        assert_eq!(
+            post_offset(content, &inner),
+            Some(at),
+            "columns count chars"
+        );
+        let mut moved = corpus.posts[1].clone();
+        moved.origin.location = Location::Text { line: 1, column: 3 };
+        assert_eq!(
+            post_offset(content, &moved),
+            None,
+            "not where its origin says"
+        );
+        moved.origin.location = Location::Record {
+            record: 1,
+            line: Some(1),
+        };
+        assert_eq!(post_offset(content, &moved), None);
     }
 
     #[test]

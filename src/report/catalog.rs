@@ -58,6 +58,7 @@ pub fn write_rules(engine: &Engine, format: OutputFormat, out: &mut dyn Write) -
                         "severity": rule.severity,
                         "points": rule.points,
                         "summary": rule.summary,
+                        "fix": rule.fix_summary(),
                     })
                 })
                 .collect();
@@ -94,6 +95,16 @@ pub fn write_explanation(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "- Default severity: {}", rule.severity)?;
     writeln!(out, "- Points: {}", rule.points)?;
+    match rule.fix_summary() {
+        Some(fix) => writeln!(
+            out,
+            "- Fix: safe, applied by `hygiene check --fix` (`--diff` shows it): {fix}"
+        )?,
+        None => writeln!(
+            out,
+            "- Fix: none (`hygiene check --fix` leaves these findings to you)"
+        )?,
+    }
     writeln!(out, "\n{}", rule.explanation.trim_end())?;
 
     if !rule.patterns.is_empty() {
@@ -165,6 +176,9 @@ pub fn write_explanation(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
                     "- {verdict}{kind}: {}{note}",
                     sanitize_for_terminal(text, false)
                 )?;
+                if let Some(fixed) = &example.fixed {
+                    writeln!(out, "  fixed: {}", sanitize_for_terminal(fixed, false))?;
+                }
             }
             None => {
                 writeln!(out, "- {verdict}, an account of:{note}")?;

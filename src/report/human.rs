@@ -12,9 +12,10 @@ use anstyle::{AnsiColor, Style};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use super::Report;
+use super::{Report, plural};
 use crate::engine::AccountOutcome;
 use crate::finding::{Finding, Severity, Target};
+use crate::fix::FixPlan;
 use crate::post::PostKind;
 use crate::rules::builtin::percent;
 use crate::score::Evidence;
@@ -136,6 +137,20 @@ fn write_finding(
                 )?;
             }
         }
+    }
+    // A fix is shown where `--diff` can show it: in text-like files, not in exports.
+    let fix = finding.fix.as_ref().filter(|_| match &finding.target {
+        Target::Post { post, .. } => report.source_of(*post).format.posts_are_verbatim(),
+        Target::Account { .. } => false,
+    });
+    if let Some(fix) = fix {
+        writeln!(
+            out,
+            "{:width$} {equals} {}: {}",
+            "",
+            palette.paint(palette.bold(), "fix"),
+            sanitize_for_terminal(&fix.title, false)
+        )?;
     }
     writeln!(
         out,
@@ -261,6 +276,37 @@ fn write_skipped(skipped: &[String], out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+/// What `--fix` wrote, and the fixes it left as they are.
+fn write_fixed(plan: &FixPlan, out: &mut dyn Write) -> io::Result<()> {
+    let fixes = plan.fixes();
+    if fixes > 0 {
+        let names: Vec<String> = plan
+            .changes
+            .iter()
+            .map(|change| sanitize_for_terminal(&change.path, false))
+            .collect();
+        writeln!(
+            out,
+            "Fixed {fixes} finding{} in {} file{}: {}.",
+            plural(fixes),
+            names.len(),
+            plural(names.len()),
+            names.join(", ")
+        )?;
+    }
+    for skipped in &plan.not_applied {
+        writeln!(
+            out,
+            "Not fixed in {}: {} finding{} with a fix; {}.",
+            sanitize_for_terminal(&skipped.path, false),
+            skipped.fixes,
+            plural(skipped.fixes),
+            skipped.reason
+        )?;
+    }
+    Ok(())
+}
+
 fn write_summary_with(
     report: &Report<'_>,
     palette: &Palette,
@@ -344,6 +390,9 @@ fn write_summary_with(
         )?;
     }
 
+    if let Some(plan) = report.fixes {
+        write_fixed(plan, out)?;
+    }
     let [info, warning, error] = report.severity_counts();
     if info + warning + error == 0 {
         writeln!(out, "No findings.")?;
@@ -370,6 +419,14 @@ fn write_summary_with(
         for (rule, count) in by_rule {
             writeln!(out, "  {:<width$}  {count:>5}", rules[rule].id)?;
         }
+    }
+    let fixable = report.fixable();
+    if fixable > 0 {
+        writeln!(
+            out,
+            "{fixable} finding{} can be fixed safely: `--diff` shows how, `--fix` writes it.",
+            plural(fixable)
+        )?;
     }
 
     let outcomes = &report.analysis.account_outcomes;
@@ -477,10 +534,6 @@ fn format_points(points: f64) -> String {
     } else {
         format!("{points:.1}")
     }
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

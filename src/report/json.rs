@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::Report;
 use crate::engine::AccountOutcome;
-use crate::finding::{Finding, Severity, Target};
+use crate::finding::{Applicability, Finding, Severity, Target};
 use crate::post::{Location, Post};
 use crate::score::Evidence;
-use crate::text::TextSpan;
+use crate::text::{TextSpan, char_range};
 
 /// Version of the JSON report format.
 pub const VERSION: u32 = 1;
@@ -28,6 +28,9 @@ struct Document<'a> {
     score: ScoreOut<'a>,
     account: AccountOut<'a>,
     posts: Vec<PostOut<'a>>,
+    /// What `--fix` wrote before the inputs were read again; only with `--fix`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<FixesOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -169,6 +172,44 @@ struct FindingOut<'a> {
     file_position: Option<FilePosition>,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<Vec<EvidencePost<'a>>>,
+    /// The edit that resolves the finding, when one is certain (post findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    title: &'a str,
+    applicability: Applicability,
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    /// Half-open, into the post text, like a span.
+    bytes: [usize; 2],
+    chars: [usize; 2],
+    replacement: &'a str,
+}
+
+/// What `--fix` did, present only with `--fix`.
+#[derive(Serialize)]
+struct FixesOut<'a> {
+    fixed: Vec<FixedOut<'a>>,
+    not_fixed: Vec<NotFixedOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixedOut<'a> {
+    path: &'a str,
+    fixes: usize,
+}
+
+#[derive(Serialize)]
+struct NotFixedOut<'a> {
+    path: &'a str,
+    fixes: usize,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -385,6 +426,25 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 unused_allow: &analysis.unused_allow,
             })
             .collect(),
+        fixes: report.fixes.map(|plan| FixesOut {
+            fixed: plan
+                .changes
+                .iter()
+                .map(|change| FixedOut {
+                    path: &change.path,
+                    fixes: change.fixes,
+                })
+                .collect(),
+            not_fixed: plan
+                .not_applied
+                .iter()
+                .map(|skipped| NotFixedOut {
+                    path: &skipped.path,
+                    fixes: skipped.fixes,
+                    reason: &skipped.reason,
+                })
+                .collect(),
+        }),
     }
 }
 
@@ -414,10 +474,27 @@ fn finding_out<'a>(report: &Report<'a>, finding: &'a Finding) -> FindingOut<'a> 
         span: None,
         file_position: None,
         evidence: None,
+        fix: None,
     };
     match &finding.target {
         Target::Post { post, span } => {
             let post = &report.corpus.posts[*post];
+            out.fix = finding.fix.as_ref().map(|fix| FixOut {
+                title: &fix.title,
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let chars = char_range(&post.text, edit.range.clone());
+                        EditOut {
+                            bytes: [edit.range.start, edit.range.end],
+                            chars: [chars.start, chars.end],
+                            replacement: &edit.replacement,
+                        }
+                    })
+                    .collect(),
+            });
             out.span = Some(span_out(span));
             out.file_position = Report::file_position(post, span.line, span.column)
                 .map(|(line, column)| FilePosition { line, column });

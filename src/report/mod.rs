@@ -14,7 +14,8 @@ use std::io::{self, Write};
 
 use crate::engine::{AccountOutcome, Analysis, Engine};
 use crate::finding::{Finding, Severity};
-use crate::post::{Corpus, Location, Post};
+use crate::fix::FixPlan;
+use crate::post::{Corpus, Location, Post, Source};
 use crate::rules::builtin::Ratio;
 use crate::score::Score;
 
@@ -25,6 +26,8 @@ pub struct Report<'a> {
     pub corpus: &'a Corpus,
     pub analysis: &'a Analysis,
     pub score: &'a Score,
+    /// What `--fix` wrote before the inputs were read again, with `--fix`.
+    pub fixes: Option<&'a FixPlan>,
 }
 
 /// Output formats of `hygiene rules`.
@@ -211,10 +214,35 @@ impl<'a> Report<'a> {
             })
     }
 
+    /// The source post `index` (into `Corpus::posts`) was read from.
+    pub fn source_of(&self, index: usize) -> &'a Source {
+        &self.corpus.sources[self.corpus.posts[index].origin.source]
+    }
+
+    /// How many findings have a fix `--fix` can write: in a file on disk whose posts are
+    /// verbatim text.
+    pub fn fixable(&self) -> usize {
+        self.analysis
+            .posts
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| {
+                let source = self.source_of(*index);
+                source.format.posts_are_verbatim() && source.file.is_some()
+            })
+            .map(|(_, analysis)| analysis.findings.iter().filter(|f| f.fix.is_some()).count())
+            .sum()
+    }
+
     /// Whether any finding is at or above `level`.
     pub fn has_findings_at(&self, level: Severity) -> bool {
         self.findings().any(|finding| finding.severity >= level)
     }
+}
+
+/// `"s"` after a count other than one.
+pub fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }
 
 fn severity_index(severity: Severity) -> usize {

@@ -50,6 +50,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/link-shortener.toml"),
     ),
     (
+        "lowercase-hashtag",
+        include_str!("../../rules/lowercase-hashtag.toml"),
+    ),
+    (
         "missing-ad-disclosure",
         include_str!("../../rules/missing-ad-disclosure.toml"),
     ),
@@ -64,6 +68,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/repeated-replies.toml"),
     ),
     ("shouting", include_str!("../../rules/shouting.toml")),
+    (
+        "tracking-parameters",
+        include_str!("../../rules/tracking-parameters.toml"),
+    ),
     (
         "unfilled-placeholder",
         include_str!("../../rules/unfilled-placeholder.toml"),

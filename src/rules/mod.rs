@@ -1,6 +1,6 @@
 //! Rules as data: parsing rule files ([`spec`]), the built-in list ([`catalog`]), compiling
-//! specs into runnable [`Rule`]s and [`TraitDef`]s, and the Rust account checks that rule files
-//! name ([`builtin`]).
+//! specs into runnable [`Rule`]s and [`TraitDef`]s, the Rust checks that rule files name
+//! ([`builtin`]), and the fixes their patterns may carry (`fixes`).
 //!
 //! Everything that can be wrong with a rule file (bad TOML, unknown key, bad regex, unknown
 //! trait, builtin or option) is an error here, naming the file and the rule, before any post is
@@ -8,6 +8,7 @@
 
 pub mod builtin;
 pub mod catalog;
+mod fixes;
 pub mod gate;
 pub mod spec;
 mod text_regex;
@@ -18,13 +19,13 @@ use std::ops::Range;
 use anyhow::{Context, Result, anyhow, bail};
 use rayon::prelude::*;
 
-use crate::finding::Severity;
+use crate::finding::{Fix, Severity};
 use crate::post::{Post, PostKind};
 use crate::text::word_count;
 
 use builtin::{AccountCheck, Builtin, PostCheck};
 use gate::{Candidates, Gate, GateBuilder};
-use spec::{PatternSpec, RuleSpec};
+use spec::{PatternFix, PatternSpec, RuleSpec};
 use text_regex::TextRegex;
 
 /// A rule file as read, with the name it was read from.
@@ -205,6 +206,8 @@ pub struct Pattern {
     also_words_at_most: Option<usize>,
     unless_regex: Vec<TextRegex>,
     unless_traits: TraitSet,
+    /// The fix a match carries, when it is certain.
+    pub fix: Option<PatternFix>,
 }
 
 impl Pattern {
@@ -276,6 +279,14 @@ impl Pattern {
         }
     }
 
+    /// The fix of a finding at `marked` (what [`Pattern::find`] returned) in `text`, when the
+    /// pattern has one and it is certain there.
+    pub fn fix_at(&self, text: &str, marked: Range<usize>) -> Option<Fix> {
+        match self.fix? {
+            PatternFix::Remove => fixes::remove_standalone(text, marked),
+        }
+    }
+
     /// Traits that must be known before this pattern can run.
     fn uses_traits(&self) -> TraitSet {
         let marked = match &self.matcher {
@@ -341,6 +352,27 @@ impl Rule {
     pub fn is_account_rule(&self) -> bool {
         self.check.is_some()
     }
+
+    /// What the rule's fixes do, when it has any: its fixable patterns' labels, or what its
+    /// post check fixes. Findings of other rules never carry a fix.
+    pub fn fix_summary(&self) -> Option<String> {
+        let fixable: Vec<&str> = self
+            .patterns
+            .iter()
+            .filter(|pattern| pattern.fix.is_some())
+            .map(|pattern| pattern.label.as_str())
+            .collect();
+        if !fixable.is_empty() {
+            return Some(format!(
+                "removes {} when it stands apart from the sentence around it",
+                fixable.join("; ")
+            ));
+        }
+        self.post_check
+            .as_ref()
+            .and_then(|check| check.fix_summary())
+            .map(str::to_string)
+    }
 }
 
 /// Overrides of builtin options, keyed by rule id (from `--rule-option rule.key=value`).
@@ -404,6 +436,13 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         let context = || format!("{}: rule `{}`", file.origin, spec.id);
         for definition in &spec.traits {
             let trait_context = || format!("{}, trait `{}`", context(), definition.name);
+            if let Some(pattern) = definition.patterns.iter().find(|p| p.fix.is_some()) {
+                return Err(anyhow!(
+                    "pattern `{}`: a trait's patterns make no findings, so they carry no `fix`",
+                    pattern.label
+                ))
+                .with_context(trait_context);
+            }
             let id = traits.get(&definition.name).expect("registered above");
             let patterns = compiler
                 .patterns(&definition.patterns, KindSet::AUTHORED, 0)
@@ -669,6 +708,7 @@ impl Compiler<'_> {
                 .traits
                 .set_of(&spec.unless_traits, &known)
                 .with_context(context)?,
+            fix: spec.fix,
         })
     }
 

@@ -93,6 +93,20 @@ pub struct PatternSpec {
     /// The match does not count if the post has any of these traits.
     #[serde(default)]
     pub unless_traits: Vec<String>,
+    /// The fix a match of this pattern carries, when it is certain (see [`PatternFix`]).
+    #[serde(default)]
+    pub fix: Option<PatternFix>,
+}
+
+/// A fix a rule file may give a pattern: the finding at a match gets it when it is certain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PatternFix {
+    /// Delete the marked text, with the punctuation, brackets and spacing that belong to it,
+    /// when it stands apart from the sentences around it (a prompt at the end of a line, after
+    /// a sentence, or closed by `!` or `:`); never in the middle of a sentence, and never when
+    /// nothing would be left (see `rules::fixes::remove_standalone`).
+    Remove,
 }
 
 /// A per-post classification defined by patterns.
@@ -136,6 +150,10 @@ pub struct ExampleSpec {
     /// Options overriding the rule's defaults for this example.
     #[serde(default)]
     pub options: toml::Table,
+    /// The single post's text once the fix of this rule's finding is applied; absent means the
+    /// finding has no fix (the test suite checks both).
+    #[serde(default)]
+    pub fixed: Option<String>,
     /// Why the example is here.
     #[serde(default)]
     pub note: Option<String>,

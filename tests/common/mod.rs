@@ -32,6 +32,8 @@ pub fn corpus(name: &str, posts: Vec<Post>) -> Corpus {
             format: InputFormat::Json,
             posts: posts.len(),
             settings: SourceSettings::default(),
+            file: None,
+            original: None,
         }],
         posts,
         skipped: Vec::new(),

@@ -211,6 +211,7 @@ impl PostCheck for FancyText {
                 ("plain", plain(&text[range.clone()])),
             ],
             range,
+            fix: None,
         })
     }
 }

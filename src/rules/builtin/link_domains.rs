@@ -65,6 +65,7 @@ impl PostCheck for LinkDomains {
         let hit = |range: Range<usize>, domain: &str| PostHit {
             range,
             values: vec![("domain", domain.to_string())],
+            fix: None,
         };
         for range in in_text {
             // A path is needed: a bare "bit.ly" is talk about the service, not a link through it.

@@ -109,6 +109,7 @@ impl PostCheck for LinkOnly {
             return Some(PostHit {
                 range: mark,
                 values: vec![("shape", "is only a link".to_string())],
+                fix: None,
             });
         }
         // A headline: before the first link, with nothing after the links but hashtags or a
@@ -153,6 +154,7 @@ impl PostCheck for LinkOnly {
         Some(PostHit {
             range: mark,
             values: vec![("shape", shape.to_string())],
+            fix: None,
         })
     }
 }

@@ -13,12 +13,14 @@
 
 mod duplicate_post;
 mod fancy_text;
+mod hashtag_case;
 mod link_domains;
 mod link_only;
 mod platform_checks;
 mod post_burst;
 mod repeated_template;
 mod shouting;
+mod tracking_parameters;
 mod trait_share;
 
 use std::fmt;
@@ -27,6 +29,7 @@ use std::ops::Range;
 use anyhow::{Result, anyhow, bail};
 use serde::de::DeserializeOwned;
 
+use crate::finding::Fix;
 use crate::post::{Platform, Post};
 
 use super::{TraitRegistry, TraitSet};
@@ -44,12 +47,14 @@ pub struct PostInput<'a> {
     pub published: bool,
 }
 
-/// What a post check found: where, and the values for the rule's `message` placeholders.
+/// What a post check found: where, the values for the rule's `message` placeholders, and the
+/// fix, when the check has one and it is certain for this post.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostHit {
     /// Byte range in the post text to mark (may be empty, at the place the problem is).
     pub range: Range<usize>,
     pub values: Vec<(&'static str, String)>,
+    pub fix: Option<Fix>,
 }
 
 /// A post-level check.
@@ -62,6 +67,11 @@ pub trait PostCheck: fmt::Debug + Send + Sync {
 
     /// Checks one post of a kind the rule looks at.
     fn check(&self, input: PostInput<'_>) -> Option<PostHit>;
+
+    /// What the check's fixes do, for checks whose hits may carry one (`hygiene explain`).
+    fn fix_summary(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Runs `check` on a post of `text` (kind post, no traits or platform) with these `links` from
@@ -236,6 +246,10 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
         }
         "link-only-post" => Builtin::Post(Box::new(link_only::LinkOnly::new(parse(options)?)?)),
         "link-domains" => Builtin::Post(Box::new(link_domains::LinkDomains::new(parse(options)?)?)),
+        "hashtag-case" => Builtin::Post(Box::new(parse::<hashtag_case::HashtagCase>(options)?)),
+        "tracking-parameters" => Builtin::Post(Box::new(
+            tracking_parameters::TrackingParameters::new(parse(options)?)?,
+        )),
         "post-burst" => Builtin::Account(Box::new(post_burst::PostBurst::new(parse(options)?)?)),
         other => bail!(
             "unknown builtin `{other}` (known: {})",
@@ -246,7 +260,7 @@ pub fn build(name: &str, options: toml::Table, traits: &TraitRegistry) -> Result
 }
 
 /// The names of the builtin checks.
-const BUILTIN_NAMES: [&str; 13] = [
+const BUILTIN_NAMES: [&str; 15] = [
     "trait-share",
     "repeated-dm-template",
     "platform-length",
@@ -257,6 +271,8 @@ const BUILTIN_NAMES: [&str; 13] = [
     "fancy-unicode-text",
     "link-only-post",
     "link-domains",
+    "tracking-parameters",
+    "hashtag-case",
     "repeated-reply-template",
     "near-duplicates",
     "post-burst",

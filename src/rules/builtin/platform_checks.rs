@@ -39,6 +39,7 @@ impl PostCheck for OverLength {
                 ("unit", length.unit.as_str().to_string()),
                 ("platform", platform_name(length.platform).to_string()),
             ],
+            fix: None,
         })
     }
 }
@@ -96,6 +97,7 @@ impl PostCheck for InvalidCharacters {
             return Some(PostHit {
                 range: 0..text.len(),
                 values: vec![("problem", "the post is empty".to_string())],
+                fix: None,
             });
         }
         let (offset, c, what) = text
@@ -104,6 +106,7 @@ impl PostCheck for InvalidCharacters {
         Some(PostHit {
             range: offset..offset + c.len_utf8(),
             values: vec![("problem", format!("U+{:04X}, {what}", c as u32))],
+            fix: None,
         })
     }
 }
@@ -182,6 +185,7 @@ impl PostCheck for HashtagCount {
                     input.platform.map_or("a post", platform_name).to_string(),
                 ),
             ],
+            fix: None,
         })
     }
 }
@@ -240,6 +244,7 @@ impl PostCheck for MentionCount {
                 ("count", seen.len().to_string()),
                 ("limit", self.options.max.to_string()),
             ],
+            fix: None,
         })
     }
 }

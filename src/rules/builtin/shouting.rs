@@ -161,6 +161,7 @@ impl PostCheck for Shouting {
                 ("percent", format!("{}%", percent(share))),
                 ("letters", letters.to_string()),
             ],
+            fix: None,
         })
     }
 }

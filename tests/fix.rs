@@ -1,0 +1,170 @@
+//! `hygiene check --fix` and `--diff` on copies of `fixtures/fix/`: what the diff shows, what
+//! the files hold afterwards, what the report says remains, and that nothing is written without
+//! `--fix`, to structured files, to standard input, or over a file that changed meanwhile.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+/// The fixture files, relative to `fixtures/`: plain text, Markdown with front matter, a
+/// twitter-together thread, and JSON drafts (never rewritten).
+const FILES: [&str; 4] = [
+    "fix/posts.txt",
+    "fix/social/2025-05-01-launch.md",
+    "fix/tweets/launch.tweet",
+    "fix/drafts.json",
+];
+
+/// A fresh copy of `fixtures/fix/` in a temporary folder, as `fix/…`.
+fn copy_of_fixtures() -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for file in FILES {
+        let to = folder.path().join(file);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(fixtures.join(file), to).unwrap();
+    }
+    folder
+}
+
+/// `hygiene` run in `folder`, without configuration files.
+fn hygiene(folder: &Path) -> Command {
+    let mut command = Command::new(get_cargo_bin("hygiene"));
+    command.current_dir(folder).env_remove("NO_COLOR");
+    command.args(["check", "--isolated", "--color", "never"]);
+    command
+}
+
+fn read(folder: &Path, file: &str) -> String {
+    fs::read_to_string(folder.join(file)).unwrap()
+}
+
+fn original(file: &str) -> String {
+    read(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        file,
+    )
+}
+
+#[test]
+fn diff_shows_the_fixes_and_writes_nothing() {
+    let folder = copy_of_fixtures();
+    assert_cmd_snapshot!(hygiene(folder.path()).arg("--diff").args(FILES));
+    for file in FILES {
+        assert_eq!(read(folder.path(), file), original(file), "{file}");
+    }
+}
+
+#[test]
+fn fix_writes_the_fixes_and_reports_what_remains() {
+    let folder = copy_of_fixtures();
+    assert_cmd_snapshot!(hygiene(folder.path()).arg("--fix").args(FILES));
+    insta::assert_snapshot!("fixed_posts_txt", read(folder.path(), FILES[0]));
+    insta::assert_snapshot!("fixed_markdown", read(folder.path(), FILES[1]));
+    insta::assert_snapshot!("fixed_tweet", read(folder.path(), FILES[2]));
+    assert_eq!(
+        read(folder.path(), FILES[3]),
+        original(FILES[3]),
+        "JSON is never rewritten"
+    );
+    // Nothing is left to fix: a second run changes nothing.
+    let again = hygiene(folder.path())
+        .arg("--diff")
+        .args(&FILES[..3])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), "");
+}
+
+#[test]
+fn without_fix_no_input_is_written() {
+    let folder = copy_of_fixtures();
+    for format in ["human", "json", "jsonl", "concise", "github"] {
+        let output = hygiene(folder.path())
+            .args(["--format", format])
+            .args(FILES)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+    }
+    for file in FILES {
+        assert_eq!(read(folder.path(), file), original(file), "{file}");
+    }
+}
+
+#[test]
+fn fix_keeps_the_byte_order_mark_line_breaks_and_the_rest_of_the_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("windows.txt");
+    let content = "\u{feff}Ship small. Click to Tweet\r\n---\r\nTweet this! Release often.\r\n";
+    fs::write(&file, content).unwrap();
+    let output = hygiene(folder.path())
+        .args(["--fix", "windows.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "nothing remains");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "\u{feff}Ship small.\r\n---\r\nRelease often.\r\n"
+    );
+}
+
+#[test]
+fn fix_refuses_standard_input_and_diff_reads_it() {
+    let text = "Ship small. Click to Tweet\n";
+    let folder = tempfile::tempdir().unwrap();
+    assert_cmd_snapshot!(
+        "fix_on_standard_input",
+        hygiene(folder.path()).args(["--fix", "-"]).pass_stdin(text)
+    );
+    assert_cmd_snapshot!(
+        "diff_of_standard_input",
+        hygiene(folder.path())
+            .args(["--diff", "-"])
+            .pass_stdin(text)
+    );
+}
+
+#[test]
+fn diff_is_a_patch_not_a_report() {
+    let folder = copy_of_fixtures();
+    let output = hygiene(folder.path())
+        .args(["--diff", "--format", "json", FILES[0]])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "--diff with --format is a usage error"
+    );
+}
+
+/// The file is read, then changed by someone else before the fixes are written: hygiene
+/// refuses, and the other edit is kept.
+#[test]
+fn a_file_changed_after_reading_is_not_overwritten() {
+    use hygiene::engine::Engine;
+    use hygiene::input::{InputPath, ReadOptions, read_all};
+
+    let folder = copy_of_fixtures();
+    let path: PathBuf = folder.path().join(FILES[0]);
+    let inputs = [InputPath::File(path.clone())];
+    let corpus = read_all(&inputs, ReadOptions::default(), &mut std::io::empty()).unwrap();
+    let engine = Engine::builtin().unwrap();
+    let analysis = engine.run(&corpus);
+    let plan =
+        hygiene::fix::plan(&engine, &corpus, &analysis, &ReadOptions::default(), true).unwrap();
+    assert_eq!(plan.changes.len(), 1);
+
+    let edited = format!(
+        "{}\n---\nA new post, saved meanwhile.\n",
+        original(FILES[0])
+    );
+    fs::write(&path, &edited).unwrap();
+    let error = hygiene::fix::write(&plan).unwrap_err().to_string();
+    assert!(error.contains("changed since hygiene read it"), "{error}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), edited);
+}
