@@ -399,6 +399,24 @@ fn rules_and_explain_include_the_house_rules_of_the_config_found_here() {
 }
 
 #[test]
+fn fixes_follow_the_per_path_overrides() {
+    // newsletter/ ignores click-to-tweet, so its prompt is neither reported nor fixed there.
+    let diff = |isolated: bool| {
+        let mut command = hygiene();
+        command.args(["check", "fixtures/overrides/newsletter/quote.txt", "--diff"]);
+        if isolated {
+            command.arg("--isolated");
+        }
+        let output = command.output().unwrap();
+        (output.status.code(), String::from_utf8(output.stdout).unwrap())
+    };
+    assert_eq!(diff(false), (Some(0), String::new()));
+    let (code, patch) = diff(true);
+    assert_eq!(code, Some(1));
+    assert!(patch.contains("+\"Small shops win on care, not on price.\"\n"), "{patch}");
+}
+
+#[test]
 fn isolated_ignores_the_config_file() {
     assert_cmd_snapshot!(hygiene().args([
         "check",
