@@ -34,22 +34,31 @@ pub struct RuleFile {
     /// Where the rule came from (`rules/auto-dm.toml` for built-in rules).
     pub origin: String,
     pub spec: RuleSpec,
+    /// One of hygiene's own rules: its regexes are compiled when first needed (the test suite
+    /// compiles every one), where a house rule's are compiled, and checked, as it is loaded.
+    pub builtin: bool,
 }
 
 /// Parses the built-in rule files.
 pub fn builtin_rule_files() -> Result<Vec<RuleFile>> {
     catalog::BUILTIN_RULE_FILES
         .iter()
-        .map(|(stem, contents)| parse_rule_file(&format!("rules/{stem}.toml"), contents))
+        .map(|(stem, contents)| {
+            parse_rule_file(&format!("rules/{stem}.toml"), contents).map(|file| RuleFile {
+                builtin: true,
+                ..file
+            })
+        })
         .collect()
 }
 
-/// Parses one rule file; errors name `origin`.
+/// Parses one rule file (not a built-in one); errors name `origin`.
 pub fn parse_rule_file(origin: &str, contents: &str) -> Result<RuleFile> {
     let spec: RuleSpec = toml::from_str(contents).map_err(|error| anyhow!("{origin}: {error}"))?;
     Ok(RuleFile {
         origin: origin.to_string(),
         spec,
+        builtin: false,
     })
 }
 
@@ -421,17 +430,19 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         }
     }
 
-    let compiler = Compiler {
-        traits: &traits,
-        specs: files
-            .iter()
-            .flat_map(|file| &file.spec.traits)
-            .map(|definition| (definition.name.as_str(), definition))
-            .collect(),
-    };
+    let trait_specs: HashMap<&str, &spec::TraitSpec> = files
+        .iter()
+        .flat_map(|file| &file.spec.traits)
+        .map(|definition| (definition.name.as_str(), definition))
+        .collect();
     let mut trait_defs = Vec::new();
     let mut rules = Vec::new();
     for file in files {
+        let compiler = Compiler {
+            traits: &traits,
+            specs: &trait_specs,
+            eager: !file.builtin,
+        };
         let spec = &file.spec;
         let context = || format!("{}: rule `{}`", file.origin, spec.id);
         for definition in &spec.traits {
@@ -663,7 +674,9 @@ fn with_overrides(
 /// Compiles patterns; knows every trait definition so a pattern can mark a trait's matches.
 struct Compiler<'a> {
     traits: &'a TraitRegistry,
-    specs: HashMap<&'a str, &'a spec::TraitSpec>,
+    specs: &'a HashMap<&'a str, &'a spec::TraitSpec>,
+    /// Compile regexes now, so a regex too big to compile is an error here (house rules).
+    eager: bool,
 }
 
 /// How deep `marks_trait` may nest; deeper means traits that mark each other in a cycle.
@@ -690,7 +703,7 @@ impl Compiler<'_> {
         let regexes = |sources: &[String]| -> Result<Vec<TextRegex>> {
             sources
                 .iter()
-                .map(|regex| build_regex(regex, spec.case_sensitive))
+                .map(|regex| self.regex(regex, spec.case_sensitive))
                 .collect()
         };
         Ok(Pattern {
@@ -712,6 +725,18 @@ impl Compiler<'_> {
         })
     }
 
+    /// A pattern's regex: parsed now, compiled now when [`Compiler::eager`].
+    fn regex(&self, source: &str, case_sensitive: bool) -> Result<TextRegex> {
+        let regex = TextRegex::new(source, case_sensitive)
+            .map_err(|error| anyhow!("invalid regex: {error}"))?;
+        if self.eager {
+            regex
+                .compile()
+                .map_err(|error| anyhow!("invalid regex: {error}"))?;
+        }
+        Ok(regex)
+    }
+
     fn matcher(&self, spec: &PatternSpec, depth: usize) -> Result<Matcher> {
         let mut alternatives: Vec<String> = spec
             .phrases
@@ -730,8 +755,8 @@ impl Compiler<'_> {
                     .map(|alternative| format!("(?:{alternative})"))
                     .collect::<Vec<_>>()
                     .join("|");
-                let regex = build_regex(&source, spec.case_sensitive)?;
-                let has_match_group = regex.has_group("match");
+                let regex = self.regex(&source, spec.case_sensitive)?;
+                let has_match_group = regex.has_match_group();
                 Ok(Matcher::Regex {
                     regex,
                     has_match_group,
@@ -751,10 +776,6 @@ impl Compiler<'_> {
             }
         }
     }
-}
-
-fn build_regex(source: &str, case_sensitive: bool) -> Result<TextRegex> {
-    TextRegex::new(source, case_sensitive).map_err(|error| anyhow!("invalid regex: {error}"))
 }
 
 /// A literal phrase as a regex: whole words at its ends, any whitespace between its words.
@@ -810,6 +831,69 @@ fn order_by_dependencies(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Pattern {
+        fn regexes(&self) -> Vec<&TextRegex> {
+            let mut regexes: Vec<&TextRegex> = match &self.matcher {
+                Matcher::Regex { regex, .. } => vec![regex],
+                Matcher::Trait { patterns, .. } => {
+                    patterns.iter().flat_map(Pattern::regexes).collect()
+                }
+            };
+            regexes.extend(self.also_regex.iter().chain(&self.unless_regex));
+            regexes
+        }
+    }
+
+    /// Built-in regexes compile lazily, trusting this test: every one of them compiles.
+    #[test]
+    fn every_builtin_regex_compiles() {
+        let compiled = compile(&builtin_rule_files().unwrap(), &OptionOverrides::new()).unwrap();
+        let patterns = compiled
+            .trait_defs
+            .iter()
+            .flat_map(|definition| &definition.patterns)
+            .chain(compiled.rules.iter().flat_map(|rule| &rule.patterns));
+        let mut count = 0;
+        for pattern in patterns {
+            for regex in pattern.regexes() {
+                regex
+                    .compile()
+                    .unwrap_or_else(|error| panic!("{}: {error}", pattern.label));
+                count += 1;
+            }
+        }
+        assert!(count > 100, "only {count} regexes");
+    }
+
+    #[test]
+    fn a_house_rule_regex_too_big_to_compile_is_an_error_when_loaded() {
+        let house = include_str!("../../fixtures/overrides/house-rules/corporate-jargon.toml");
+        let huge = house.replace(
+            r"(?i)\b(?:synerg(?:y|ies|istic)|leverag(?:e|ed|ing))\b",
+            r"\w{1000}\w{1000}\w{1000}",
+        );
+        assert_ne!(house, huge, "the fixture's regex was replaced");
+        let mut files = builtin_rule_files().unwrap();
+        files.push(parse_rule_file("house/huge.toml", &huge).unwrap());
+        let error = format!(
+            "{:#}",
+            compile(&files, &OptionOverrides::new()).unwrap_err()
+        );
+        assert!(
+            error.starts_with(
+                "house/huge.toml: rule `corporate-jargon`: pattern `a jargon word`: invalid regex"
+            ),
+            "{error}"
+        );
+        // Built in, the same regex would only be parsed at load.
+        let mut files = builtin_rule_files().unwrap();
+        files.push(RuleFile {
+            builtin: true,
+            ..parse_rule_file("house/huge.toml", &huge).unwrap()
+        });
+        assert!(compile(&files, &OptionOverrides::new()).is_ok());
+    }
 
     #[test]
     fn phrases_match_whole_words_with_any_spacing() {

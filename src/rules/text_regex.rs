@@ -10,6 +10,8 @@
 //! add matches, so a post the prefilter rejects cannot match the full regex; the prefilter runs
 //! on the DFA, and the exact regex runs only on the few posts that pass it.
 
+use std::sync::OnceLock;
+
 use regex::{Captures, Match, Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_syntax::ParserBuilder;
@@ -24,14 +26,20 @@ const MIN_SELECTIVE_LITERAL: usize = 4;
 /// Largest compiled size of one pattern, so a user rule cannot make the run slow or huge.
 const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 
-/// A compiled rule regex: the exact regex and, when it has word boundaries, a prefilter that
-/// accepts a superset of its matches. The prefilter is built from the parsed pattern directly:
-/// printing it back to a string and parsing that again cost twice the exact regex's compile
-/// time, as its Unicode classes print in full.
+/// A rule regex: the exact regex and, when it has word boundaries, a prefilter that accepts a
+/// superset of its matches. The pattern is parsed (and checked) when the rule is loaded, but
+/// compiled only when a post first needs it: compiling is most of a run's start-up, and the
+/// [`Gate`](super::gate::Gate) lets many regexes never run on a small input. The prefilter is
+/// built from the parsed pattern directly: printing it back to a string and parsing that again
+/// cost twice the exact regex's compile time, as its Unicode classes print in full.
 #[derive(Debug, Clone)]
 pub struct TextRegex {
-    exact: Regex,
-    prefilter: Option<meta::Regex>,
+    source: String,
+    case_sensitive: bool,
+    /// The parsed pattern without its word boundaries, when it had some: the prefilter.
+    loose: Option<Hir>,
+    compiled: OnceLock<Compiled>,
+    has_match_group: bool,
     /// Every match contains one of these (ASCII lowercased), when that is known; handed to
     /// the [`Gate`](super::gate::Gate) by [`TextRegex::register`].
     literals: Option<Vec<Vec<u8>>>,
@@ -39,38 +47,76 @@ pub struct TextRegex {
     slot: usize,
 }
 
+/// The compiled form of a [`TextRegex`].
+#[derive(Debug, Clone)]
+struct Compiled {
+    exact: Regex,
+    prefilter: Option<meta::Regex>,
+}
+
 impl TextRegex {
-    /// Compiles `source`, case-insensitive unless `case_sensitive`.
+    /// Parses `source`, case-insensitive unless `case_sensitive`; a syntax error is an error
+    /// here. Compiling waits for [`TextRegex::compile`] or the first search.
     pub fn new(source: &str, case_sensitive: bool) -> Result<TextRegex, String> {
-        let exact = RegexBuilder::new(source)
-            .case_insensitive(!case_sensitive)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|error| error.to_string())?;
-        // The exact regex parsed, so the same syntax parses here.
         let hir = ParserBuilder::new()
             .case_insensitive(!case_sensitive)
             .build()
             .parse(source)
             .map_err(|error| error.to_string())?;
         let literals = required_literals(&without_letter_case(&hir));
+        let has_match_group = has_capture_named(&hir, "match");
         let mut removed = false;
         let loose = without_word_boundaries(hir, &mut removed);
-        let prefilter = if removed {
-            let prefilter = meta::Builder::new()
-                .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-                .build_from_hir(&loose)
-                .map_err(|error| error.to_string())?;
-            Some(prefilter)
-        } else {
-            None
-        };
         Ok(TextRegex {
-            exact,
-            prefilter,
+            source: source.to_string(),
+            case_sensitive,
+            loose: removed.then_some(loose),
+            compiled: OnceLock::new(),
+            has_match_group,
             literals,
             slot: usize::MAX,
         })
+    }
+
+    /// Compiles the regex now, if it is not yet; an error when it is too big
+    /// (`REGEX_SIZE_LIMIT`). Built-in regexes are compiled by the test suite, so their lazy
+    /// compilation cannot fail.
+    pub fn compile(&self) -> Result<(), String> {
+        if self.compiled.get().is_none() {
+            let compiled = self.build()?;
+            let _ = self.compiled.set(compiled);
+        }
+        Ok(())
+    }
+
+    fn build(&self) -> Result<Compiled, String> {
+        let exact = RegexBuilder::new(&self.source)
+            .case_insensitive(!self.case_sensitive)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|error| error.to_string())?;
+        let prefilter = match &self.loose {
+            Some(loose) => Some(
+                meta::Builder::new()
+                    .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+                    .build_from_hir(loose)
+                    .map_err(|error| error.to_string())?,
+            ),
+            None => None,
+        };
+        Ok(Compiled { exact, prefilter })
+    }
+
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            self.build()
+                .expect("house rules compile when loaded, built-in ones in the test suite")
+        })
+    }
+
+    /// Whether the regex has a capture group called `match`.
+    pub fn has_match_group(&self) -> bool {
+        self.has_match_group
     }
 
     /// Hands the regex's literals to the gate being built, and takes its slot there.
@@ -80,35 +126,31 @@ impl TextRegex {
 
     /// Whether `text` can match, as far as the gate and the prefilter can tell. A regex that
     /// was never registered with a gate is always a candidate.
-    fn may_match(&self, text: &str, candidates: &Candidates) -> bool {
-        (self.slot == usize::MAX || candidates.contains(self.slot))
-            && self
-                .prefilter
-                .as_ref()
-                .is_none_or(|prefilter| prefilter.is_match(text))
+    /// The compiled regex, when `text` can match as far as the gate and the prefilter can tell.
+    /// A regex that was never registered with a gate is always a candidate.
+    fn may_match(&self, text: &str, candidates: &Candidates) -> Option<&Regex> {
+        if self.slot != usize::MAX && !candidates.contains(self.slot) {
+            return None;
+        }
+        let compiled = self.compiled();
+        compiled
+            .prefilter
+            .as_ref()
+            .is_none_or(|prefilter| prefilter.is_match(text))
+            .then_some(&compiled.exact)
     }
 
     pub fn is_match(&self, text: &str, candidates: &Candidates) -> bool {
-        self.may_match(text, candidates) && self.exact.is_match(text)
+        self.may_match(text, candidates)
+            .is_some_and(|exact| exact.is_match(text))
     }
 
     pub fn find<'t>(&self, text: &'t str, candidates: &Candidates) -> Option<Match<'t>> {
-        if !self.may_match(text, candidates) {
-            return None;
-        }
-        self.exact.find(text)
+        self.may_match(text, candidates)?.find(text)
     }
 
     pub fn captures<'t>(&self, text: &'t str, candidates: &Candidates) -> Option<Captures<'t>> {
-        if !self.may_match(text, candidates) {
-            return None;
-        }
-        self.exact.captures(text)
-    }
-
-    /// Whether the regex has a capture group called `name`.
-    pub fn has_group(&self, name: &str) -> bool {
-        self.exact.capture_names().any(|group| group == Some(name))
+        self.may_match(text, candidates)?.captures(text)
     }
 }
 
@@ -246,6 +288,20 @@ fn literals(hir: &Hir, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
     Some(found)
 }
 
+/// Whether `hir` has a capture group called `name`.
+fn has_capture_named(hir: &Hir, name: &str) -> bool {
+    match hir.kind() {
+        HirKind::Capture(capture) => {
+            capture.name.as_deref() == Some(name) || has_capture_named(&capture.sub, name)
+        }
+        HirKind::Repetition(repetition) => has_capture_named(&repetition.sub, name),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().any(|sub| has_capture_named(sub, name))
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+    }
+}
+
 /// `hir` with every word-boundary assertion replaced by the empty regex; sets `removed` when
 /// there was one.
 fn without_word_boundaries(hir: Hir, removed: &mut bool) -> Hir {
@@ -330,7 +386,7 @@ mod tests {
         let none = Candidates::default();
         for pattern in patterns {
             let regex = TextRegex::new(pattern, false).unwrap();
-            assert!(regex.prefilter.is_some(), "{pattern}");
+            assert!(regex.loose.is_some(), "{pattern}");
             let plain = RegexBuilder::new(pattern)
                 .case_insensitive(true)
                 .build()
@@ -366,7 +422,7 @@ mod tests {
     #[test]
     fn regexes_without_boundaries_have_no_prefilter() {
         let regex = TextRegex::new(r"ctt\.ec/", false).unwrap();
-        assert!(regex.prefilter.is_none());
+        assert!(regex.loose.is_none());
         assert!(regex.is_match_ungated("https://ctt.ec/x"));
     }
 
