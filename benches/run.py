@@ -52,7 +52,7 @@ def corpus(size, directory, seed):
         subprocess.run(
             [sys.executable, str(GENERATOR), "--sizes", size, "--out", str(directory),
              "--seed", str(seed)],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
     return path
 

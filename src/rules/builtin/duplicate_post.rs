@@ -22,6 +22,7 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Result, bail};
+use rayon::prelude::*;
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -187,8 +188,10 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     let mut class_of_key: HashMap<String, usize> = HashMap::new();
     let mut class_members: Vec<Vec<usize>> = Vec::new();
     let mut class_words: Vec<Vec<String>> = Vec::new();
-    for (index, text) in texts.iter().enumerate() {
-        let (words, letter_words) = normalize(text);
+    // Normalising is per text: spread it over the cores, then assign classes in order.
+    let normalized: Vec<(Vec<String>, usize)> =
+        texts.par_iter().map(|text| normalize(text)).collect();
+    for (index, (words, letter_words)) in normalized.into_iter().enumerate() {
         if letter_words < options.min_words {
             continue;
         }
@@ -202,27 +205,35 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     }
     drop(class_of_key);
 
-    // 3: shingle sets (kept flat) and band keys of each distinct text.
-    let mut shingle_store: Vec<u32> = Vec::new();
-    let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(class_words.len());
-    let mut band_keys: Vec<(u64, u32)> = Vec::with_capacity(class_words.len() * BANDS);
-    for (class, words) in class_words.iter().enumerate() {
-        let start = shingle_store.len();
-        shingle_store.extend(shingles(words));
-        let set = &mut shingle_store[start..];
-        set.sort_unstable();
-        let unique = dedup_sorted(set);
-        shingle_store.truncate(start + unique);
-        shingle_ranges.push(start..shingle_store.len());
-        let signature = minhash(&shingle_store[start..]);
-        for (band, rows) in signature.chunks(ROWS).enumerate() {
-            let key = rows
-                .iter()
-                .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
-            band_keys.push((key, class as u32));
-        }
-    }
+    // 3: shingle sets (kept flat) and band keys of each distinct text; the sets and
+    // signatures are computed in parallel, then laid out in class order.
+    let per_class: Vec<(Vec<u32>, [u64; BANDS])> = class_words
+        .par_iter()
+        .map(|words| {
+            let mut set: Vec<u32> = shingles(words).collect();
+            set.sort_unstable();
+            let unique = dedup_sorted(&mut set);
+            set.truncate(unique);
+            let signature = minhash(&set);
+            let mut keys = [0; BANDS];
+            for (band, rows) in signature.chunks(ROWS).enumerate() {
+                keys[band] = rows
+                    .iter()
+                    .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
+            }
+            (set, keys)
+        })
+        .collect();
     drop(class_words);
+    let mut shingle_store: Vec<u32> = Vec::new();
+    let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(per_class.len());
+    let mut band_keys: Vec<(u64, u32)> = Vec::with_capacity(per_class.len() * BANDS);
+    for (class, (set, keys)) in per_class.into_iter().enumerate() {
+        let start = shingle_store.len();
+        shingle_store.extend(set);
+        shingle_ranges.push(start..shingle_store.len());
+        band_keys.extend(keys.into_iter().map(|key| (key, class as u32)));
+    }
 
     // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());

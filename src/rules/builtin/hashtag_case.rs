@@ -99,6 +99,14 @@ impl PostCheck for HashtagCase {
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
         let tags = platform::hashtags(text);
+        let body_of = |tag: &Range<usize>| {
+            let hash = text[tag.clone()].chars().next().map_or(1, char::len_utf8);
+            tag.start + hash..tag.end
+        };
+        // Most posts have no lowercase hashtag: stop before splitting the text into words.
+        if !tags.iter().any(|tag| is_lowercase_run(&text[body_of(tag)])) {
+            return None;
+        }
         let skip: Vec<Range<usize>> = tags
             .iter()
             .cloned()
@@ -106,10 +114,6 @@ impl PostCheck for HashtagCase {
             .chain(input.links.iter().cloned())
             .collect();
         let words = plain_words(text, &skip);
-        let body_of = |tag: &Range<usize>| {
-            let hash = text[tag.clone()].chars().next().map_or(1, char::len_utf8);
-            tag.start + hash..tag.end
-        };
         let mut first: Option<(Range<usize>, String)> = None;
         let mut edits = Vec::new();
         for tag in &tags {
