@@ -443,9 +443,12 @@ pub fn hashtags(text: &str) -> Vec<Range<usize>> {
         )
             .expect("the hashtag pattern is valid")
     });
+    let mut candidates = HASHTAG.captures_iter(text).peekable();
+    if candidates.peek().is_none() {
+        return Vec::new(); // most posts: no need to look for links
+    }
     let links = urls(text, true);
-    HASHTAG
-        .captures_iter(text)
+    candidates
         .filter_map(|tag| {
             let whole = tag.get(0).expect("match");
             let body = tag.get(1).expect("body").as_str();
@@ -474,9 +477,12 @@ pub fn mentions(text: &str) -> Vec<Range<usize>> {
         )
         .expect("the mention pattern is valid")
     });
+    let mut candidates = MENTION.captures_iter(text).peekable();
+    if candidates.peek().is_none() {
+        return Vec::new(); // most posts: no need to look for links
+    }
     let links = urls(text, true);
-    MENTION
-        .captures_iter(text)
+    candidates
         .filter_map(|mention| {
             let whole = mention.get(0).expect("match");
             let before = text[..whole.start()].chars().next_back();
