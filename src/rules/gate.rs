@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::text_regex::Conjunction;
+
 /// Which regexes (by slot) may match one text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Candidates(Vec<u64>);
@@ -31,35 +33,49 @@ impl Candidates {
     }
 }
 
-/// Collects the literals of each regex; [`GateBuilder::build`] makes the [`Gate`].
+/// Collects what each regex needs; [`GateBuilder::build`] makes the [`Gate`].
 #[derive(Debug, Default)]
 pub struct GateBuilder {
     literals: Vec<Vec<u8>>,
-    /// `owners[i]`: the slots of the regexes that need `literals[i]`.
-    owners: Vec<Vec<usize>>,
+    /// `owners[i]`: the (condition, set) pairs `literals[i]` counts for.
+    owners: Vec<Vec<(usize, u8)>>,
     index: HashMap<Vec<u8>, usize>,
+    /// `conditions[c]`: the slot it lets through, and the sets (as bits) it needs.
+    conditions: Vec<(usize, u8)>,
     /// Slots of the regexes that always run.
     always: Vec<usize>,
     slots: usize,
 }
 
 impl GateBuilder {
-    /// Gives a regex its slot: it may match only texts holding one of `literals` (ASCII letters
-    /// lowercase), or any text when `None`.
-    pub fn add(&mut self, literals: Option<&[Vec<u8>]>) -> usize {
+    /// Gives a regex its slot: it may match only texts that hold, for one of `requirement`'s
+    /// conjunctions, a literal of each of its sets (ASCII letters lowercase); any text when
+    /// `None`.
+    pub fn add(&mut self, requirement: Option<&[Conjunction]>) -> usize {
         let slot = self.slots;
         self.slots += 1;
-        match literals {
-            None => self.always.push(slot),
-            Some(literals) => {
-                for literal in literals {
+        let Some(conjunctions) = requirement else {
+            self.always.push(slot);
+            return slot;
+        };
+        for sets in conjunctions {
+            if sets.is_empty() {
+                // Needs nothing: the regex may match any text.
+                self.always.push(slot);
+                continue;
+            }
+            let condition = self.conditions.len();
+            let needed = u8::MAX >> (8 - sets.len().min(8));
+            self.conditions.push((slot, needed));
+            for (bit, set) in sets.iter().take(8).enumerate() {
+                for literal in set {
                     let next = self.literals.len();
                     let index = *self.index.entry(literal.clone()).or_insert(next);
                     if index == next {
                         self.literals.push(literal.clone());
                         self.owners.push(Vec::new());
                     }
-                    self.owners[index].push(slot);
+                    self.owners[index].push((condition, 1 << bit));
                 }
             }
         }
@@ -81,6 +97,7 @@ impl GateBuilder {
         Gate {
             searcher,
             owners: self.owners,
+            conditions: self.conditions,
             always,
         }
     }
@@ -90,13 +107,15 @@ impl GateBuilder {
 #[derive(Debug, Clone)]
 pub struct Gate {
     searcher: Option<AhoCorasick>,
-    owners: Vec<Vec<usize>>,
+    owners: Vec<Vec<(usize, u8)>>,
+    conditions: Vec<(usize, u8)>,
     always: Candidates,
 }
 
 impl Gate {
     /// The regexes that may match `text`: those that always run, and those one of whose
-    /// literals occurs in it (every regex, on a text with a Kelvin sign or a long s).
+    /// conditions the literals in it meet (every regex, on a text with a Kelvin sign or a long
+    /// s).
     pub fn candidates(&self, text: &str) -> Candidates {
         // Letters that a case-insensitive regex reads as ASCII ones: the literals only spell
         // ASCII cases, so these texts are left to the regexes themselves.
@@ -105,8 +124,14 @@ impl Gate {
         }
         let mut candidates = self.always.clone();
         if let Some(searcher) = &self.searcher {
+            let mut met = vec![0u8; self.conditions.len()];
             for found in searcher.find_overlapping_iter(text) {
-                for &slot in &self.owners[found.pattern().as_usize()] {
+                for &(condition, bit) in &self.owners[found.pattern().as_usize()] {
+                    met[condition] |= bit;
+                }
+            }
+            for (&(slot, needed), met) in self.conditions.iter().zip(met) {
+                if met == needed {
                     candidates.insert(slot);
                 }
             }
@@ -122,9 +147,14 @@ mod tests {
     #[test]
     fn a_regex_is_a_candidate_when_one_of_its_literals_occurs() {
         let mut builder = GateBuilder::default();
-        let promo = builder.add(Some(&[b"promo".to_vec(), b"sale".to_vec()]));
+        let promo = builder.add(Some(&[vec![vec![b"promo".to_vec(), b"sale".to_vec()]]]));
         let always = builder.add(None);
-        let dm = builder.add(Some(&[b"dm".to_vec()]));
+        let dm = builder.add(Some(&[vec![vec![b"dm".to_vec()]]]));
+        // `my` and `book`, or `ebook` alone.
+        let book = builder.add(Some(&[
+            vec![vec![b"my".to_vec()], vec![b"book".to_vec()]],
+            vec![vec![b"ebook".to_vec()]],
+        ]));
         let gate = builder.build();
         let candidates = gate.candidates("Big SALE today");
         assert!(candidates.contains(promo) && candidates.contains(always));
@@ -132,5 +162,9 @@ mod tests {
         assert!(!candidates.contains(99));
         let candidates = gate.candidates("");
         assert!(!candidates.contains(promo) && candidates.contains(always));
+        assert!(gate.candidates("My new BOOK").contains(book));
+        assert!(gate.candidates("free ebook").contains(book));
+        assert!(!gate.candidates("my new novel").contains(book));
+        assert!(!gate.candidates("the book club").contains(book));
     }
 }

@@ -20,6 +20,14 @@ use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 use super::gate::{Candidates, GateBuilder};
 
+/// Literals of which a match contains at least one (ASCII lowercased).
+pub type Literals = Vec<Vec<u8>>;
+/// Literal sets a match needs all of: one literal of each.
+pub type Conjunction = Vec<Literals>;
+/// Most literal sets in one [`Conjunction`].
+const MAX_SETS: usize = 4;
+/// Most alternatives (one per branch of a top-level alternation) a requirement is split into.
+const MAX_CONJUNCTIONS: usize = 16;
 /// Literals this long are rare enough in posts: among sets whose shortest literal is at least
 /// this long, the gate prefers the set with fewer literals.
 const MIN_SELECTIVE_LITERAL: usize = 4;
@@ -40,9 +48,9 @@ pub struct TextRegex {
     loose: Option<Hir>,
     compiled: OnceLock<Compiled>,
     has_match_group: bool,
-    /// Every match contains one of these (ASCII lowercased), when that is known; handed to
+    /// The literals every match contains, when that is known (see [`requirement`]); handed to
     /// the [`Gate`](super::gate::Gate) by [`TextRegex::register`].
-    literals: Option<Vec<Vec<u8>>>,
+    requirement: Option<Vec<Conjunction>>,
     /// This regex's place in the gate's [`Candidates`].
     slot: usize,
 }
@@ -63,7 +71,7 @@ impl TextRegex {
             .build()
             .parse(source)
             .map_err(|error| error.to_string())?;
-        let literals = required_literals(&without_letter_case(&hir));
+        let requirement = requirement(&without_letter_case(&hir));
         let has_match_group = has_capture_named(&hir, "match");
         let mut removed = false;
         let loose = without_word_boundaries(hir, &mut removed);
@@ -73,7 +81,7 @@ impl TextRegex {
             loose: removed.then_some(loose),
             compiled: OnceLock::new(),
             has_match_group,
-            literals,
+            requirement,
             slot: usize::MAX,
         })
     }
@@ -121,7 +129,7 @@ impl TextRegex {
 
     /// Hands the regex's literals to the gate being built, and takes its slot there.
     pub fn register(&mut self, gate: &mut GateBuilder) {
-        self.slot = gate.add(self.literals.take().as_deref());
+        self.slot = gate.add(self.requirement.take().as_deref());
     }
 
     /// Whether `text` can match, as far as the gate and the prefilter can tell. A regex that
@@ -224,13 +232,57 @@ fn ascii_letter_in_any_case(class: &Class) -> Option<u8> {
     chars.iter().all(same_letter).then_some(letter as u8)
 }
 
+/// What the literals of a match must be, as alternatives: every match holds, for one of the
+/// returned conjunctions, a literal of each of its sets. A top-level alternation gives one
+/// conjunction per branch; a sequence needs a literal from each of its parts that has them
+/// (`my` and `new|latest` and `book|course`), the most selective [`MAX_SETS`] kept. `None` when
+/// a match may hold no known literal at all.
+fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
+    let mut hir = hir;
+    while let HirKind::Capture(capture) = hir.kind() {
+        hir = &capture.sub;
+    }
+    if let HirKind::Alternation(branches) = hir.kind() {
+        let split: Option<Vec<Conjunction>> = branches
+            .iter()
+            .map(requirement)
+            .collect::<Option<Vec<_>>>()
+            .map(|branches| branches.into_iter().flatten().collect());
+        if let Some(split) = split.filter(|split| split.len() <= MAX_CONJUNCTIONS) {
+            return Some(split);
+        }
+    }
+    let mut sets: Vec<Literals> = Vec::new();
+    if let HirKind::Concat(parts) = hir.kind() {
+        sets.extend(
+            parts
+                .iter()
+                .filter_map(|part| literals(part, ExtractKind::Prefix)),
+        );
+    }
+    sets.extend(required_literals(hir));
+    sets.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
+    sets.dedup();
+    sets.truncate(MAX_SETS);
+    (!sets.is_empty()).then(|| vec![sets])
+}
+
+/// How rare a set of literals is in posts: longer shortest literal first, then fewer literals.
+fn selectivity(literals: &Literals) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
+    (
+        shortest.min(MIN_SELECTIVE_LITERAL),
+        std::cmp::Reverse(literals.len()),
+    )
+}
+
 /// A set of literals one of which every match contains, ASCII lowercased and without repeats;
 /// `None` when no such set is known. Of the sets the pattern offers (the literals its matches
 /// start or end with, those the matches of one part of a sequence start with, or the union of
 /// its alternatives' sets), the most selective: the one whose shortest literal is longest,
 /// then the smallest. Sequences are not looked into further: extracting literals from every
 /// sub-pattern cost more start-up time than it saved.
-fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+fn required_literals(hir: &Hir) -> Option<Literals> {
     let mut hir = hir;
     while let HirKind::Capture(capture) = hir.kind() {
         hir = &capture.sub;
@@ -263,17 +315,11 @@ fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         ),
         _ => {}
     }
-    options.into_iter().flatten().max_by_key(|literals| {
-        let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
-        (
-            shortest.min(MIN_SELECTIVE_LITERAL),
-            std::cmp::Reverse(literals.len()),
-        )
-    })
+    options.into_iter().flatten().max_by_key(selectivity)
 }
 
 /// The literals `kind` extraction finds for `hir`, when they are finite and none is empty.
-fn literals(hir: &Hir, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
+fn literals(hir: &Hir, kind: ExtractKind) -> Option<Literals> {
     let seq = Extractor::new().kind(kind).extract(hir);
     let found = seq.literals()?;
     if found.iter().any(|literal| literal.is_empty()) {
