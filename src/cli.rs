@@ -112,6 +112,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
 
+    /// Write the report to this file instead of standard output (replaced whole, never left
+    /// half written).
+    #[arg(long, short, value_name = "FILE", conflicts_with = "diff")]
+    pub output: Option<PathBuf>,
+
     /// Print only the summary, not each finding (human format).
     #[arg(long, short)]
     pub quiet: bool,
@@ -446,7 +451,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => io.stdout_is_terminal && !io.no_color,
+        ColorArg::Auto => args.output.is_none() && io.stdout_is_terminal && !io.no_color,
     };
     if args.diff {
         let plan = fix::plan(&engine, &corpus, &analysis, &options, false)?;
@@ -488,14 +493,18 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         score: &score,
         fixes: plan.as_ref(),
     };
-    match (args.statistics, args.quiet, args.format) {
-        (true, _, _) => report::write_statistics(&report, io.stdout)?,
-        (false, true, ReportFormat::Human) => {
-            report::human::write_summary(&report, color, io.stdout)?
+    let print = |out: &mut dyn Write| match (args.statistics, args.quiet, args.format) {
+        (true, _, _) => report::write_statistics(&report, out),
+        (false, true, ReportFormat::Human) => report::human::write_summary(&report, color, out),
+        _ => report::write(&report, args.format, color, out),
+    };
+    match &args.output {
+        Some(path) => write_output(path, print)?,
+        None => {
+            print(io.stdout)?;
+            io.stdout.flush()?;
         }
-        _ => report::write(&report, args.format, color, io.stdout)?,
     }
-    io.stdout.flush()?;
 
     let below_minimum = args.min_score.is_some_and(|minimum| score.value < minimum);
     Ok(if report.has_findings_at(args.fail_on) || below_minimum {
@@ -503,6 +512,36 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Writes a report to `path` (`--output`) through a temporary file in the same folder, renamed
+/// over `path` once complete, so a failed or interrupted run never leaves half a report.
+fn write_output(
+    path: &Path,
+    print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let context = || format!("cannot write the report to {}", path.display());
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".hygiene-report-");
+    // A report is an ordinary file (the umask applies), not a private temporary one.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let temporary = builder.tempfile_in(folder).with_context(context)?;
+    let mut out = std::io::BufWriter::new(temporary);
+    print(&mut out).with_context(context)?;
+    let temporary = out
+        .into_inner()
+        .map_err(|error| error.into_error())
+        .with_context(context)?;
+    temporary
+        .persist(path)
+        .map_err(|error| error.error)
+        .with_context(context)?;
+    Ok(())
 }
 
 /// Writes what `--diff` found to fix, and the fixes it leaves as they are, as notes for people.
