@@ -486,7 +486,7 @@ fn activity_chart(report: &Report<'_>) -> Markup {
                             rect x=(num(left + cell * hour as f64)) y=(num(cell * day as f64))
                                 width=(num(cell - 2.0)) height=(num(cell - 2.0))
                                 fill="#1d4ed8"
-                                fill-opacity=(num(if count == 0 { 0.04 } else {
+                                fill-opacity=(num(if count == 0 { 0.06 } else {
                                     0.15 + 0.85 * count as f64 / max as f64 })) {
                                 title { (WEEKDAYS[day]) " " (format!("{hour:02}:00")) ": "
                                     (count) " post" (plural(count)) }
@@ -502,8 +502,8 @@ fn activity_chart(report: &Report<'_>) -> Markup {
                 }
                 figcaption {
                     "Every post, reply, repost and message the account sent that has a time, at the "
-                    "hour the input gives (in its own time zone; X archives use UTC). Bursts at the "
-                    "same minute of the hour, or at night, are a scheduler's pattern."
+                    "hour the input gives (in its own time zone; X archives use UTC). The same hours "
+                    "every day, or posts through the night, are a scheduler's pattern."
                 }
             }
         }
