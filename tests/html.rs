@@ -327,3 +327,69 @@ fn charts_have_axes_and_text_alternatives() {
         assert!(chart.select(&Selector::parse("text").unwrap()).count() > 2);
     }
 }
+
+/// A browser on `PATH` to load pages in: Debian's `chromium` (`.ci/run` installs it).
+fn browser() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            std::process::Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok_and(|output| output.status.success())
+        })
+}
+
+#[test]
+fn a_browser_renders_the_page_and_runs_only_its_own_script() {
+    let Some(browser) = browser() else {
+        eprintln!("skipped: no chromium on PATH (`apt-get install chromium`; .ci/run installs it)");
+        return;
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("report.html");
+    let mut args = HOSTILE.to_vec();
+    args.push("fixtures/html/hostile-dom.txt");
+    args.extend(["--format", "html"]);
+    std::fs::write(&file, check(&args, b"")).unwrap();
+    let output = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{browser} failed");
+    let dom = String::from_utf8(output.stdout).unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    // No script error, no refused load (a Content-Security-Policy violation is logged there too).
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains(":CONSOLE"))
+        .collect();
+    assert!(console.is_empty(), "{console:#?}");
+    // The page's own script ran: it showed the filters and counted the findings.
+    let html = Html::parse_document(&dom);
+    let filters = &select(&html, "#filters")[0];
+    assert_eq!(filters.value().attr("hidden"), None);
+    let shown: String = select(&html, "#filter-count")[0].text().collect();
+    assert!(shown.ends_with(" shown"), "{shown}");
+    // No injected script or handler did: each would have set data-pwned on <body>.
+    let body = &select(&html, "body")[0];
+    assert_eq!(
+        body.value().attr("data-pwned"),
+        None,
+        "an injected script ran"
+    );
+    let quotes: String = select(&html, "blockquote")
+        .iter()
+        .flat_map(|q| q.text())
+        .collect();
+    assert!(quotes.contains("<script>document.body.dataset.pwned = \"script\"</script>"));
+}
