@@ -25,6 +25,7 @@ fn check(args: &[&str], stdin: &[u8]) -> String {
             stdout_is_terminal: false,
             stderr: &mut std::io::sink(),
             no_color: false,
+            progress: false,
         },
     )
     .unwrap();
