@@ -4,10 +4,12 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::baseline;
 use crate::config::{self, Config, PathOverrides};
@@ -111,6 +113,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
+
+    /// Write the report to this file instead of standard output (replaced whole, never left
+    /// half written).
+    #[arg(long, short, value_name = "FILE", conflicts_with = "diff")]
+    pub output: Option<PathBuf>,
 
     /// Print only the summary, not each finding (human format).
     #[arg(long, short)]
@@ -251,6 +258,9 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether `NO_COLOR` is set to a non-empty value.
     pub no_color: bool,
+    /// Whether a long `check` may show progress on stderr: stderr is a terminal and `CI` is not
+    /// set. The options still decide (never with `--quiet`, or a machine format on stdout).
+    pub progress: bool,
 }
 
 /// Runs a parsed command line. Errors mean hygiene could not do its job (exit 2).
@@ -436,9 +446,23 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
              fixes"
         );
     }
+    let progress = Progress::start(io.progress && shows_progress(&args));
     let read = |stdin: &mut dyn Read| -> Result<Corpus> {
+        progress.stage(format!(
+            "reading {} input{}",
+            inputs.len(),
+            report::plural(inputs.len())
+        ));
+        let started = Instant::now();
         let mut corpus = input::read_all(&inputs, options.clone(), stdin)?;
         overrides.apply(&mut corpus, args.platform.is_some());
+        let (posts, files) = (corpus.posts.len(), corpus.sources.len());
+        progress.stage(format!(
+            "checking {posts} post{} from {files} file{} (read at {:.0} posts/s)",
+            report::plural(posts),
+            report::plural(files),
+            posts as f64 / started.elapsed().as_secs_f64().max(1e-3)
+        ));
         Ok(corpus)
     };
     let corpus = read(io.stdin)?;
@@ -446,7 +470,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => io.stdout_is_terminal && !io.no_color,
+        ColorArg::Auto => args.output.is_none() && io.stdout_is_terminal && !io.no_color,
     };
     if args.diff {
         let plan = fix::plan(&engine, &corpus, &analysis, &options, false)?;
@@ -480,6 +504,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     if let Some(path) = &args.baseline {
         baseline::apply(path, &engine, &corpus, &mut analysis)?;
     }
+    progress.stage("scoring and writing the report".to_string());
     let score = score::score(&engine, &corpus, &analysis);
     let report = Report {
         engine: &engine,
@@ -488,14 +513,19 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         score: &score,
         fixes: plan.as_ref(),
     };
-    match (args.statistics, args.quiet, args.format) {
-        (true, _, _) => report::write_statistics(&report, io.stdout)?,
-        (false, true, ReportFormat::Human) => {
-            report::human::write_summary(&report, color, io.stdout)?
+    let print = |out: &mut dyn Write| match (args.statistics, args.quiet, args.format) {
+        (true, _, _) => report::write_statistics(&report, out),
+        (false, true, ReportFormat::Human) => report::human::write_summary(&report, color, out),
+        _ => report::write(&report, args.format, color, out),
+    };
+    match &args.output {
+        Some(path) => write_output(path, print)?,
+        None => {
+            progress.finish();
+            print(io.stdout)?;
+            io.stdout.flush()?;
         }
-        _ => report::write(&report, args.format, color, io.stdout)?,
     }
-    io.stdout.flush()?;
 
     let below_minimum = args.min_score.is_some_and(|minimum| score.value < minimum);
     Ok(if report.has_findings_at(args.fail_on) || below_minimum {
@@ -503,6 +533,92 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Whether the options allow progress on stderr: not with `--quiet` or `--diff`, and not when a
+/// machine format goes to stdout (a person reads the report on stdout only in the human format).
+fn shows_progress(args: &CheckArgs) -> bool {
+    !args.quiet && !args.diff && (args.output.is_some() || args.format == ReportFormat::Human)
+}
+
+/// A spinner on stderr naming the stage a run is in (reading, checking, writing), with the time
+/// it has taken. Drawn only once the run has taken a second, so short runs print nothing; gone
+/// from the terminal when the run ends or the report is printed.
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// How long a run goes before the spinner shows.
+    const DELAY: Duration = Duration::from_secs(1);
+
+    fn start(enabled: bool) -> Progress {
+        if !enabled {
+            return Progress { bar: None };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed:>3} {wide_msg}")
+                .expect("a valid template"),
+        );
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Progress::DELAY);
+            if !shown.is_finished() {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(100));
+            }
+        });
+        Progress { bar: Some(bar) }
+    }
+
+    fn stage(&self, message: String) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Writes a report to `path` (`--output`) through a temporary file in the same folder, renamed
+/// over `path` once complete, so a failed or interrupted run never leaves half a report.
+fn write_output(
+    path: &Path,
+    print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let context = || format!("cannot write the report to {}", path.display());
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".hygiene-report-");
+    // A report is an ordinary file (the umask applies), not a private temporary one.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let temporary = builder.tempfile_in(folder).with_context(context)?;
+    let mut out = std::io::BufWriter::new(temporary);
+    print(&mut out).with_context(context)?;
+    let temporary = out
+        .into_inner()
+        .map_err(|error| error.into_error())
+        .with_context(context)?;
+    temporary
+        .persist(path)
+        .map_err(|error| error.error)
+        .with_context(context)?;
+    Ok(())
 }
 
 /// Writes what `--diff` found to fix, and the fixes it leaves as they are, as notes for people.
@@ -572,6 +688,7 @@ mod tests {
                 stdout_is_terminal: false,
                 stderr: &mut std::io::sink(),
                 no_color: false,
+                progress: false,
             },
         );
         (result, String::from_utf8(stdout).unwrap())
@@ -611,6 +728,24 @@ mod tests {
         assert_eq!(overrides["b"]["list"].as_array().unwrap().len(), 2);
         assert!(parse_rule_options(&["share=0.5".to_string()]).is_err());
         assert!(parse_rule_options(&["a.share".to_string()]).is_err());
+    }
+
+    #[test]
+    fn progress_only_where_a_person_reads_the_report() {
+        let shows = |args: &[&str]| {
+            let mut argv = vec!["hygiene", "check"];
+            argv.extend_from_slice(args);
+            match Cli::try_parse_from(argv).unwrap().command {
+                Command::Check(args) => shows_progress(&args),
+                _ => unreachable!(),
+            }
+        };
+        assert!(shows(&["x.json"]));
+        assert!(shows(&["x.json", "--format", "html", "-o", "r.html"]));
+        assert!(!shows(&["x.json", "--format", "json"]));
+        assert!(!shows(&["x.json", "--format", "html"]));
+        assert!(!shows(&["x.json", "--quiet"]));
+        assert!(!shows(&["x.json", "--diff"]));
     }
 
     #[test]

@@ -20,8 +20,9 @@
 //!
 //! Later stages borrow earlier outputs and never call back: printers never re-run rules, rules
 //! never see the command line, files or the output format. Only `input` reads files, only
-//! `report` (and `man`, the manual page) writes (to the writer it is handed), only `fix`
-//! rewrites inputs (with `--fix`), and only the binary touches the process.
+//! `report` (and `man`, the manual page) writes (to the writer it is handed: standard output, or
+//! the file `--output` names, replaced atomically by `cli`), only `fix` rewrites inputs (with
+//! `--fix`), and only the binary touches the process.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 

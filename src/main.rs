@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         stdout: &mut io::BufWriter::new(stdout.lock()),
         stderr: &mut io::stderr(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty()),
+        progress: io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
     };
     match run(cli, io) {
         Ok(ExitStatus::Success) => ExitCode::SUCCESS,

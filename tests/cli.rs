@@ -647,3 +647,45 @@ fn man_page_documents_every_check_option() {
         assert!(page.contains(&flag), "{flag} is not in the man page");
     }
 }
+
+#[test]
+fn output_writes_the_report_to_a_file_instead_of_stdout() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("report.json");
+    let run = |extra: &[&std::ffi::OsStr]| {
+        hygiene()
+            .args(["check", "fixtures/example-account.json", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let to_stdout = run(&[]);
+    let to_file = run(&["-o".as_ref(), file.as_os_str()]);
+    assert_eq!(to_file.status.code(), to_stdout.status.code());
+    assert!(to_file.stdout.is_empty());
+    assert_eq!(std::fs::read(&file).unwrap(), to_stdout.stdout);
+    // Written again, the file is replaced whole, and no temporary file is left beside it.
+    let again = run(&["--output".as_ref(), file.as_os_str()]);
+    assert_eq!(again.status.code(), to_stdout.status.code());
+    assert_eq!(std::fs::read(&file).unwrap(), to_stdout.stdout);
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn output_to_a_missing_folder_fails_and_writes_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("missing/report.html");
+    let output = hygiene()
+        .args(["check", "fixtures/drafts.txt", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: cannot write the report to "),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0);
+}

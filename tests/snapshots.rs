@@ -28,6 +28,7 @@ fn check(fixture: &Path, extra: &[&str]) -> String {
             stdout_is_terminal: false,
             stderr: &mut std::io::sink(),
             no_color: false,
+            progress: false,
         },
     )
     .unwrap();

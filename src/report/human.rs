@@ -12,13 +12,12 @@ use anstyle::{AnsiColor, Style};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Report, plural};
+use super::{Report, evidence_text, format_points, plural};
 use crate::engine::AccountOutcome;
 use crate::finding::{Finding, Severity, Target};
 use crate::fix::FixPlan;
 use crate::post::PostKind;
 use crate::rules::builtin::percent;
-use crate::score::Evidence;
 use crate::text::{TextSpan, line_around, sanitize_for_terminal};
 
 /// Widest quoted line, in terminal columns; longer lines are cut around the match.
@@ -508,32 +507,16 @@ fn write_summary_with(
             .filter(|d| d.category == loss.category.name)
         {
             let rule = &report.engine.rules()[deduction.rule];
-            let evidence = match deduction.evidence {
-                Evidence::Posts { hits, eligible } => {
-                    format!("{hits} of {eligible} post{} it looks at", plural(eligible))
-                }
-                Evidence::Account { findings } => {
-                    format!("{findings} account finding{}", plural(findings))
-                }
-            };
             writeln!(
                 out,
-                "      -{:<5} {} ({evidence})",
+                "      -{:<5} {} ({})",
                 format_points(deduction.points),
-                rule.id
+                rule.id,
+                evidence_text(deduction.evidence)
             )?;
         }
     }
     Ok(())
-}
-
-/// Points with one decimal, without a trailing `.0`.
-fn format_points(points: f64) -> String {
-    if points.fract() == 0.0 {
-        format!("{points:.0}")
-    } else {
-        format!("{points:.1}")
-    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! Printing. A [`Report`] borrows everything a finished run produced; printers turn it into
-//! text for people ([`human`]) or machines ([`json`], [`lines`], [`sarif`], [`junit`]) on the
+//! text for people ([`human`]), a page for people ([`html`]) or machines ([`json`], [`lines`], [`sarif`], [`junit`]) on the
 //! writer they are handed, and can fail only with I/O errors. Printers never re-run rules or re-score. [`catalog`] prints the
 //! rules themselves (`hygiene rules`, `hygiene explain`).
 
 pub mod catalog;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -17,7 +18,7 @@ use crate::finding::{Finding, Severity};
 use crate::fix::FixPlan;
 use crate::post::{Corpus, Location, Post, Source};
 use crate::rules::builtin::Ratio;
-use crate::score::Score;
+use crate::score::{Evidence, Score};
 
 /// Everything a printer may show about one run.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +57,8 @@ pub enum ReportFormat {
     Sarif,
     /// JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps).
     Junit,
+    /// One self-contained HTML page with the score, charts and findings (use with `-o`).
+    Html,
 }
 
 /// Writes `report` in `format`. `color` only affects the human format.
@@ -73,6 +76,7 @@ pub fn write(
         ReportFormat::Github => lines::write_github(report, out),
         ReportFormat::Sarif => sarif::write(report, out),
         ReportFormat::Junit => junit::write(report, out),
+        ReportFormat::Html => html::write(report, out),
     }
 }
 
@@ -243,6 +247,25 @@ impl<'a> Report<'a> {
 /// `"s"` after a count other than one.
 pub fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
+}
+
+/// Points with one decimal, without a trailing `.0`.
+pub fn format_points(points: f64) -> String {
+    if points.fract() == 0.0 {
+        format!("{points:.0}")
+    } else {
+        format!("{points:.1}")
+    }
+}
+
+/// What a score deduction rests on, for people: `3 of 4 posts it looks at`, `1 account finding`.
+pub fn evidence_text(evidence: Evidence) -> String {
+    match evidence {
+        Evidence::Posts { hits, eligible } => {
+            format!("{hits} of {eligible} post{} it looks at", plural(eligible))
+        }
+        Evidence::Account { findings } => format!("{findings} account finding{}", plural(findings)),
+    }
 }
 
 fn severity_index(severity: Severity) -> usize {
