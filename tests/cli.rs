@@ -408,12 +408,18 @@ fn fixes_follow_the_per_path_overrides() {
             command.arg("--isolated");
         }
         let output = command.output().unwrap();
-        (output.status.code(), String::from_utf8(output.stdout).unwrap())
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
     };
     assert_eq!(diff(false), (Some(0), String::new()));
     let (code, patch) = diff(true);
     assert_eq!(code, Some(1));
-    assert!(patch.contains("+\"Small shops win on care, not on price.\"\n"), "{patch}");
+    assert!(
+        patch.contains("+\"Small shops win on care, not on price.\"\n"),
+        "{patch}"
+    );
 }
 
 #[test]
