@@ -1,12 +1,14 @@
 //! The `hygiene` binary: parses the command line, runs it with the real streams, and maps the
 //! outcome to an exit code (0 clean, 1 findings, 2 could not do the job). A closed pipe on
-//! stdout (`hygiene check … | head`) is not an error.
+//! stdout (`hygiene check … | head`) is not an error. Error messages quote input (file names,
+//! field values), so they are made safe for the terminal like every report.
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use hygiene::cli::{Cli, ExitStatus, Io, run};
+use hygiene::text::sanitize_for_terminal;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -26,7 +28,8 @@ fn main() -> ExitCode {
         Ok(ExitStatus::Failure) => ExitCode::from(1),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            let _ = writeln!(io::stderr(), "error: {error:#}");
+            let message = sanitize_for_terminal(&format!("{error:#}"), true);
+            let _ = writeln!(io::stderr(), "error: {message}");
             ExitCode::from(2)
         }
     }

@@ -31,9 +31,26 @@ use crate::post::{
 };
 use crate::text::position_of_byte;
 
-/// Largest file hygiene reads from a zip archive (uncompressed), so a zip bomb cannot exhaust
-/// memory; real archive files are a few MB.
-const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 30;
+/// How much hygiene unpacks from a zip archive, so a zip bomb cannot exhaust memory: real
+/// archives' text files are at most a few hundred MB, and their photos and videos are not
+/// unpacked (see [`read_found`]).
+const ZIP_LIMITS: ZipLimits = ZipLimits {
+    member: 1 << 30,
+    total: 2 << 30,
+};
+
+/// The most bytes one zip archive may unpack to.
+#[derive(Debug, Clone, Copy)]
+struct ZipLimits {
+    /// For one member.
+    member: u64,
+    /// For all members together (a bomb of many members, each under `member`).
+    total: u64,
+}
+
+/// How much of a file found by walking is read to tell text from binary (a photo, a video):
+/// binary files are skipped without being read whole.
+const BINARY_SNIFF_BYTES: u64 = 8 * 1024;
 
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +179,7 @@ pub fn read_all(
                 read_group(&mut corpus, directory_entries(path)?, &options)?;
             }
             InputPath::File(path) if is_zip(path) => {
-                read_group(&mut corpus, zip_entries(path)?, &options)?;
+                read_group(&mut corpus, zip_entries(path, ZIP_LIMITS)?, &options)?;
             }
             InputPath::File(path) => {
                 let bytes = fs::read(path)
@@ -250,7 +267,11 @@ fn directory_entries(root: &Path) -> Result<Vec<Entry>> {
             continue;
         }
         let path = entry.path();
-        let bytes = fs::read(path)
+        let bytes = fs::File::open(path)
+            .and_then(|file| {
+                let size = file.metadata()?.len();
+                read_found(file, size, u64::MAX)
+            })
             .with_context(|| format!("{}: could not read the file", path.display()))?;
         entries.push(Entry {
             name: path.display().to_string(),
@@ -272,13 +293,15 @@ fn is_zip(path: &Path) -> bool {
         && magic == *b"PK\x03\x04"
 }
 
-/// Every file in a zip archive, in archive order, named `archive.zip!inner/path`.
-fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
+/// Every file in a zip archive, in archive order, named `archive.zip!inner/path`. Members are
+/// only read, never written anywhere, so names such as `../../etc/passwd` are just names.
+fn zip_entries(path: &Path, limits: ZipLimits) -> Result<Vec<Entry>> {
     let file =
         fs::File::open(path).with_context(|| format!("{}: could not open", path.display()))?;
     let mut archive = zip::ZipArchive::new(file)
         .with_context(|| format!("{}: not a readable zip archive", path.display()))?;
     let mut entries = Vec::new();
+    let mut unpacked = 0u64;
     for index in 0..archive.len() {
         let mut file = archive
             .by_index(index)
@@ -288,21 +311,27 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
         }
         let inner = file.name().to_string();
         let name = format!("{}!{inner}", path.display());
-        if file.size() > MAX_ZIP_ENTRY_BYTES {
-            bail!(
+        let too_large = || {
+            anyhow::anyhow!(
                 "{name}: larger than {} bytes unpacked; refusing to read it",
-                MAX_ZIP_ENTRY_BYTES
-            );
+                limits.member
+            )
+        };
+        if file.size() > limits.member {
+            return Err(too_large());
         }
-        let mut bytes = Vec::with_capacity(file.size() as usize);
-        (&mut file)
-            .take(MAX_ZIP_ENTRY_BYTES + 1)
-            .read_to_end(&mut bytes)
+        let size = file.size();
+        let bytes = read_found(&mut file, size, limits.member)
             .with_context(|| format!("{name}: could not unpack"))?;
-        if bytes.len() as u64 > MAX_ZIP_ENTRY_BYTES {
+        if bytes.len() as u64 > limits.member {
+            return Err(too_large());
+        }
+        unpacked += bytes.len() as u64;
+        if unpacked > limits.total {
             bail!(
-                "{name}: larger than {} bytes unpacked; refusing to read it",
-                MAX_ZIP_ENTRY_BYTES
+                "{}: more than {} bytes unpacked in all; refusing to read more",
+                path.display(),
+                limits.total
             );
         }
         let hidden = inner
@@ -322,6 +351,24 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
         }
     }
     Ok(entries)
+}
+
+/// Reads a file found in a folder or archive, of `size` bytes as far as its metadata says:
+/// its first [`BINARY_SNIFF_BYTES`], then the rest only when those are text, up to one byte
+/// past `limit`. A binary file (a photo, a video) is returned cut short: it is not UTF-8, so it
+/// is skipped as any file found by walking that is not UTF-8, without being read whole.
+fn read_found(mut reader: impl Read, size: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(BINARY_SNIFF_BYTES)
+        .read_to_end(&mut bytes)?;
+    let binary = std::str::from_utf8(&bytes).is_err_and(|error| error.error_len().is_some());
+    if !binary {
+        let rest = limit.saturating_add(1).saturating_sub(bytes.len() as u64);
+        bytes.reserve(size.min(limit).saturating_sub(bytes.len() as u64) as usize);
+        reader.take(rest).read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Reads one file's bytes and appends its posts and its [`Source`] to `corpus`; a file found by
@@ -823,6 +870,82 @@ mod tests {
             line: Some(1),
         };
         assert_eq!(post_offset(content, &moved), None);
+    }
+
+    /// A zip archive in a fresh temporary folder holding `members`, deflated.
+    fn zip_of(members: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+        use std::io::Write;
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("archive.zip");
+        let mut zip = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in members {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(content).unwrap();
+        }
+        zip.finish().unwrap();
+        (folder, path)
+    }
+
+    const SMALL: ZipLimits = ZipLimits {
+        member: 32 * 1024,
+        total: 80 * 1024,
+    };
+
+    /// Why reading the archive at `path` within [`SMALL`] limits failed.
+    fn small_zip_error(path: &Path) -> String {
+        match zip_entries(path, SMALL) {
+            Ok(_) => panic!("{} was read", path.display()),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_zip_member_unpacking_past_the_limit_is_refused() {
+        let (_folder, path) = zip_of(&[("bomb.txt", &[b'a'; 64 * 1024])]);
+        let error = small_zip_error(&path);
+        let expected = "!bomb.txt: larger than 32768 bytes unpacked; refusing to read it";
+        assert_eq!(error, format!("{}{expected}", path.display()));
+    }
+
+    #[test]
+    fn a_zip_member_lying_about_its_size_is_refused_once_unpacked() {
+        let (_folder, path) = zip_of(&[("bomb.txt", &[b'a'; 64 * 1024])]);
+        // Both headers say 100 bytes: the local one, and the central directory's entry.
+        let mut bytes = fs::read(&path).unwrap();
+        let central = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        for at in [22, central + 24] {
+            bytes[at..at + 4].copy_from_slice(&100u32.to_le_bytes());
+        }
+        fs::write(&path, bytes).unwrap();
+        let error = small_zip_error(&path);
+        assert!(
+            error.ends_with("!bomb.txt: larger than 32768 bytes unpacked; refusing to read it"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_zip_of_many_members_under_the_limit_is_refused_past_the_total() {
+        let member = [b'a'; 30 * 1024];
+        let (_folder, path) = zip_of(&[("1.txt", &member), ("2.txt", &member), ("3.txt", &member)]);
+        let error = small_zip_error(&path);
+        let expected = ": more than 81920 bytes unpacked in all; refusing to read more";
+        assert_eq!(error, format!("{}{expected}", path.display()));
+    }
+
+    #[test]
+    fn binary_members_are_not_unpacked_whole() {
+        let mut photo = b"\xFF\xD8\xFF\xE0".to_vec();
+        photo.resize(1 << 20, 0);
+        let (_folder, path) = zip_of(&[
+            ("photo.jpg", &photo),
+            ("posts.jsonl", b"{\"text\": \"a\"}\n"),
+        ]);
+        let entries = zip_entries(&path, ZIP_LIMITS).unwrap();
+        assert_eq!(entries[0].bytes.len() as u64, BINARY_SNIFF_BYTES);
+        assert_eq!(entries[1].bytes, b"{\"text\": \"a\"}\n");
     }
 
     #[test]
