@@ -4,33 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use clap::Parser;
-use hygiene::cli::{Cli, Io, run};
 use hygiene::report::html::MAX_FINDINGS_SHOWN;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-/// Runs `hygiene check <args>` in-process with `stdin` and returns stdout.
-fn check(args: &[&str], stdin: &[u8]) -> String {
-    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
-    let mut argv = vec!["hygiene", "check"];
-    argv.extend_from_slice(args);
-    let mut stdout = Vec::new();
-    run(
-        Cli::try_parse_from(argv).unwrap(),
-        Io {
-            stdin: &mut &stdin[..],
-            stdin_is_terminal: false,
-            stdout: &mut stdout,
-            stdout_is_terminal: false,
-            stderr: &mut std::io::sink(),
-            no_color: false,
-            progress: false,
-        },
-    )
-    .unwrap();
-    String::from_utf8(stdout).unwrap()
-}
+mod common;
+
+use common::check_in_process as check;
 
 fn page(args: &[&str]) -> Html {
     let mut args = args.to_vec();

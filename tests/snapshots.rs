@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-use clap::Parser;
-use hygiene::cli::{Cli, Io, run};
+mod common;
 
 /// Runs `hygiene check <fixture> <extra>` in-process and returns stdout.
 fn check(fixture: &Path, extra: &[&str]) -> String {
@@ -15,24 +14,9 @@ fn check(fixture: &Path, extra: &[&str]) -> String {
         .unwrap()
         .to_string_lossy()
         .replace('\\', "/");
-    let mut args = vec!["hygiene", "check", relative.as_str(), "--color", "never"];
+    let mut args = vec![relative.as_str(), "--color", "never"];
     args.extend_from_slice(extra);
-    let cli = Cli::try_parse_from(args).unwrap();
-    let mut stdout = Vec::new();
-    run(
-        cli,
-        Io {
-            stdin: &mut std::io::empty(),
-            stdin_is_terminal: false,
-            stdout: &mut stdout,
-            stdout_is_terminal: false,
-            stderr: &mut std::io::sink(),
-            no_color: false,
-            progress: false,
-        },
-    )
-    .unwrap();
-    String::from_utf8(stdout).unwrap()
+    common::check_in_process(&args, b"")
 }
 
 #[test]

@@ -62,3 +62,28 @@ pub fn read_path(path: &std::path::Path) -> Corpus {
     )
     .unwrap()
 }
+
+/// Runs `hygiene check <args>` in-process, from the crate's folder, with `stdin`, and returns
+/// stdout; panics if the run fails (exit 2).
+pub fn check_in_process(args: &[&str], stdin: &[u8]) -> String {
+    use clap::Parser;
+    use hygiene::cli::{Cli, Io, run};
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let mut argv = vec!["hygiene", "check"];
+    argv.extend_from_slice(args);
+    let mut stdout = Vec::new();
+    run(
+        Cli::try_parse_from(argv).unwrap(),
+        Io {
+            stdin: &mut &stdin[..],
+            stdin_is_terminal: false,
+            stdout: &mut stdout,
+            stdout_is_terminal: false,
+            stderr: &mut std::io::sink(),
+            no_color: false,
+            progress: false,
+        },
+    )
+    .unwrap();
+    String::from_utf8(stdout).unwrap()
+}
