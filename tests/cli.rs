@@ -423,6 +423,25 @@ fn fixes_follow_the_per_path_overrides() {
 }
 
 #[test]
+fn github_annotations_name_suppressions_that_suppress_nothing() {
+    let output = hygiene()
+        .args([
+            "check",
+            "fixtures/overrides/x/announcements.txt",
+            "--format",
+            "github",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "::notice file=fixtures/overrides/x/announcements.txt,line=5,\
+         title=hygiene unused suppression::the suppression of `click-to-tweet` suppresses \
+         nothing here; remove it\n"
+    );
+}
+
+#[test]
 fn isolated_ignores_the_config_file() {
     assert_cmd_snapshot!(hygiene().args([
         "check",

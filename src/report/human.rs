@@ -374,9 +374,9 @@ fn write_summary_with(
         for id in &analysis.unused_allow {
             writeln!(
                 out,
-                "{}: the suppression of `{}` suppresses nothing here; remove it",
+                "{}: {}",
                 sanitize_for_terminal(&report.post_place(post), false),
-                sanitize_for_terminal(id, false)
+                sanitize_for_terminal(&super::unused_allow_message(id), false)
             )?;
         }
     }

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity, Target};
 use crate::post::Location;
-use crate::text::sanitize_for_terminal;
+use crate::text::{TextSpan, sanitize_for_terminal};
 
 use super::Report;
 
@@ -24,28 +24,34 @@ struct Place {
 }
 
 fn place(report: &Report<'_>, finding: &Finding) -> Option<Place> {
-    let (index, span) = match &finding.target {
-        Target::Post { post, span } => (*post, Some(span)),
-        Target::Account { evidence } => (*evidence.first()?, None),
-    };
+    match &finding.target {
+        Target::Post { post, span } => Some(post_place(report, *post, Some(span))),
+        Target::Account { evidence } => Some(post_place(report, *evidence.first()?, None)),
+    }
+}
+
+/// Where post `index` is, at `span` of its text or at its start.
+fn post_place(report: &Report<'_>, index: usize, span: Option<&TextSpan>) -> Place {
     let post = &report.corpus.posts[index];
     let path = report.corpus.sources[post.origin.source].path.clone();
     let (line, column) = match (post.origin.location, span) {
         (Location::Text { .. }, Some(span)) => {
-            let (line, column) = Report::file_position(post, span.line, span.column)?;
-            (Some(line), Some(column))
+            match Report::file_position(post, span.line, span.column) {
+                Some((line, column)) => (Some(line), Some(column)),
+                None => (None, None),
+            }
         }
         (Location::Text { line, column }, None) => (Some(line as usize), Some(column as usize)),
         (Location::Record { line, .. }, _) => (line.map(|line| line as usize), None),
     };
     let record = matches!(post.origin.location, Location::Record { .. })
         .then(|| Report::place_in_source(post));
-    Some(Place {
+    Place {
         path,
         line,
         column,
         record,
-    })
+    }
 }
 
 /// `concise`: `file:line:col: severity[rule] message`, one finding per line.
@@ -115,6 +121,28 @@ pub fn write_github(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> 
             properties.join(","),
             escape_data(&sanitize_for_terminal(&message, true))
         )?;
+    }
+    // Suppressions that suppress nothing, as notices, so a CI-only reader sees them too.
+    for (index, analysis) in report.analysis.posts.iter().enumerate() {
+        for id in &analysis.unused_allow {
+            let place = post_place(report, index, None);
+            let mut properties = vec![format!("file={}", escape_property(&place.path))];
+            properties.extend(place.line.map(|line| format!("line={line}")));
+            properties.push(format!(
+                "title={}",
+                escape_property("hygiene unused suppression")
+            ));
+            let message = match &place.record {
+                Some(record) => format!("{record}: {}", super::unused_allow_message(id)),
+                None => super::unused_allow_message(id),
+            };
+            writeln!(
+                out,
+                "::notice {}::{}",
+                properties.join(","),
+                escape_data(&sanitize_for_terminal(&message, true))
+            )?;
+        }
     }
     Ok(())
 }

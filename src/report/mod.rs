@@ -268,6 +268,11 @@ pub fn evidence_text(evidence: Evidence) -> String {
     }
 }
 
+/// What the reports say of a suppression that suppressed nothing (rule `id`).
+pub(crate) fn unused_allow_message(id: &str) -> String {
+    format!("the suppression of `{id}` suppresses nothing here; remove it")
+}
+
 fn severity_index(severity: Severity) -> usize {
     match severity {
         Severity::Info => 0,
