@@ -443,27 +443,40 @@ pub fn hashtags(text: &str) -> Vec<Range<usize>> {
         )
             .expect("the hashtag pattern is valid")
     });
-    let mut candidates = HASHTAG.captures_iter(text).peekable();
-    if candidates.peek().is_none() {
-        return Vec::new(); // most posts: no need to look for links
+    entities(text, &HASHTAG, |tag| {
+        let whole = tag.get(0).expect("match");
+        let body = tag.get(1).expect("body").as_str();
+        let before = text[..whole.start()].chars().next_back();
+        let after = &text[whole.end()..];
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '&')
+            && body.chars().any(char::is_alphabetic)
+            && !after.starts_with(['#', '＃'])
+            && !after.starts_with("://")
+    })
+}
+
+/// The matches of `pattern` in `text` that `accept` keeps, leaving out those that start inside
+/// a link. Links are looked for only when a match is kept: most posts have none.
+fn entities(
+    text: &str,
+    pattern: &Regex,
+    accept: impl Fn(&regex::Captures<'_>) -> bool,
+) -> Vec<Range<usize>> {
+    let mut kept = pattern
+        .captures_iter(text)
+        .filter(|found| accept(found))
+        .map(|found| found.get(0).expect("match").range())
+        .peekable();
+    if kept.peek().is_none() {
+        return Vec::new();
     }
     let links = urls(text, true);
-    candidates
-        .filter_map(|tag| {
-            let whole = tag.get(0).expect("match");
-            let body = tag.get(1).expect("body").as_str();
-            let before = text[..whole.start()].chars().next_back();
-            let after = &text[whole.end()..];
-            let ok = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '&')
-                && body.chars().any(char::is_alphabetic)
-                && !after.starts_with(['#', '＃'])
-                && !after.starts_with("://")
-                && !links
-                    .iter()
-                    .any(|link| link.start <= whole.start() && whole.start() < link.end);
-            ok.then(|| whole.range())
-        })
-        .collect()
+    kept.filter(|found| {
+        !links
+            .iter()
+            .any(|link| link.start <= found.start && found.start < link.end)
+    })
+    .collect()
 }
 
 /// Mentions as twitter-text extracts them (`@` or `＠` not after a letter, digit or `_!#$%&*@`,
@@ -477,30 +490,19 @@ pub fn mentions(text: &str) -> Vec<Range<usize>> {
         )
         .expect("the mention pattern is valid")
     });
-    let mut candidates = MENTION.captures_iter(text).peekable();
-    if candidates.peek().is_none() {
-        return Vec::new(); // most posts: no need to look for links
-    }
-    let links = urls(text, true);
-    candidates
-        .filter_map(|mention| {
-            let whole = mention.get(0).expect("match");
-            let before = text[..whole.start()].chars().next_back();
-            let after = &text[whole.end()..];
-            let before_ok = !before
-                .is_some_and(|c| c.is_ascii_alphanumeric() || "_!#$%&*@＠".contains(c))
-                || after_retweet_marker(&text[..whole.start()]);
-            let ok = before_ok
-                && !after.starts_with(|c: char| {
-                    c.is_ascii_alphanumeric() || c == '@' || c == '＠' || is_latin_accent(c)
-                })
-                && !after.starts_with("://")
-                && !links
-                    .iter()
-                    .any(|link| link.start <= whole.start() && whole.start() < link.end);
-            ok.then(|| whole.range())
-        })
-        .collect()
+    entities(text, &MENTION, |mention| {
+        let whole = mention.get(0).expect("match");
+        let before = text[..whole.start()].chars().next_back();
+        let after = &text[whole.end()..];
+        let before_ok = !before
+            .is_some_and(|c| c.is_ascii_alphanumeric() || "_!#$%&*@＠".contains(c))
+            || after_retweet_marker(&text[..whole.start()]);
+        before_ok
+            && !after.starts_with(|c: char| {
+                c.is_ascii_alphanumeric() || c == '@' || c == '＠' || is_latin_accent(c)
+            })
+            && !after.starts_with("://")
+    })
 }
 
 /// Whether `before` ends in a retweet marker (`RT`, `RT:`, any case) that a mention may follow
