@@ -3,6 +3,8 @@
 //! does; `--format junit` is well-formed XML 1.0 whatever the posts hold, with counts that
 //! match its test cases.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -202,15 +204,13 @@ fn account_findings_sit_on_their_evidence() {
 fn files_in_a_zip_are_nested_artifacts_and_stdin_is_a_logical_location() {
     let dir = std::env::temp_dir().join(format!("hygiene-sarif-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(dir.join("a!b.zip")).unwrap());
-    zip.start_file(
-        "drafts/my posts.jsonl",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    zip.write_all(b"{\"id\": \"p[1]\", \"text\": \"Click to Tweet: bread is a conversation\"}\n")
-        .unwrap();
-    zip.finish().unwrap();
+    common::write_zip(
+        &dir.join("a!b.zip"),
+        &[(
+            "drafts/my posts.jsonl",
+            "{\"id\": \"p[1]\", \"text\": \"Click to Tweet: bread is a conversation\"}\n",
+        )],
+    );
     let log: Value = serde_json::from_str(&run_in(
         &dir,
         &["check", "--format", "sarif", "a!b.zip"],

@@ -7,8 +7,10 @@
 //! Every run of the binary is bounded by [`TIMEOUT`], so a hang fails the test instead of
 //! stalling the suite.
 
+mod common;
+
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -236,25 +238,13 @@ fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
-/// A zip archive at `path` holding `members` (name, content), deflated.
-fn write_zip(path: &Path, members: &[(&str, &[u8])]) {
-    let mut zip = zip::ZipWriter::new(fs::File::create(path).unwrap());
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in members {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(content).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
 #[test]
 fn path_traversal_names_in_a_zip_are_never_written_and_shown_sanitized() {
     let folder = tempfile::tempdir().unwrap();
     let inner = folder.path().join("a/b");
     fs::create_dir_all(&inner).unwrap();
     let posts = br#"[{"text": "Click to Tweet"}]"#;
-    write_zip(
+    common::write_zip(
         &inner.join("export.zip"),
         &[
             ("../../escaped.json", posts),
@@ -295,7 +285,7 @@ fn path_traversal_names_in_a_zip_are_never_written_and_shown_sanitized() {
 fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("bomb.zip");
-    write_zip(&path, &[("data/tweets.js", &[b' '; 1 << 20])]);
+    common::write_zip(&path, &[("data/tweets.js", &[b' '; 1 << 20])]);
     // Both headers now say the member unpacks to 3 GiB, past the 1 GiB hygiene unpacks: the
     // local header's size, and the central directory entry's that readers go by.
     let mut bytes = fs::read(&path).unwrap();

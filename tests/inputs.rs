@@ -2,8 +2,9 @@
 //! listed as skipped, hidden folders are ignored, a symbolic-link loop cannot trap the walk, and
 //! received messages are read but not judged unless asked.
 
+mod common;
+
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use hygiene::engine::{Engine, EngineSettings};
@@ -98,18 +99,14 @@ fn a_symlink_loop_does_not_trap_the_walk() {
 fn reads_a_zip_archive_in_place() {
     let root = scratch("zip");
     let zip_path = root.join("export.zip");
-    let mut zip = zip::ZipWriter::new(fs::File::create(&zip_path).unwrap());
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in [
-        ("export/posts.json", POSTS),
-        ("export/package.json", PACKAGE),
-        ("__MACOSX/export/._posts.json", "junk"),
-    ] {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(content.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap();
+    common::write_zip(
+        &zip_path,
+        &[
+            ("export/posts.json", POSTS),
+            ("export/package.json", PACKAGE),
+            ("__MACOSX/export/._posts.json", "junk"),
+        ],
+    );
     let corpus = read(&zip_path);
     assert_eq!(corpus.posts.len(), 2);
     assert_eq!(

@@ -3,7 +3,6 @@
 //! received ones, long posts completed from `note-tweet.js`, and the archive read as a zip.
 
 use std::fs;
-use std::io::Write;
 use std::path::PathBuf;
 
 use hygiene::post::{Corpus, InputFormat, Platform, PostKind};
@@ -143,20 +142,19 @@ fn reads_a_downloaded_archive_zip() {
     let dir = std::env::temp_dir().join(format!("hygiene-xarchive-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let zip_path = dir.join("twitter-2024-03-14.zip");
-    let mut zip = zip::ZipWriter::new(fs::File::create(&zip_path).unwrap());
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
     let mut names: Vec<PathBuf> = fs::read_dir(fixture(""))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .collect();
     names.sort();
-    for path in names {
-        let name = path.file_name().unwrap().to_str().unwrap();
-        zip.start_file(format!("data/{name}"), options).unwrap();
-        zip.write_all(&fs::read(&path).unwrap()).unwrap();
-    }
-    zip.finish().unwrap();
+    let members: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            (format!("data/{name}"), fs::read(path).unwrap())
+        })
+        .collect();
+    common::write_zip(&zip_path, &members);
     let corpus = read(&zip_path);
     fs::remove_dir_all(&dir).unwrap();
     assert_reads_the_whole_archive(&corpus);

@@ -87,3 +87,16 @@ pub fn check_in_process(args: &[&str], stdin: &[u8]) -> String {
     .unwrap();
     String::from_utf8(stdout).unwrap()
 }
+
+/// Writes a zip archive at `path` holding `members` (name, content), deflated.
+pub fn write_zip<N: AsRef<str>, C: AsRef<[u8]>>(path: &std::path::Path, members: &[(N, C)]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in members {
+        zip.start_file(name.as_ref(), options).unwrap();
+        zip.write_all(content.as_ref()).unwrap();
+    }
+    zip.finish().unwrap();
+}
