@@ -399,6 +399,56 @@ fn rules_and_explain_include_the_house_rules_of_the_config_found_here() {
 }
 
 #[test]
+fn the_platform_flag_wins_over_a_per_path_override() {
+    // linkedin/ is LinkedIn by the configuration, where the post fits; `--platform x` says
+    // otherwise for this run, and the post is too long for X.
+    let concise = |extra: &[&str]| {
+        let output = hygiene()
+            .args(["check", "fixtures/overrides/linkedin/starter-story.txt"])
+            .args(["--format", "concise"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+    assert_eq!(concise(&[]), (Some(0), String::new()));
+    let (code, stdout) = concise(&["--platform", "x"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout
+            .starts_with("fixtures/overrides/linkedin/starter-story.txt:1:281: error[over-length]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_suppression_line_without_a_reason_exits_two_at_its_line() {
+    let mut child = hygiene()
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"fine post\n---\n# hygiene: allow shouting\nBIG NEWS TODAY\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: <stdin>:3: `# hygiene: allow RULE[, RULE…] -- reason`: a suppression needs a reason"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn fixes_follow_the_per_path_overrides() {
     // newsletter/ ignores click-to-tweet, so its prompt is neither reported nor fixed there.
     let diff = |isolated: bool| {
