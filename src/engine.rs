@@ -12,12 +12,12 @@ use std::sync::LazyLock;
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
-use regex::Regex;
 
 use crate::finding::{Finding, Target};
 use crate::post::{Corpus, Platform, Post, PostKind, Source};
 use crate::rules::builtin::{AccountInput, Judgement, PostHit, PostInput, Ratio};
 use crate::rules::gate::Candidates;
+use crate::rules::text_regex::TextRegex;
 use crate::rules::{
     self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
 };
@@ -30,8 +30,8 @@ const MAX_QUOTE_CHARS: usize = 60;
 /// top-level domain ("Votetours.com", "shop.example.io/sale"). A bare domain's top-level domain
 /// must be lowercase and not a common word, so "finished.It took" and "ASP.NET" are not links;
 /// an email address is not a link either (see [`link_ranges`]).
-static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static LINK: LazyLock<TextRegex> = LazyLock::new(|| {
+    TextRegex::new(
         r#"(?x)
         \b(?:
             (?i:https?://)[^\s<>"]+
@@ -40,6 +40,7 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
             \.(?:com|net|org|io|biz|info|ly|gd|uk|de|fr|nl|ca|au|tv|app|dev|blog|shop|store|xyz|link|page|site|social|art|online|tech|news|club|ai)
             \b(?:/[^\s<>"]*)?
         )"#,
+        true,
     )
     .expect("the link pattern is valid")
 });
@@ -48,8 +49,7 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
 /// engine finds them once per post and hands them to traits and post checks.
 pub(crate) fn link_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     LINK.find_iter(text)
-        .filter(|link| !text[..link.start()].ends_with('@'))
-        .map(|link| link.range())
+        .filter(|link| !text[..link.start].ends_with('@'))
 }
 
 /// Settings the engine needs beyond the rule files.

@@ -14,22 +14,32 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::text_regex::Conjunction;
+use super::text_regex::{Conjunction, ascii_words};
 
-/// Which regexes (by slot) may match one text.
+/// Which regexes (by slot) may match one text, and whether its word characters are all ASCII
+/// (see [`ascii_words`](super::text_regex::ascii_words)). The default rules nothing out and
+/// assumes non-ASCII word characters, the slow but always exact path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Candidates(Vec<u64>);
+pub struct Candidates {
+    slots: Vec<u64>,
+    ascii_words: bool,
+}
 
 impl Candidates {
     /// Whether the regex in `slot` may match.
     pub fn contains(&self, slot: usize) -> bool {
-        self.0
+        self.slots
             .get(slot / 64)
             .is_some_and(|word| word & (1 << (slot % 64)) != 0)
     }
 
+    /// Whether every word character of the text is ASCII.
+    pub fn ascii_words(&self) -> bool {
+        self.ascii_words
+    }
+
     fn insert(&mut self, slot: usize) {
-        self.0[slot / 64] |= 1 << (slot % 64);
+        self.slots[slot / 64] |= 1 << (slot % 64);
     }
 }
 
@@ -90,7 +100,10 @@ impl GateBuilder {
                 .build(&self.literals)
                 .expect("a few thousand short literals fit an Aho-Corasick automaton")
         });
-        let mut always = Candidates(vec![0; self.slots.div_ceil(64)]);
+        let mut always = Candidates {
+            slots: vec![0; self.slots.div_ceil(64)],
+            ascii_words: false,
+        };
         for &slot in &self.always {
             always.insert(slot);
         }
@@ -120,9 +133,13 @@ impl Gate {
         // Letters that a case-insensitive regex reads as ASCII ones: the literals only spell
         // ASCII cases, so these texts are left to the regexes themselves.
         if text.contains(['\u{212A}', '\u{17F}']) {
-            return Candidates(vec![u64::MAX; self.always.0.len()]);
+            return Candidates {
+                slots: vec![u64::MAX; self.always.slots.len()],
+                ascii_words: false,
+            };
         }
         let mut candidates = self.always.clone();
+        candidates.ascii_words = ascii_words(text);
         if let Some(searcher) = &self.searcher {
             let mut met = vec![0u8; self.conditions.len()];
             for found in searcher.find_overlapping_iter(text) {

@@ -11,7 +11,7 @@ pub mod catalog;
 mod fixes;
 pub mod gate;
 pub mod spec;
-mod text_regex;
+pub(crate) mod text_regex;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -194,10 +194,7 @@ impl TraitRegistry {
 enum Matcher {
     /// A regex; with a group named `match`, only that group is marked, so a pattern can require
     /// context around what it marks.
-    Regex {
-        regex: TextRegex,
-        has_match_group: bool,
-    },
+    Regex(TextRegex),
     /// A trait defined by patterns: fires on posts with the trait, marking the earliest match of
     /// the trait's own patterns (a trait present only by implication marks nothing).
     Trait { id: TraitId, patterns: Vec<Pattern> },
@@ -232,18 +229,7 @@ impl Pattern {
             return None;
         }
         let found = match &self.matcher {
-            Matcher::Regex {
-                regex,
-                has_match_group: false,
-            } => regex.find(&post.text, candidates)?.range(),
-            Matcher::Regex {
-                regex,
-                has_match_group: true,
-            } => {
-                let captures = regex.captures(&post.text, candidates)?;
-                let marked = captures.name("match").or_else(|| captures.get(0))?;
-                marked.range()
-            }
+            Matcher::Regex(regex) => regex.find(&post.text, candidates)?,
             Matcher::Trait { id, patterns } => {
                 if !traits.contains(*id) {
                     return None;
@@ -276,7 +262,7 @@ impl Pattern {
     /// Registers every regex of the pattern (and of the patterns it marks with) with `gate`.
     fn register(&mut self, gate: &mut GateBuilder) {
         match &mut self.matcher {
-            Matcher::Regex { regex, .. } => regex.register(gate),
+            Matcher::Regex(regex) => regex.register(gate),
             Matcher::Trait { patterns, .. } => {
                 for pattern in patterns {
                     pattern.register(gate);
@@ -304,7 +290,7 @@ impl Pattern {
                 set.insert(*id);
                 set
             }
-            Matcher::Regex { .. } => TraitSet::default(),
+            Matcher::Regex(_) => TraitSet::default(),
         };
         TraitSet(marked.0 | self.also_traits.0 | self.unless_traits.0)
     }
@@ -755,12 +741,7 @@ impl Compiler<'_> {
                     .map(|alternative| format!("(?:{alternative})"))
                     .collect::<Vec<_>>()
                     .join("|");
-                let regex = self.regex(&source, spec.case_sensitive)?;
-                let has_match_group = regex.has_match_group();
-                Ok(Matcher::Regex {
-                    regex,
-                    has_match_group,
-                })
+                Ok(Matcher::Regex(self.regex(&source, spec.case_sensitive)?))
             }
             (Some(name), true) => {
                 let definition = self.specs.get(name.as_str()).ok_or_else(|| {
@@ -835,7 +816,7 @@ mod tests {
     impl Pattern {
         fn regexes(&self) -> Vec<&TextRegex> {
             let mut regexes: Vec<&TextRegex> = match &self.matcher {
-                Matcher::Regex { regex, .. } => vec![regex],
+                Matcher::Regex(regex) => vec![regex],
                 Matcher::Trait { patterns, .. } => {
                     patterns.iter().flat_map(Pattern::regexes).collect()
                 }
