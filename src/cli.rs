@@ -598,6 +598,28 @@ fn write_output(
     print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     let context = || format!("cannot write the report to {}", path.display());
+    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written in place:
+    // renaming a file over it would replace it. A symbolic link keeps pointing where it did,
+    // and the file it points to is replaced.
+    let resolved;
+    let path = match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => {
+            let mut out = std::io::BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(context)?,
+            );
+            print(&mut out).with_context(context)?;
+            out.flush().with_context(context)?;
+            return Ok(());
+        }
+        Ok(_) => {
+            resolved = std::fs::canonicalize(path).with_context(context)?;
+            resolved.as_path()
+        }
+        Err(_) => path,
+    };
     let folder = match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
         _ => Path::new("."),

@@ -758,3 +758,52 @@ fn output_to_a_missing_folder_fails_and_writes_nothing() {
     assert!(output.stdout.is_empty());
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0);
 }
+
+/// `-o` replaces a file whole, but a pipe or device (`-o /dev/null`) is written in place, and a
+/// symbolic link keeps pointing where it did: renaming over either would replace it (a run
+/// with `-o /dev/null` once left /dev/null a regular file).
+#[cfg(unix)]
+#[test]
+fn output_writes_through_pipes_and_symbolic_links() {
+    use std::os::unix::fs::FileTypeExt;
+    let folder = tempfile::tempdir().unwrap();
+    let expected = hygiene()
+        .args(["check", "fixtures/drafts.txt", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+
+    let target = folder.path().join("real.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = folder.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let status = hygiene()
+        .args(["check", "fixtures/drafts.txt", "--format", "json", "-o"])
+        .arg(&link)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(std::fs::read(&target).unwrap(), expected);
+
+    let fifo = folder.path().join("report.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let status = hygiene()
+        .args(["check", "fixtures/drafts.txt", "--format", "json", "-o"])
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(reader.join().unwrap(), expected);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
