@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Report;
-use crate::engine::AccountOutcome;
+use crate::engine::{AccountOutcome, PostAnalysis};
 use crate::finding::{Applicability, Finding, Severity, Target};
 use crate::post::{Location, Post};
 use crate::score::Evidence;
@@ -27,7 +27,7 @@ struct Document<'a> {
     summary: Summary<'a>,
     score: ScoreOut<'a>,
     account: AccountOut<'a>,
-    posts: Vec<PostOut<'a>>,
+    posts: PostsOut<'a>,
     /// What `--fix` wrote before the inputs were read again; only with `--fix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     fixes: Option<FixesOut<'a>>,
@@ -278,7 +278,78 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-fn document<'a>(report: &Report<'a>) -> Document<'a> {
+/// Every post with its analysis, serialized one at a time as the report is written: a report
+/// of a million posts never holds them all as wire structs.
+struct PostsOut<'a> {
+    report: &'a Report<'a>,
+}
+
+impl Serialize for PostsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.report;
+        serializer.collect_seq(
+            report
+                .corpus
+                .posts
+                .iter()
+                .zip(&report.analysis.posts)
+                .enumerate()
+                .map(|(index, (post, analysis))| post_out(report, index, post, analysis)),
+        )
+    }
+}
+
+fn post_out<'a>(
+    report: &'a Report<'a>,
+    index: usize,
+    post: &'a Post,
+    analysis: &'a PostAnalysis,
+) -> PostOut<'a> {
+    let score = report.score;
+    PostOut {
+        index,
+        id: post.id.as_deref(),
+        origin: origin_out(report, post),
+        kind: post.kind.as_str(),
+        platform: post.platform.map(|platform| platform.as_str()),
+        length: report
+            .engine
+            .platform_of(post, report.corpus.sources.get(post.origin.source))
+            .map(|platform| {
+                let length = crate::platform::measure(&post.text, platform);
+                LengthOut {
+                    platform: platform.as_str(),
+                    value: length.value,
+                    limit: length.limit,
+                    unit: length.unit.as_str(),
+                }
+            }),
+        to: post.to.as_deref(),
+        created_at: post.created_at.map(|time| time.to_rfc3339()),
+        received: post.received,
+        judged: analysis.judged,
+        links: &post.links,
+        score: score.posts[index],
+        traits: analysis
+            .traits
+            .ids()
+            .map(|id| report.engine.traits().name(id))
+            .collect(),
+        findings: analysis
+            .findings
+            .iter()
+            .map(|finding| finding_out(report, finding))
+            .collect(),
+        suppressed: analysis
+            .suppressed
+            .iter()
+            .map(|&rule| report.engine.rules()[rule].id.as_str())
+            .collect(),
+        unused_allow: &analysis.unused_allow,
+    }
+}
+
+fn document<'a>(report: &'a Report<'a>) -> Document<'a> {
     let rules = report.engine.rules();
     let [info, warning, error] = report.severity_counts();
     let by_severity = BTreeMap::from([("info", info), ("warning", warning), ("error", error)]);
@@ -378,54 +449,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 .map(|finding| finding_out(report, finding))
                 .collect(),
         },
-        posts: report
-            .corpus
-            .posts
-            .iter()
-            .zip(&report.analysis.posts)
-            .enumerate()
-            .map(|(index, (post, analysis))| PostOut {
-                index,
-                id: post.id.as_deref(),
-                origin: origin_out(report, post),
-                kind: post.kind.as_str(),
-                platform: post.platform.map(|platform| platform.as_str()),
-                length: report
-                    .engine
-                    .platform_of(post, report.corpus.sources.get(post.origin.source))
-                    .map(|platform| {
-                        let length = crate::platform::measure(&post.text, platform);
-                        LengthOut {
-                            platform: platform.as_str(),
-                            value: length.value,
-                            limit: length.limit,
-                            unit: length.unit.as_str(),
-                        }
-                    }),
-                to: post.to.as_deref(),
-                created_at: post.created_at.map(|time| time.to_rfc3339()),
-                received: post.received,
-                judged: analysis.judged,
-                links: &post.links,
-                score: score.posts[index],
-                traits: analysis
-                    .traits
-                    .ids()
-                    .map(|id| report.engine.traits().name(id))
-                    .collect(),
-                findings: analysis
-                    .findings
-                    .iter()
-                    .map(|finding| finding_out(report, finding))
-                    .collect(),
-                suppressed: analysis
-                    .suppressed
-                    .iter()
-                    .map(|&rule| report.engine.rules()[rule].id.as_str())
-                    .collect(),
-                unused_allow: &analysis.unused_allow,
-            })
-            .collect(),
+        posts: PostsOut { report },
         fixes: report.fixes.map(|plan| FixesOut {
             fixed: plan
                 .changes
