@@ -168,3 +168,75 @@ fn a_file_changed_after_reading_is_not_overwritten() {
     assert!(error.contains("changed since hygiene read it"), "{error}");
     assert_eq!(fs::read_to_string(&path).unwrap(), edited);
 }
+
+/// `--fix` killed at any moment leaves each file either as it was or fully fixed, never half
+/// written: the fixes go to a temporary file beside it, which is renamed over it. The run is
+/// killed once while that temporary file exists (during the write) and at staggered moments
+/// before and after.
+#[cfg(unix)]
+#[test]
+fn fix_killed_mid_write_leaves_the_old_or_the_new_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("posts.txt");
+    let filler = "slow bread and patient people make good mornings ".repeat(20);
+    let original: String = (0..400)
+        .map(|i| format!("{filler}{i} https://wrenclay.example/mugs?utm_source=newsletter\n---\n"))
+        .collect();
+    let run = || {
+        hygiene(folder.path())
+            .args(["--fix", "--quiet", "posts.txt"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    fs::write(&file, &original).unwrap();
+    assert!(run().wait().unwrap().code().is_some());
+    let fixed = fs::read_to_string(&file).unwrap();
+    assert_ne!(fixed, original);
+    assert!(!fixed.contains("utm_source"));
+
+    let temporary = || {
+        fs::read_dir(folder.path())
+            .unwrap()
+            .any(|entry| entry.unwrap().file_name() != "posts.txt")
+    };
+    let clear_temporaries = || {
+        for entry in fs::read_dir(folder.path()).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != "posts.txt" {
+                fs::remove_file(entry.path()).unwrap();
+            }
+        }
+    };
+    // Killed while the temporary file is there.
+    fs::write(&file, &original).unwrap();
+    let mut child = run();
+    let mut caught = false;
+    while child.try_wait().unwrap().is_none() {
+        if temporary() {
+            child.kill().unwrap();
+            caught = true;
+            break;
+        }
+    }
+    child.wait().unwrap();
+    assert!(caught, "the run ended before a temporary file was seen");
+    let content = fs::read_to_string(&file).unwrap();
+    assert!(content == original || content == fixed, "half a file");
+    clear_temporaries();
+
+    // Killed at staggered moments.
+    for delay in [0, 10, 50, 150, 400] {
+        fs::write(&file, &original).unwrap();
+        let mut child = run();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let content = fs::read_to_string(&file).unwrap();
+        assert!(
+            content == original || content == fixed,
+            "half a file after {delay} ms"
+        );
+        clear_temporaries();
+    }
+}
