@@ -185,18 +185,27 @@ struct Grouping {
 /// Groups `texts` into exact and near duplicates.
 fn group(texts: &[&str], options: &Options) -> Grouping {
     // 1–2: normalise; texts with equal words share one class. Normalising is per text: spread
-    // it over the cores, then assign classes in order. A text's words are kept as one string
-    // (words never hold a space): a vector of strings per text cost 1.5 KB per post.
-    let normalized: Vec<(String, usize)> = texts.par_iter().map(|text| normalize(text)).collect();
-    let mut class_of_key: HashMap<&str, usize> = HashMap::new();
+    // it over the cores, then assign classes in order. Only a 128-bit hash of each text's words
+    // is kept (two different texts share one with a probability of about n²/2¹²⁹, 10⁻²⁷ for a
+    // million posts); the words of each class's first text are made again for its shingles.
+    // Keeping every text's words until then cost 250 bytes per post, as a vector of strings
+    // 1.5 KB.
+    let keys: Vec<(u128, usize)> = texts
+        .par_iter()
+        .map(|text| {
+            let (words, letter_words) = normalize(text);
+            (fnv1a_128(words.as_bytes()), letter_words)
+        })
+        .collect();
+    let mut class_of_key: HashMap<u128, usize> = HashMap::new();
     let mut class_members: Vec<Vec<usize>> = Vec::new();
     // The first text of each class, whose words stand for the class.
     let mut class_text: Vec<usize> = Vec::new();
-    for (index, (words, letter_words)) in normalized.iter().enumerate() {
-        if *letter_words < options.min_words {
+    for (index, &(key, letter_words)) in keys.iter().enumerate() {
+        if letter_words < options.min_words {
             continue;
         }
-        let class = *class_of_key.entry(words).or_insert_with(|| {
+        let class = *class_of_key.entry(key).or_insert_with(|| {
             class_members.push(Vec::new());
             class_text.push(index);
             class_members.len() - 1
@@ -204,13 +213,14 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
         class_members[class].push(index);
     }
     drop(class_of_key);
+    drop(keys);
 
     // 3: shingle sets (kept flat) and band keys of each distinct text; the sets and
     // signatures are computed in parallel, then laid out in class order.
     let per_class: Vec<(Vec<u32>, [u64; BANDS])> = class_text
         .par_iter()
         .map(|&text| {
-            let mut set: Vec<u32> = shingles(&normalized[text].0).collect();
+            let mut set: Vec<u32> = shingles(&normalize(texts[text]).0).collect();
             set.sort_unstable();
             let unique = dedup_sorted(&mut set);
             set.truncate(unique);
@@ -224,7 +234,6 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
             (set, keys)
         })
         .collect();
-    drop(normalized);
     let mut shingle_store: Vec<u32> = Vec::new();
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(per_class.len());
     let mut band_keys: Vec<(u64, u32)> = Vec::with_capacity(per_class.len() * BANDS);
@@ -429,6 +438,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+/// 128-bit FNV-1a, for keys that must not collide by chance.
+fn fnv1a_128(bytes: &[u8]) -> u128 {
+    bytes
+        .iter()
+        .fold(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d, |hash, &byte| {
+            (hash ^ u128::from(byte)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b)
+        })
 }
 
 /// The SplitMix64 finaliser: spreads every input bit over the output.
