@@ -505,6 +505,10 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         baseline::apply(path, &engine, &corpus, &mut analysis)?;
     }
     progress.stage("scoring and writing the report".to_string());
+    // Only the HTML report shows a score per month: other formats pay nothing for it.
+    if args.format == ReportFormat::Html && !args.statistics {
+        analysis.months = Some(engine.months(&corpus, &analysis));
+    }
     let score = score::score(&engine, &corpus, &analysis);
     let report = Report {
         engine: &engine,
