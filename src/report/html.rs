@@ -344,6 +344,8 @@ fn score_chart(report: &Report<'_>) -> Markup {
     let plot = Plot::new(720.0, 240.0, 48.0, 40.0);
     let step = (plot.width / axis.len().max(1) as f64).min(60.0);
     let x = |i: usize| plot.left + step * (i as f64 + 0.5);
+    // Points no wider than a month, so decades of history stay a line.
+    let radius = num((step * 0.4).clamp(1.0, 4.0));
     let top = 100.0;
     // The verdicts' thresholds, so a point reads against them.
     let ticks = [0, 50, 75, 90, 100];
@@ -415,7 +417,7 @@ fn score_chart(report: &Report<'_>) -> Markup {
                     }
                     @for (i, month) in axis.iter().enumerate() {
                         @if let Some(score) = by_month.get(month) {
-                            circle cx=(num(x(i))) cy=(num(plot.y(score.value, top))) r="4"
+                            circle cx=(num(x(i))) cy=(num(plot.y(score.value, top))) r=(radius)
                                 stroke=(SCORE_COLOUR) stroke-width="2"
                                 fill=(if score.not_judged.is_empty() { SCORE_COLOUR } else {
                                     "#fff" }) {
