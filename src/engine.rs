@@ -248,6 +248,12 @@ impl Engine {
 
     /// Runs every rule on `corpus`.
     pub fn run(&self, corpus: &Corpus) -> Analysis {
+        self.run_with_progress(corpus, &|| {})
+    }
+
+    /// [`Engine::run`], calling `checked` once per post as its rules finish (from any thread),
+    /// so a caller can show how far the run has come.
+    pub fn run_with_progress(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Analysis {
         let posts: Vec<PostAnalysis> = corpus
             .posts
             .par_iter()
@@ -259,6 +265,7 @@ impl Engine {
                     self.analyze_post(index, post, corpus.sources.get(post.origin.source))
                 }
             })
+            .inspect(|_| checked())
             .collect();
         let facts = PostFacts::new(self, corpus, &posts);
         let (account_findings, account_outcomes) = self.account(facts.input(&corpus.posts, None));
@@ -558,6 +565,32 @@ mod tests {
         assert!(engine.is_own_link("http://example.com/shop"));
         assert!(engine.is_own_link("shop.example.com"));
         assert!(!engine.is_own_link("notexample.com"));
+    }
+
+    #[test]
+    fn run_reports_each_post_checked_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let engine = Engine::builtin().unwrap();
+        let origin = |record| crate::post::Origin {
+            source: 0,
+            location: crate::post::Location::Record { record, line: None },
+        };
+        let mut received = Post::new("Thanks!".into(), PostKind::Dm, origin(2));
+        received.received = true;
+        let corpus = Corpus {
+            posts: vec![
+                Post::new("Click to Tweet".into(), PostKind::Post, origin(1)),
+                received,
+                Post::new("Morning bake is done.".into(), PostKind::Post, origin(3)),
+            ],
+            ..Corpus::default()
+        };
+        let checked = AtomicUsize::new(0);
+        let analysis = engine.run_with_progress(&corpus, &|| {
+            checked.fetch_add(1, Ordering::Relaxed);
+        });
+        assert_eq!(checked.into_inner(), 3);
+        assert_eq!(analysis, engine.run(&corpus));
     }
 
     #[test]
