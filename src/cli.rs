@@ -2,6 +2,7 @@
 //! drives the pipeline. The process itself (real stdin/stdout, exit codes) stays in `main.rs`;
 //! [`run`] gets its streams handed in, so tests can drive it.
 
+use std::fmt;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -9,14 +10,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::baseline;
 use crate::config::{self, Config, PathOverrides};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
 use crate::fix;
-use crate::input::{self, CsvColumns, InputPath, ReadOptions, TextSplit};
+use crate::input::{self, CsvColumns, InputPath, ReadOptions, ReadProgress, TextSplit};
 use crate::man;
 use crate::post::{Corpus, InputFormat, Platform};
 use crate::report::{self, OutputFormat, Report, ReportFormat};
@@ -454,19 +455,15 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
             report::plural(inputs.len())
         ));
         let started = Instant::now();
-        let mut corpus = input::read_all(&inputs, options.clone(), stdin)?;
+        let mut corpus = input::read_all_with_progress(&inputs, options.clone(), stdin, &|read| {
+            progress.reading(read, started);
+        })?;
         overrides.apply(&mut corpus, args.platform.is_some());
-        let (posts, files) = (corpus.posts.len(), corpus.sources.len());
-        progress.stage(format!(
-            "checking {posts} post{} from {files} file{} (read at {:.0} posts/s)",
-            report::plural(posts),
-            report::plural(files),
-            posts as f64 / started.elapsed().as_secs_f64().max(1e-3)
-        ));
+        progress.checking(&corpus, started);
         Ok(corpus)
     };
     let corpus = read(io.stdin)?;
-    let analysis = engine.run(&corpus);
+    let analysis = engine.run_with_progress(&corpus, &|| progress.checked());
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -493,7 +490,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         Some(plan) if !plan.changes.is_empty() => {
             fix::write(plan)?;
             let corpus = read(io.stdin)?;
-            let analysis = engine.run(&corpus);
+            let analysis = engine.run_with_progress(&corpus, &|| progress.checked());
             (corpus, analysis)
         }
         _ => (corpus, analysis),
@@ -505,6 +502,10 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         baseline::apply(path, &engine, &corpus, &mut analysis)?;
     }
     progress.stage("scoring and writing the report".to_string());
+    // Only the HTML report shows a score per month: other formats pay nothing for it.
+    if args.format == ReportFormat::Html && !args.statistics {
+        analysis.months = Some(engine.months(&corpus, &analysis));
+    }
     let score = score::score(&engine, &corpus, &analysis);
     let report = Report {
         engine: &engine,
@@ -541,26 +542,31 @@ fn shows_progress(args: &CheckArgs) -> bool {
     !args.quiet && !args.diff && (args.output.is_some() || args.format == ReportFormat::Human)
 }
 
-/// A spinner on stderr naming the stage a run is in (reading, checking, writing), with the time
-/// it has taken. Drawn only once the run has taken a second, so short runs print nothing; gone
-/// from the terminal when the run ends or the report is printed.
+/// Progress on stderr: the stage a run is in, with the time it has taken; while reading, the
+/// files and posts read so far and the rate; while checking, the posts checked of all, with the
+/// rate. Drawn only once the run has taken a second, so short runs print nothing; gone from the
+/// terminal when the run ends or the report is printed.
 struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
-    /// How long a run goes before the spinner shows.
+    /// How long a run goes before the progress shows.
     const DELAY: Duration = Duration::from_secs(1);
+    /// A stage: spinner, time taken, what is going on.
+    const STAGE: &str = "{spinner} {elapsed:>3} {wide_msg}";
+    /// Checking: posts checked of all, the rate since checking started and a bar.
+    const CHECKING: &str = concat!(
+        "{spinner} {elapsed:>3} checking {human_pos}/{human_len} posts ({rate}) {bar:20} ",
+        "{wide_msg}"
+    );
 
     fn start(enabled: bool) -> Progress {
         if !enabled {
             return Progress { bar: None };
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {elapsed:>3} {wide_msg}")
-                .expect("a valid template"),
-        );
+        bar.set_style(Progress::style(Progress::STAGE));
         let shown = bar.clone();
         std::thread::spawn(move || {
             std::thread::sleep(Progress::DELAY);
@@ -572,9 +578,64 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
+    fn style(template: &str) -> ProgressStyle {
+        ProgressStyle::with_template(template).expect("a valid template")
+    }
+
+    /// A stage without counts.
     fn stage(&self, message: String) {
         if let Some(bar) = &self.bar {
+            bar.set_style(Progress::style(Progress::STAGE));
             bar.set_message(message);
+        }
+    }
+
+    /// Reading, `read` so far, since `started`.
+    fn reading(&self, read: ReadProgress, started: Instant) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!(
+                "reading: {} post{} from {} file{} ({:.0} posts/s)",
+                read.posts,
+                report::plural(read.posts),
+                read.files,
+                report::plural(read.files),
+                rate(read.posts, started)
+            ));
+        }
+    }
+
+    /// Checking `corpus`, read since `started`: counts posts as [`Progress::checked`] reports
+    /// them.
+    fn checking(&self, corpus: &Corpus, started: Instant) {
+        if let Some(bar) = &self.bar {
+            let (posts, files) = (corpus.posts.len(), corpus.sources.len());
+            let checking = Instant::now();
+            bar.set_style(Progress::style(Progress::CHECKING).with_key(
+                "rate",
+                move |state: &ProgressState, out: &mut dyn fmt::Write| {
+                    let _ = write!(out, "{:.0} posts/s", rate(state.pos() as usize, checking));
+                },
+            ));
+            bar.set_length(posts as u64);
+            bar.set_position(0);
+            bar.set_message(format!(
+                "from {files} file{} (read at {:.0} posts/s)",
+                report::plural(files),
+                rate(posts, started)
+            ));
+        }
+    }
+
+    /// One more post checked; after the last, the account rules run over them all.
+    fn checked(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            if Some(bar.position()) == bar.length() {
+                self.stage(format!(
+                    "checking the account as a whole ({} posts)",
+                    bar.position()
+                ));
+            }
         }
     }
 
@@ -583,6 +644,11 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Posts per second since `started`.
+fn rate(posts: usize, started: Instant) -> f64 {
+    posts as f64 / started.elapsed().as_secs_f64().max(1e-3)
 }
 
 impl Drop for Progress {

@@ -7,10 +7,12 @@
 //! posts and their traits. Per-post work is independent of other posts; only account checks see
 //! the whole corpus.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use anyhow::{Result, bail};
+use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::finding::{Finding, Target};
@@ -114,6 +116,56 @@ pub struct Analysis {
     pub account_outcomes: Vec<(usize, AccountOutcome)>,
     /// Findings left out because a baseline records them (`--baseline`).
     pub baselined: Vec<Finding>,
+    /// The account checks per calendar month, when asked for ([`Engine::months`]; the HTML
+    /// report's score per month).
+    pub months: Option<Vec<MonthAnalysis>>,
+}
+
+/// The account checks of one calendar month, over its posts only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthAnalysis {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+    /// Indexes of the judged posts dated in the month, in corpus order.
+    pub posts: Vec<usize>,
+    /// Findings of the account checks over the month's posts (evidence indexes are corpus
+    /// indexes), in rule order.
+    pub account_findings: Vec<Finding>,
+    /// `(rule index, outcome)` of every account rule over the month, in rule order.
+    pub account_outcomes: Vec<(usize, AccountOutcome)>,
+}
+
+/// What account checks read of each post besides the post itself, by corpus index.
+struct PostFacts {
+    traits: Vec<TraitSet>,
+    judged: Vec<bool>,
+    platforms: Vec<Option<Platform>>,
+}
+
+impl PostFacts {
+    fn new(engine: &Engine, corpus: &Corpus, posts: &[PostAnalysis]) -> PostFacts {
+        PostFacts {
+            traits: posts.iter().map(|analysis| analysis.traits).collect(),
+            judged: posts.iter().map(|analysis| analysis.judged).collect(),
+            platforms: corpus
+                .posts
+                .iter()
+                .map(|post| engine.platform_of(post, corpus.sources.get(post.origin.source)))
+                .collect(),
+        }
+    }
+
+    /// The input of account checks over `posts`, limited to the `only` ones when given.
+    fn input<'a>(&'a self, posts: &'a [Post], only: Option<&'a [usize]>) -> AccountInput<'a> {
+        AccountInput {
+            posts,
+            traits: &self.traits,
+            judged: &self.judged,
+            platforms: &self.platforms,
+            only,
+        }
+    }
 }
 
 impl Engine {
@@ -196,6 +248,12 @@ impl Engine {
 
     /// Runs every rule on `corpus`.
     pub fn run(&self, corpus: &Corpus) -> Analysis {
+        self.run_with_progress(corpus, &|| {})
+    }
+
+    /// [`Engine::run`], calling `checked` once per post as its rules finish (from any thread),
+    /// so a caller can show how far the run has come.
+    pub fn run_with_progress(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Analysis {
         let posts: Vec<PostAnalysis> = corpus
             .posts
             .par_iter()
@@ -207,20 +265,54 @@ impl Engine {
                     self.analyze_post(index, post, corpus.sources.get(post.origin.source))
                 }
             })
+            .inspect(|_| checked())
             .collect();
-        let traits: Vec<TraitSet> = posts.iter().map(|analysis| analysis.traits).collect();
-        let judged: Vec<bool> = posts.iter().map(|analysis| analysis.judged).collect();
-        let platforms: Vec<Option<Platform>> = corpus
-            .posts
-            .iter()
-            .map(|post| self.platform_of(post, corpus.sources.get(post.origin.source)))
-            .collect();
-        let input = AccountInput {
-            posts: &corpus.posts,
-            traits: &traits,
-            judged: &judged,
-            platforms: &platforms,
-        };
+        let facts = PostFacts::new(self, corpus, &posts);
+        let (account_findings, account_outcomes) = self.account(facts.input(&corpus.posts, None));
+        Analysis {
+            posts,
+            account_findings,
+            account_outcomes,
+            baselined: Vec::new(),
+            months: None,
+        }
+    }
+
+    /// The account checks of every calendar month that has judged posts with a date, each over
+    /// that month's posts only, from the per-post results in `analysis` (no post rule runs
+    /// again). Months are those of the dates as written (their own offset), in order. Each post
+    /// is in at most one month, so this costs about one more run of the account checks.
+    pub fn months(&self, corpus: &Corpus, analysis: &Analysis) -> Vec<MonthAnalysis> {
+        let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
+        for (index, (post, result)) in corpus.posts.iter().zip(&analysis.posts).enumerate() {
+            if let Some(time) = post.created_at.filter(|_| result.judged) {
+                months
+                    .entry((time.year(), time.month()))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        let facts = PostFacts::new(self, corpus, &analysis.posts);
+        let months: Vec<((i32, u32), Vec<usize>)> = months.into_iter().collect();
+        months
+            .into_par_iter()
+            .map(|((year, month), posts)| {
+                let (account_findings, account_outcomes) =
+                    self.account(facts.input(&corpus.posts, Some(&posts)));
+                MonthAnalysis {
+                    year,
+                    month,
+                    posts,
+                    account_findings,
+                    account_outcomes,
+                }
+            })
+            .collect()
+    }
+
+    /// Runs every enabled account check over `input`: its findings and each rule's outcome, in
+    /// rule order.
+    fn account(&self, input: AccountInput<'_>) -> (Vec<Finding>, Vec<(usize, AccountOutcome)>) {
         let mut account_findings = Vec::new();
         let mut account_outcomes = Vec::new();
         for (rule_index, rule) in self.enabled_rules() {
@@ -248,12 +340,7 @@ impl Engine {
             };
             account_outcomes.push((rule_index, outcome));
         }
-        Analysis {
-            posts,
-            account_findings,
-            account_outcomes,
-            baselined: Vec::new(),
-        }
+        (account_findings, account_outcomes)
     }
 
     /// Traits and findings of one post (`index` into the corpus), read from `source` when
@@ -478,6 +565,32 @@ mod tests {
         assert!(engine.is_own_link("http://example.com/shop"));
         assert!(engine.is_own_link("shop.example.com"));
         assert!(!engine.is_own_link("notexample.com"));
+    }
+
+    #[test]
+    fn run_reports_each_post_checked_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let engine = Engine::builtin().unwrap();
+        let origin = |record| crate::post::Origin {
+            source: 0,
+            location: crate::post::Location::Record { record, line: None },
+        };
+        let mut received = Post::new("Thanks!".into(), PostKind::Dm, origin(2));
+        received.received = true;
+        let corpus = Corpus {
+            posts: vec![
+                Post::new("Click to Tweet".into(), PostKind::Post, origin(1)),
+                received,
+                Post::new("Morning bake is done.".into(), PostKind::Post, origin(3)),
+            ],
+            ..Corpus::default()
+        };
+        let checked = AtomicUsize::new(0);
+        let analysis = engine.run_with_progress(&corpus, &|| {
+            checked.fetch_add(1, Ordering::Relaxed);
+        });
+        assert_eq!(checked.into_inner(), 3);
+        assert_eq!(analysis, engine.run(&corpus));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! cli::CheckArgs ─► input::read_all ─► Corpus of Post       all fallible I/O, before any rule
 //!                   rules (rule files) ─► Engine::new       compile: the last fallible step
 //!                   Engine::run(&Corpus) ─► Analysis        traits + findings, infallible
+//!                   Engine::months(...) ─► Analysis::months  account checks per month (HTML)
 //!                   score::score(...) ─► Score              pure, explainable
 //!                   report::write(&Report, format, out)     printers only write
 //!                   exit status from findings, score and --fail-on

@@ -9,11 +9,13 @@
 //!   that, so one slip in a thousand posts costs little and a habit costs in full. Per category
 //!   the loss is capped; the score is never below 0.
 //! - Losses are rounded to one decimal, so the breakdown adds up to exactly what is shown.
+//! - A month (when the engine checked months, `Analysis::months`) is scored as an account of
+//!   its own: its posts, and the findings of the account checks run over them.
 
 use serde::Serialize;
 
-use crate::engine::{Analysis, Engine};
-use crate::finding::Target;
+use crate::engine::{AccountOutcome, Analysis, Engine};
+use crate::finding::{Finding, Target};
 use crate::post::Corpus;
 
 /// Share of the posts a rule looks at on which it must fire to cost the account its full points.
@@ -172,6 +174,25 @@ pub struct Score {
     pub categories: Vec<CategoryLoss>,
     /// `posts[i]` is the score (0–100) of `Corpus::posts[i]`.
     pub posts: Vec<f64>,
+    /// The score of each month the engine checked on its own (`Analysis::months`), in order.
+    pub months: Option<Vec<MonthScore>>,
+}
+
+/// The score of one calendar month's posts, scored as the account is: its post rules' findings
+/// weighed among its posts, and the findings of the account checks run over its posts only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthScore {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+    /// Judged posts dated in the month.
+    pub posts: usize,
+    /// 0–100, one decimal.
+    pub value: f64,
+    pub verdict: Verdict,
+    /// Account rules (indexes) that judged the account but could not judge the month, with why
+    /// (too few posts, most often): they cost the month nothing, so its score may lean high.
+    pub not_judged: Vec<(usize, String)>,
 }
 
 /// Scores a run.
@@ -196,21 +217,87 @@ pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
         })
         .collect();
 
+    let (value, deductions, categories) = account(
+        engine,
+        corpus,
+        analysis,
+        0..corpus.posts.len(),
+        &analysis.account_findings,
+    );
+    let judged_account: Vec<usize> = analysis
+        .account_outcomes
+        .iter()
+        .filter(|(_, outcome)| matches!(outcome, AccountOutcome::Judged { .. }))
+        .map(|(rule, _)| *rule)
+        .collect();
+    let months = analysis.months.as_ref().map(|months| {
+        months
+            .iter()
+            .map(|month| {
+                let (value, _, _) = account(
+                    engine,
+                    corpus,
+                    analysis,
+                    month.posts.iter().copied(),
+                    &month.account_findings,
+                );
+                MonthScore {
+                    year: month.year,
+                    month: month.month,
+                    posts: month.posts.len(),
+                    value,
+                    verdict: Verdict::of(value),
+                    not_judged: month
+                        .account_outcomes
+                        .iter()
+                        .filter(|(rule, _)| judged_account.contains(rule))
+                        .filter_map(|(rule, outcome)| match outcome {
+                            AccountOutcome::NotJudged { reason } => Some((*rule, reason.clone())),
+                            AccountOutcome::Judged { .. } => None,
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    });
+    Score {
+        value,
+        verdict: Verdict::of(value),
+        deductions,
+        categories,
+        posts,
+        months,
+    }
+}
+
+/// The account score of the posts `posts` (corpus indexes) with the account findings the
+/// account checks made over them: the score's value, its deductions and its category losses.
+fn account(
+    engine: &Engine,
+    corpus: &Corpus,
+    analysis: &Analysis,
+    posts: impl Iterator<Item = usize> + Clone,
+    account_findings: &[Finding],
+) -> (f64, Vec<Deduction>, Vec<CategoryLoss>) {
     let mut deductions = Vec::new();
-    for (index, rule) in rules.iter().enumerate() {
+    for (index, rule) in engine.rules().iter().enumerate() {
         let category = category(&rule.category).map_or("", |category| category.name);
         if rule.is_post_rule() {
             let kinds = Engine::eligible_kinds(rule);
-            let eligible = corpus
-                .posts
-                .iter()
-                .zip(&analysis.posts)
-                .filter(|(post, result)| result.judged && kinds.contains(post.kind))
+            let eligible = posts
+                .clone()
+                .filter(|&post| {
+                    analysis.posts[post].judged && kinds.contains(corpus.posts[post].kind)
+                })
                 .count();
-            let hits = analysis
-                .posts
-                .iter()
-                .filter(|post| post.findings.iter().any(|finding| finding.rule == index))
+            let hits = posts
+                .clone()
+                .filter(|&post| {
+                    analysis.posts[post]
+                        .findings
+                        .iter()
+                        .any(|finding| finding.rule == index)
+                })
                 .count();
             if hits > 0 {
                 let full_at = (HABIT_SHARE * eligible as f64).ceil().max(1.0);
@@ -223,8 +310,7 @@ pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
                 });
             }
         }
-        let findings = analysis
-            .account_findings
+        let findings = account_findings
             .iter()
             .filter(|finding| {
                 finding.rule == index && matches!(finding.target, Target::Account { .. })
@@ -241,13 +327,7 @@ pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
     }
     let categories = capped_total(deductions.iter().map(|d| (d.category, d.points)));
     let value = round1(100.0 - categories.iter().map(|loss| loss.applied).sum::<f64>()).max(0.0);
-    Score {
-        value,
-        verdict: Verdict::of(value),
-        deductions,
-        categories,
-        posts,
-    }
+    (value, deductions, categories)
 }
 
 /// Sums losses per category and applies each category's cap; categories in declared order.

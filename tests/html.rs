@@ -128,7 +128,79 @@ fn numbers_on_the_page_are_the_json_reports() {
             .map(|c| c["applied"].as_f64().unwrap())
             .collect();
         assert_eq!(applied, expected, "{input}");
+
+        // Every judged post of the example account is from March 2026, so that month's score
+        // is the account's; the drafts have no dates, so there is no month to score.
+        let months: Vec<(String, f64)> = select(&html, "#month-scores tr[data-month]")
+            .iter()
+            .map(|e| (attr(e, "data-month").into(), number(e, "data-score")))
+            .collect();
+        match input {
+            "fixtures/example-account.json" => assert_eq!(
+                months,
+                [("2026-03".to_string(), score["value"].as_f64().unwrap())]
+            ),
+            _ => {
+                assert_eq!(months, []);
+                let chart: String = select(&html, "#chart-score")[0].text().collect();
+                assert!(chart.contains("no score by month"), "{chart}");
+            }
+        }
     }
+}
+
+#[test]
+fn each_month_scores_as_its_posts_checked_alone() {
+    let input = "fixtures/html/two-months.jsonl";
+    let html = page(&[input]);
+    let json_score = |args: &[&str], stdin: &[u8]| -> f64 {
+        let mut args = args.to_vec();
+        args.extend(["--format", "json"]);
+        let json: Value = serde_json::from_str(&check(&args, stdin)).unwrap();
+        json["score"]["value"].as_f64().unwrap()
+    };
+    let account = json_score(&[input], b"");
+    assert_eq!(
+        number(&select(&html, "#score-value")[0], "data-value"),
+        account
+    );
+
+    let content = std::fs::read_to_string(input).unwrap();
+    let rows = select(&html, "#month-scores tr[data-month]");
+    let months: Vec<&str> = rows.iter().map(|row| attr(row, "data-month")).collect();
+    assert_eq!(months, ["2026-01", "2026-02"]);
+    let mut scores = Vec::new();
+    for row in &rows {
+        let month = attr(row, "data-month");
+        let lines: String = content
+            .lines()
+            .filter(|line| line.contains(&format!("\"created_at\": \"{month}-")))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_eq!(number(row, "data-posts") as usize, lines.lines().count());
+        // The month's posts alone, as an account of their own, score the same.
+        let alone = json_score(&["-"], lines.as_bytes());
+        assert_eq!(number(row, "data-score"), alone, "{month}");
+        // Ten posts are enough for the promotion share to be judged in each month, not for
+        // the share of personal responses, which judged the account's twenty. Rules that could
+        // not judge the account (no messages for auto-dm) are not listed.
+        let not_judged: String = row.text().collect();
+        assert!(
+            not_judged.contains("missing-personal-responses (needs at least 20 public posts"),
+            "{not_judged}"
+        );
+        for judged in ["excessive-self-promotion", "auto-dm"] {
+            assert!(!not_judged.contains(judged), "{not_judged}");
+        }
+        scores.push(alone);
+    }
+    // February pitches: half its posts are promotional, past the limit, while over both
+    // months the share is within it. Only the month's score shows that.
+    assert!(scores[1] < scores[0].min(account), "{scores:?} {account}");
+
+    let chart = &select(&html, "#chart-score svg")[0];
+    let points = chart.select(&Selector::parse("circle").unwrap()).count();
+    assert_eq!(points, 2);
 }
 
 fn first<'a>(element: &ElementRef<'a>, selector: &str) -> ElementRef<'a> {

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use hygiene::engine::{Engine, EngineSettings};
-use hygiene::input::{InputPath, ReadOptions, read_all};
+use hygiene::input::{InputPath, ReadOptions, ReadProgress, read_all, read_all_with_progress};
 use hygiene::post::SourceKind;
 use hygiene::rules::builtin_rule_files;
 
@@ -37,6 +37,54 @@ fn read(path: &Path) -> hygiene::post::Corpus {
         &mut std::io::empty(),
     )
     .unwrap()
+}
+
+/// Every count `read_all_with_progress` reported while reading `inputs`, and the corpus.
+fn read_reporting(inputs: &[InputPath]) -> (Vec<ReadProgress>, hygiene::post::Corpus) {
+    let reports = std::cell::RefCell::new(Vec::new());
+    let corpus = read_all_with_progress(
+        inputs,
+        ReadOptions::default(),
+        &mut std::io::empty(),
+        &|progress| reports.borrow_mut().push(progress),
+    )
+    .unwrap();
+    (reports.into_inner(), corpus)
+}
+
+#[test]
+fn reading_reports_files_and_posts_after_each_file() {
+    let files = ["fixtures/drafts.txt", "fixtures/messages.jsonl"];
+    let alone: Vec<usize> = files
+        .iter()
+        .map(|file| common::read_path(Path::new(file)).posts.len())
+        .collect();
+    let inputs: Vec<InputPath> = files.iter().map(|f| InputPath::File(f.into())).collect();
+    let (reports, corpus) = read_reporting(&inputs);
+    assert_eq!(
+        reports,
+        [
+            ReadProgress {
+                files: 1,
+                posts: alone[0]
+            },
+            ReadProgress {
+                files: 2,
+                posts: alone[0] + alone[1]
+            },
+        ]
+    );
+    assert_eq!(corpus.posts.len(), alone[0] + alone[1]);
+
+    // In a folder, each file found counts, skipped ones too.
+    let root = scratch("progress");
+    write(&root, "a/posts.json", POSTS.as_bytes());
+    write(&root, "b/package.json", PACKAGE.as_bytes());
+    write(&root, "c/posts.json", POSTS.as_bytes());
+    let (reports, _) = read_reporting(&[InputPath::File(root.clone())]);
+    let counts: Vec<(usize, usize)> = reports.iter().map(|r| (r.files, r.posts)).collect();
+    assert_eq!(counts, [(1, 2), (2, 2), (3, 4)]);
+    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]

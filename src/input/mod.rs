@@ -146,11 +146,39 @@ struct Entry {
     bytes: Vec<u8>,
 }
 
+/// How far reading has come: counts so far, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadProgress {
+    /// Files read, those found by walking and skipped included.
+    pub files: usize,
+    /// Posts read.
+    pub posts: usize,
+}
+
+impl ReadProgress {
+    fn of(corpus: &Corpus) -> ReadProgress {
+        ReadProgress {
+            files: corpus.sources.len() + corpus.skipped.len(),
+            posts: corpus.posts.len(),
+        }
+    }
+}
+
 /// Reads every input, in order, into one corpus. `stdin` is read for [`InputPath::Stdin`].
 pub fn read_all(
     inputs: &[InputPath],
     options: ReadOptions,
     stdin: &mut dyn Read,
+) -> Result<Corpus> {
+    read_all_with_progress(inputs, options, stdin, &|_| {})
+}
+
+/// [`read_all`], calling `progress` with the counts so far after each file is read.
+pub fn read_all_with_progress(
+    inputs: &[InputPath],
+    options: ReadOptions,
+    stdin: &mut dyn Read,
+    progress: &dyn Fn(ReadProgress),
 ) -> Result<Corpus> {
     let mut corpus = Corpus::default();
     for input in inputs {
@@ -174,12 +202,18 @@ pub fn read_all(
                     &Owner::default(),
                     Mode::Explicit,
                 )?;
+                progress(ReadProgress::of(&corpus));
             }
             InputPath::File(path) if path.is_dir() => {
-                read_group(&mut corpus, directory_entries(path)?, &options)?;
+                read_group(&mut corpus, directory_entries(path)?, &options, progress)?;
             }
             InputPath::File(path) if is_zip(path) => {
-                read_group(&mut corpus, zip_entries(path, ZIP_LIMITS)?, &options)?;
+                read_group(
+                    &mut corpus,
+                    zip_entries(path, ZIP_LIMITS)?,
+                    &options,
+                    progress,
+                )?;
             }
             InputPath::File(path) => {
                 let bytes = fs::read(path)
@@ -195,6 +229,7 @@ pub fn read_all(
                 let start = corpus.posts.len();
                 read_entry(&mut corpus, &entry, &options, &owner, Mode::Explicit)?;
                 x_archive::merge_note_tweets(&mut corpus.posts, start);
+                progress(ReadProgress::of(&corpus));
             }
         }
     }
@@ -202,8 +237,14 @@ pub fn read_all(
     Ok(corpus)
 }
 
-/// Reads the files of one directory or archive, with the owner found among them.
-fn read_group(corpus: &mut Corpus, entries: Vec<Entry>, options: &ReadOptions) -> Result<()> {
+/// Reads the files of one directory or archive, with the owner found among them, calling
+/// `progress` after each.
+fn read_group(
+    corpus: &mut Corpus,
+    entries: Vec<Entry>,
+    options: &ReadOptions,
+    progress: &dyn Fn(ReadProgress),
+) -> Result<()> {
     let mut owner = Owner::default();
     for entry in &entries {
         if let Ok(content) = std::str::from_utf8(&entry.bytes) {
@@ -213,6 +254,7 @@ fn read_group(corpus: &mut Corpus, entries: Vec<Entry>, options: &ReadOptions) -
     let start = corpus.posts.len();
     for entry in &entries {
         read_entry(corpus, entry, options, &owner, Mode::Walk)?;
+        progress(ReadProgress::of(corpus));
     }
     x_archive::merge_note_tweets(&mut corpus.posts, start);
     Ok(())

@@ -1,6 +1,7 @@
 //! The HTML report (`--format html`): one self-contained page a person opens from disk. At the
 //! top the account score, its breakdown and the headline ratios; then charts drawn as inline SVG
-//! (posts per month by what they are, findings per rule, posting activity by weekday and hour);
+//! (the score per month, posts per month by what they are, findings per rule, posting activity
+//! by weekday and hour);
 //! then the findings, grouped by rule in `<details>`, with the post quoted and the match marked.
 //!
 //! - Self-contained: inline CSS and one small inline script (filters and search); no fonts,
@@ -12,12 +13,10 @@
 //!   overrides show as `\u{…}`, as on the terminal.
 //! - Bounded: at most [`MAX_FINDINGS_SHOWN`] findings per rule are listed; the rest are counted
 //!   ("and N more"), and the JSON report holds everything.
-//! - The numbers are the run's own: score, deductions, ratios and counts come from [`Report`]
-//!   and [`crate::score::Score`], as the JSON report's do. Only the charts' counts by month and
-//!   hour are computed here, from the posts' dates and the traits the engine gave them.
-//!
-//! There is no score per month: account rules judge the account as a whole, and scoring a month
-//! honestly would mean running them again per month, which a printer does not do.
+//! - The numbers are the run's own: score, deductions, ratios, the score per month and counts
+//!   come from [`Report`] and [`crate::score::Score`], as the JSON report's do. Only the charts'
+//!   counts by month and hour are computed here, from the posts' dates and the traits the engine
+//!   gave them.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -30,6 +29,7 @@ use super::{Report, evidence_text, format_points, plural};
 use crate::engine::AccountOutcome;
 use crate::finding::{Finding, Target};
 use crate::rules::builtin::percent;
+use crate::score::MonthScore;
 use crate::text::sanitize_for_terminal;
 
 /// Findings listed per rule; the rest are counted and left to the JSON report.
@@ -51,6 +51,9 @@ const SERIES: [(&str, &str); 3] = [
     ("personal responses", "#15803d"),
     ("other", "#94a3b8"),
 ];
+/// The score per month's line, and the account's score drawn across it.
+const SCORE_COLOUR: &str = "#1d4ed8";
+const ACCOUNT_COLOUR: &str = "#64748b";
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Writes the HTML report.
@@ -84,6 +87,7 @@ fn page(report: &Report<'_>) -> Markup {
                     (ratios_section(report))
                     section #charts {
                         h2 { "Charts" }
+                        (score_chart(report))
                         (monthly_chart(report))
                         (rules_chart(report))
                         (activity_chart(report))
@@ -297,17 +301,182 @@ fn monthly_counts(report: &Report<'_>) -> BTreeMap<(i32, u32), [usize; 3]> {
     }
     // Every month between the first and the last, so gaps show as gaps.
     if let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) {
-        let mut month = first;
-        while month < last {
+        for month in months_between(first, last) {
             months.entry(month).or_default();
-            month = if month.1 == 12 {
-                (month.0 + 1, 1)
-            } else {
-                (month.0, month.1 + 1)
-            };
         }
     }
     months
+}
+
+/// Every `(year, month)` from `first` to `last`, both included.
+fn months_between(first: (i32, u32), last: (i32, u32)) -> impl Iterator<Item = (i32, u32)> {
+    std::iter::successors(Some(first), |&(year, month)| {
+        Some(if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        })
+    })
+    .take_while(move |&month| month <= last)
+}
+
+/// `2026-03`.
+fn month_label((year, month): (i32, u32)) -> String {
+    format!("{year}-{month:02}")
+}
+
+/// The score of each month that has judged posts with a date, as a line over every month from
+/// the first to the last (a month without posts is a gap), with the account's score for
+/// reference. The scores are the run's own ([`crate::score::MonthScore`]); shown only when the
+/// run scored months (`hygiene check --format html` does).
+fn score_chart(report: &Report<'_>) -> Markup {
+    let Some(months) = &report.score.months else {
+        return html! {};
+    };
+    let by_month: BTreeMap<(i32, u32), &MonthScore> = months
+        .iter()
+        .map(|month| ((month.year, month.month), month))
+        .collect();
+    let axis: Vec<(i32, u32)> = match (by_month.keys().next(), by_month.keys().next_back()) {
+        (Some(&first), Some(&last)) => months_between(first, last).collect(),
+        _ => Vec::new(),
+    };
+    let plot = Plot::new(720.0, 240.0, 48.0, 40.0);
+    let step = (plot.width / axis.len().max(1) as f64).min(60.0);
+    let x = |i: usize| plot.left + step * (i as f64 + 0.5);
+    // Points no wider than a month, so decades of history stay a line.
+    let radius = num((step * 0.4).clamp(1.0, 4.0));
+    let top = 100.0;
+    // The verdicts' thresholds, so a point reads against them.
+    let ticks = [0, 50, 75, 90, 100];
+    let every = axis.len().div_ceil(12).max(1);
+    // Runs of consecutive months with a score, each drawn as one line.
+    let mut lines: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut previous = None;
+    for (i, month) in axis.iter().enumerate() {
+        if let Some(score) = by_month.get(month) {
+            let point = (x(i), plot.y(score.value, top));
+            match lines.last_mut() {
+                Some(line) if previous.is_some_and(|previous| previous + 1 == i) => {
+                    line.push(point)
+                }
+                _ => lines.push(vec![point]),
+            }
+            previous = Some(i);
+        }
+    }
+    let lowest = months.iter().min_by(|a, b| a.value.total_cmp(&b.value));
+    let highest = months.iter().max_by(|a, b| a.value.total_cmp(&b.value));
+    let label = |score: &MonthScore| month_label((score.year, score.month));
+    let description = match (axis.first(), axis.last(), lowest, highest) {
+        (Some(&first), Some(&last), Some(lowest), Some(highest)) => format!(
+            "From {} to {}, {} month{} with posts: lowest {} in {}, highest {} in {}; the \
+             account as a whole scores {}.",
+            month_label(first),
+            month_label(last),
+            months.len(),
+            plural(months.len()),
+            format_points(lowest.value),
+            label(lowest),
+            format_points(highest.value),
+            label(highest),
+            format_points(report.score.value)
+        ),
+        _ => String::new(),
+    };
+    let rules = report.engine.rules();
+    let not_judged = |score: &MonthScore| -> String {
+        score
+            .not_judged
+            .iter()
+            .map(|(rule, reason)| format!("{} ({reason})", rules[*rule].id))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let account_y = plot.y(report.score.value, top);
+    html! {
+        figure #chart-score {
+            h3 { "Score per month" }
+            @if months.is_empty() {
+                p.muted { "No post has a date, so there is no score by month." }
+            } @else {
+                svg viewBox=(plot.view_box()) role="img" aria-labelledby="score-title score-desc" {
+                    title #score-title { "Score per month, 0 to 100" }
+                    desc #score-desc { (description) }
+                    (plot.y_axis(&ticks, top))
+                    text.axis transform="rotate(-90)" x=(num(-plot.y(top / 2.0, top))) y="10"
+                        text-anchor="middle" { "score" }
+                    line x1=(num(plot.left)) x2=(num(plot.left + plot.width)) y1=(num(account_y))
+                        y2=(num(account_y)) stroke=(ACCOUNT_COLOUR) stroke-dasharray="4 3" {}
+                    @for line in &lines {
+                        @if line.len() > 1 {
+                            polyline fill="none" stroke=(SCORE_COLOUR) stroke-width="2"
+                                points=(line.iter().map(|&(x, y)| format!("{},{}", num(x), num(y)))
+                                    .collect::<Vec<_>>().join(" ")) {}
+                        }
+                    }
+                    @for (i, month) in axis.iter().enumerate() {
+                        @if let Some(score) = by_month.get(month) {
+                            circle cx=(num(x(i))) cy=(num(plot.y(score.value, top))) r=(radius)
+                                stroke=(SCORE_COLOUR) stroke-width="2"
+                                fill=(if score.not_judged.is_empty() { SCORE_COLOUR } else {
+                                    "#fff" }) {
+                                title {
+                                    (label(score)) ": " (format_points(score.value)) "/100, "
+                                    (score.posts) " post" (plural(score.posts))
+                                    @if !score.not_judged.is_empty() {
+                                        "; not judged: " (not_judged(score))
+                                    }
+                                }
+                            }
+                        }
+                        @if i % every == 0 {
+                            text.axis x=(num(x(i))) y=(num(plot.bottom() + 16.0))
+                                text-anchor="middle" { (month_label(*month)) }
+                        }
+                    }
+                }
+                ul.legend {
+                    li {
+                        span.swatch style={ "background:" (SCORE_COLOUR) } {}
+                        "a month (hollow: too few posts for an account rule that judged the account)"
+                    }
+                    li {
+                        span.swatch style={ "background:" (ACCOUNT_COLOUR) } {}
+                        "the account: " (format_points(report.score.value))
+                    }
+                }
+                details {
+                    summary { "The numbers" }
+                    table #month-scores {
+                        thead { tr {
+                            th { "month" } th.num { "posts" } th.num { "score" } th { "verdict" }
+                            th { "account rules that judged the account, not the month" }
+                        } }
+                        tbody {
+                            @for score in months {
+                                tr data-month=(label(score)) data-score=(score.value)
+                                    data-posts=(score.posts) {
+                                    td { (label(score)) }
+                                    td.num { (score.posts) }
+                                    td.num { (format_points(score.value)) }
+                                    td { (score.verdict.description()) }
+                                    td { (not_judged(score)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                figcaption {
+                    "Each month scored as the account is, over its own judged posts with a date: "
+                    "post rules weighed among that month's posts, account rules run over that month "
+                    "alone. An account rule that judged the account but needs more posts than a "
+                    "month has cannot judge that month and costs it nothing, so its score may lean "
+                    "high; its point is hollow."
+                }
+            }
+        }
+    }
 }
 
 fn monthly_chart(report: &Report<'_>) -> Markup {
@@ -318,7 +487,7 @@ fn monthly_chart(report: &Report<'_>) -> Markup {
         }
         sum
     });
-    let label = |(year, month): (i32, u32)| format!("{year}-{month:02}");
+    let label = month_label;
     let description = match (months.keys().next(), months.keys().next_back()) {
         (Some(&first), Some(&last)) => format!(
             "From {} to {}: {} public posts, {} promotional, {} personal responses, {} other.",

@@ -128,12 +128,21 @@ pub struct AccountInput<'a> {
     /// `platforms[i]`: the platform `posts[i]` is judged for (its own, else its file's or the
     /// run's), see `Engine::platform_of`.
     pub platforms: &'a [Option<Platform>],
+    /// When set, the checks look at these posts only (indexes, ascending): one month's, for
+    /// the score per month. Indexes, evidence included, stay indexes into `posts`.
+    pub only: Option<&'a [usize]>,
 }
 
 impl AccountInput<'_> {
-    /// Indexes of the judged posts.
+    /// Indexes of the judged posts (of the `only` ones, when set), ascending. Checks find
+    /// their posts here, never by walking `posts`.
     pub fn judged_posts(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.posts.len()).filter(|&index| self.judged[index])
+        let (all, only) = match self.only {
+            None => (0..self.posts.len(), &[][..]),
+            Some(only) => (0..0, only),
+        };
+        all.chain(only.iter().copied())
+            .filter(|&index| self.judged[index])
     }
 }
 
