@@ -184,65 +184,47 @@ struct Grouping {
 
 /// Groups `texts` into exact and near duplicates.
 fn group(texts: &[&str], options: &Options) -> Grouping {
-    // 1–2: normalise; texts with equal words share one class. Normalising is per text: spread
-    // it over the cores, then assign classes in order. Only a 128-bit hash of each text's words
-    // is kept (two different texts share one with a probability of about n²/2¹²⁹, 10⁻²⁷ for a
-    // million posts); the words of each class's first text are made again for its shingles.
-    // Keeping every text's words until then cost 250 bytes per post, as a vector of strings
-    // 1.5 KB.
-    let keys: Vec<(u128, usize)> = texts
-        .par_iter()
-        .map(|text| {
-            let (words, letter_words) = normalize(text);
-            (fnv1a_128(words.as_bytes()), letter_words)
-        })
-        .collect();
+    // 1–3: normalise; texts with equal words share one class; each class gets the shingle
+    // set (kept flat) and band keys of its first text. The per-text work is spread over the
+    // cores a chunk of texts at a time, then classes are assigned in order, so only a chunk's
+    // fingerprints and one per distinct text are alive at once (keeping every text's words
+    // cost 250 bytes per post, as a vector of strings 1.5 KB). A class is known by a 128-bit
+    // hash of its words: two different texts share one with a probability of about n²/2¹²⁹,
+    // 10⁻²⁷ for a million posts.
+    const CHUNK: usize = 1 << 14;
     let mut class_of_key: HashMap<u128, usize> = HashMap::new();
     let mut class_members: Vec<Vec<usize>> = Vec::new();
-    // The first text of each class, whose words stand for the class.
-    let mut class_text: Vec<usize> = Vec::new();
-    for (index, &(key, letter_words)) in keys.iter().enumerate() {
-        if letter_words < options.min_words {
-            continue;
+    let mut shingle_store: Vec<u32> = Vec::new();
+    let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut band_keys: Vec<(u64, u32)> = Vec::new();
+    for (chunk_index, chunk) in texts.chunks(CHUNK).enumerate() {
+        let fingerprints: Vec<Option<Fingerprint>> = chunk
+            .par_iter()
+            .map(|text| fingerprint(text, options.min_words))
+            .collect();
+        for (offset, fingerprint) in fingerprints.into_iter().enumerate() {
+            let Some(fingerprint) = fingerprint else {
+                continue;
+            };
+            let index = chunk_index * CHUNK + offset;
+            let next = class_members.len();
+            let class = *class_of_key.entry(fingerprint.key).or_insert(next);
+            if class == next {
+                class_members.push(Vec::new());
+                let start = shingle_store.len();
+                shingle_store.extend(fingerprint.shingles);
+                shingle_ranges.push(start..shingle_store.len());
+                band_keys.extend(
+                    fingerprint
+                        .band_keys
+                        .into_iter()
+                        .map(|key| (key, class as u32)),
+                );
+            }
+            class_members[class].push(index);
         }
-        let class = *class_of_key.entry(key).or_insert_with(|| {
-            class_members.push(Vec::new());
-            class_text.push(index);
-            class_members.len() - 1
-        });
-        class_members[class].push(index);
     }
     drop(class_of_key);
-    drop(keys);
-
-    // 3: shingle sets (kept flat) and band keys of each distinct text; the sets and
-    // signatures are computed in parallel, then laid out in class order.
-    let per_class: Vec<(Vec<u32>, [u64; BANDS])> = class_text
-        .par_iter()
-        .map(|&text| {
-            let mut set: Vec<u32> = shingles(&normalize(texts[text]).0).collect();
-            set.sort_unstable();
-            let unique = dedup_sorted(&mut set);
-            set.truncate(unique);
-            let signature = minhash(&set);
-            let mut keys = [0; BANDS];
-            for (band, rows) in signature.chunks(ROWS).enumerate() {
-                keys[band] = rows
-                    .iter()
-                    .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
-            }
-            (set, keys)
-        })
-        .collect();
-    let mut shingle_store: Vec<u32> = Vec::new();
-    let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(per_class.len());
-    let mut band_keys: Vec<(u64, u32)> = Vec::with_capacity(per_class.len() * BANDS);
-    for (class, (set, keys)) in per_class.into_iter().enumerate() {
-        let start = shingle_store.len();
-        shingle_store.extend(set);
-        shingle_ranges.push(start..shingle_store.len());
-        band_keys.extend(keys.into_iter().map(|key| (key, class as u32)));
-    }
 
     // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());
@@ -299,6 +281,38 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
         groups,
         comparisons,
     }
+}
+
+/// What the grouping needs of one text: the key of its words, its shingle set (sorted, without
+/// repeats) and the band keys of its MinHash signature.
+struct Fingerprint {
+    key: u128,
+    shingles: Vec<u32>,
+    band_keys: [u64; BANDS],
+}
+
+/// The fingerprint of `text`, unless it has fewer than `min_words` words with letters.
+fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
+    let (words, letter_words) = normalize(text);
+    if letter_words < min_words {
+        return None;
+    }
+    let mut set: Vec<u32> = shingles(&words).collect();
+    set.sort_unstable();
+    let unique = dedup_sorted(&mut set);
+    set.truncate(unique);
+    let signature = minhash(&set);
+    let mut band_keys = [0; BANDS];
+    for (band, rows) in signature.chunks(ROWS).enumerate() {
+        band_keys[band] = rows
+            .iter()
+            .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
+    }
+    Some(Fingerprint {
+        key: fnv1a_128(words.as_bytes()),
+        shingles: set,
+        band_keys,
+    })
 }
 
 /// A text's normalised words, separated by spaces, and how many of them have letters
