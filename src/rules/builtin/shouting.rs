@@ -126,6 +126,13 @@ impl PostCheck for Shouting {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
+        // Shouting needs `min_upper_share` of at least `min_letters` letters in capitals: a text
+        // with fewer capitals than that cannot shout, and most posts are such texts.
+        // (The margin keeps rounding in the product from ruling out a text exactly at it.)
+        let needed = self.options.min_upper_share * self.options.min_letters as f64 - 1e-9;
+        if (text.chars().filter(|c| c.is_uppercase()).count() as f64) < needed {
+            return None;
+        }
         let words = words(text, input.links);
         // An all-caps word between words that are not all caps is an acronym (NASA, CEO).
         let counted: Vec<&Word> = words
@@ -235,5 +242,21 @@ mod tests {
     #[test]
     fn short_shouted_words_in_a_row_are_not_acronyms() {
         assert!(check("THIS IS THE BEST DAY EVER lol").is_some());
+    }
+
+    /// The quick count of capitals never rules out a text exactly at the threshold, where
+    /// 0.7 × 10 is 7.000000000000001 in floating point.
+    #[test]
+    fn a_text_exactly_at_the_share_shouts() {
+        let shouting = Shouting::new(Options {
+            min_letters: 10,
+            min_upper_share: 0.7,
+            min_upper_words: 3,
+            acronym_letters: 5,
+        })
+        .unwrap();
+        let hit = check_text(&shouting, "AB CD EFG hij", &[]).unwrap();
+        assert_eq!(hit.values[0].1, "70%");
+        assert!(check_text(&shouting, "AB CD EF ghij", &[]).is_none());
     }
 }
