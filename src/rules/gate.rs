@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::text_regex::{Conjunction, ascii_words};
 
@@ -95,6 +95,7 @@ impl GateBuilder {
     pub fn build(self) -> Gate {
         let searcher = (!self.literals.is_empty()).then(|| {
             AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(MatchKind::Standard)
                 .ascii_case_insensitive(true)
                 .build(&self.literals)
