@@ -208,3 +208,87 @@ fn received_messages_are_read_but_judged_only_when_asked() {
     assert!(included.posts[0].judged);
     assert_eq!(included.posts[0].findings.len(), 1);
 }
+
+/// JSON Lines of `records` records over 1 MiB, with a byte order mark, CRLF line ends, blank
+/// lines and records of every shape, followed by `tail`.
+fn large_jsonl(records: usize, tail: &[u8]) -> Vec<u8> {
+    let mut content = b"\xEF\xBB\xBF".to_vec();
+    for i in 0..records {
+        let line = match i % 4 {
+            0 => format!(
+                "{{\"id\": \"{i}\", \"text\": \"Post number {i}, caf\u{e9} \u{2728}\"}}\r\n"
+            ),
+            1 => format!("\"A bare string record {i}\"\n"),
+            2 => "\n".to_string(),
+            _ => format!(
+                "{{\"text\": \"Reply {i}\", \"kind\": \"reply\", \"created_at\": \"2026-01-02T03:04:05Z\"}}\n"
+            ),
+        };
+        content.extend_from_slice(line.as_bytes());
+    }
+    content.extend_from_slice(tail);
+    content
+}
+
+/// A JSON Lines file over 1 MiB is read a line at a time; it gives exactly the posts (origins
+/// included) and the errors that reading the same bytes whole gives, and reports progress as
+/// it goes.
+#[test]
+fn large_json_lines_are_read_a_line_at_a_time_with_the_same_result() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("large.jsonl");
+    let content = large_jsonl(40_000, b"");
+    assert!(content.len() > 1 << 20);
+    fs::write(&path, &content).unwrap();
+    let reports = std::cell::RefCell::new(Vec::new());
+    let streamed = read_all_with_progress(
+        &[InputPath::File(path.clone())],
+        ReadOptions::default(),
+        &mut std::io::empty(),
+        &|progress| reports.borrow_mut().push(progress),
+    )
+    .unwrap();
+    let mut whole = hygiene::post::Corpus::default();
+    hygiene::input::read_bytes(
+        &mut whole,
+        path.display().to_string(),
+        &content,
+        Some(&path),
+        ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(streamed.posts.len(), 30_000);
+    assert_eq!(streamed.posts, whole.posts);
+    assert_eq!(streamed.sources[0].format, whole.sources[0].format);
+    assert_eq!(streamed.sources[0].posts, 30_000);
+    let reports = reports.into_inner();
+    assert!(reports.len() > 1, "progress during the file: {reports:?}");
+    assert_eq!(
+        reports.last(),
+        Some(&ReadProgress {
+            files: 1,
+            posts: 30_000
+        })
+    );
+
+    for (tail, error) in [
+        (
+            &b"{\"text\": \"bad \xff byte\"}\n"[..],
+            ":40001:15: the input is not valid UTF-8",
+        ),
+        (&b"{\"text\": oops}\n"[..], ":40001:10: invalid JSON"),
+    ] {
+        fs::write(&path, large_jsonl(40_000, tail)).unwrap();
+        let streamed = read_all(
+            &[InputPath::File(path.clone())],
+            ReadOptions::default(),
+            &mut std::io::empty(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            streamed.starts_with(&format!("{}{error}", path.display())),
+            "{streamed}"
+        );
+    }
+}

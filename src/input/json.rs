@@ -7,7 +7,9 @@
 //! are optional, and unknown fields are ignored. A record that cannot be a post is an error naming
 //! the record (1-based), its id when it has one, and its line for JSON Lines.
 
-use anyhow::{Result, anyhow, bail};
+use std::io::BufRead;
+
+use anyhow::{Context, Result, anyhow, bail};
 use chrono::DateTime;
 use serde_json::{Map, Value};
 
@@ -86,22 +88,75 @@ pub(super) fn read_jsonl(
     content: &str,
     posts: &mut Vec<Post>,
 ) -> Result<()> {
-    let (name, source) = (context.name, context.source);
-    let mut record_number = 0u32;
+    let mut records = 0;
     for (index, line) in content.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        record_number = record_number.saturating_add(1);
-        let record: Value = serde_json::from_str(line)
-            .map_err(|error| syntax_error(name, Some(line_number), &error))?;
-        let location = Location::Record {
-            record: record_number,
-            line: Some(line_number),
-        };
-        posts.push(post_from_record(name, record, Origin { source, location })?);
+        read_jsonl_line(&context, line, index + 1, &mut records, posts)?;
     }
+    Ok(())
+}
+
+/// Reads JSON Lines from `reader` a line at a time, so a file of any size is never held whole
+/// in memory; `progress` is called with the number of posts every [`PROGRESS_RECORDS`] records.
+/// Lines, records, errors and posts are those of [`read_jsonl`] on the same bytes.
+pub(super) fn read_jsonl_stream(
+    context: ReadContext<'_>,
+    reader: &mut dyn BufRead,
+    posts: &mut Vec<Post>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<()> {
+    let mut buffer = Vec::new();
+    let mut records = 0;
+    for index in 1.. {
+        buffer.clear();
+        let read = reader
+            .read_until(b'\n', &mut buffer)
+            .with_context(|| format!("{}: could not read the file", context.name))?;
+        if read == 0 {
+            break;
+        }
+        let mut bytes = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
+        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if index == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let line = super::decode_utf8_line(context.name, index, bytes)?;
+        let before = records;
+        read_jsonl_line(&context, line, index, &mut records, posts)?;
+        if records != before && records % PROGRESS_RECORDS == 0 {
+            progress(posts.len());
+        }
+    }
+    Ok(())
+}
+
+/// How often [`read_jsonl_stream`] reports progress, in records.
+const PROGRESS_RECORDS: u32 = 1 << 14;
+
+/// One line of a JSON Lines file (`index` counts from 1): a record unless it is blank.
+fn read_jsonl_line(
+    context: &ReadContext<'_>,
+    line: &str,
+    index: usize,
+    records: &mut u32,
+    posts: &mut Vec<Post>,
+) -> Result<()> {
+    if line.trim().is_empty() {
+        return Ok(());
+    }
+    let name = context.name;
+    let line_number = u32::try_from(index).unwrap_or(u32::MAX);
+    *records = records.saturating_add(1);
+    let record: Value = serde_json::from_str(line)
+        .map_err(|error| syntax_error(name, Some(line_number), &error))?;
+    let location = Location::Record {
+        record: *records,
+        line: Some(line_number),
+    };
+    let origin = Origin {
+        source: context.source,
+        location,
+    };
+    posts.push(post_from_record(name, record, origin)?);
     Ok(())
 }
 

@@ -21,7 +21,7 @@ mod x_archive;
 mod x_legacy;
 
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -215,6 +215,8 @@ pub fn read_all_with_progress(
                     progress,
                 )?;
             }
+            InputPath::File(path)
+                if read_large_jsonl(&mut corpus, input, path, &options, progress)? => {}
             InputPath::File(path) => {
                 let bytes = fs::read(path)
                     .with_context(|| format!("{}: could not read the file", path.display()))?;
@@ -460,6 +462,83 @@ fn read_entry(
     Ok(())
 }
 
+/// Files larger than this are looked at before being read whole: JSON Lines is read a line at a
+/// time instead.
+const LARGE_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads `path` a line at a time, without holding the file in memory, when it is larger than
+/// [`LARGE_FILE_BYTES`] and JSON Lines: given as such (`--input-format jsonl`) or detected
+/// so from its first [`LARGE_FILE_BYTES`] (every sniffer looks at no more than its first
+/// 64 KiB and first line). Returns whether it did; otherwise the file is read whole as usual.
+fn read_large_jsonl(
+    corpus: &mut Corpus,
+    input: &InputPath,
+    path: &Path,
+    options: &ReadOptions,
+    progress: &dyn Fn(ReadProgress),
+) -> Result<bool> {
+    let context = || format!("{}: could not read the file", path.display());
+    let Ok(mut file) = fs::File::open(path) else {
+        return Ok(false); // reading it whole gives the error
+    };
+    if file.metadata().with_context(context)?.len() <= LARGE_FILE_BYTES {
+        return Ok(false);
+    }
+    let mut head = Vec::new();
+    (&mut file)
+        .take(LARGE_FILE_BYTES)
+        .read_to_end(&mut head)
+        .with_context(context)?;
+    let whole_lines = head.iter().rposition(|&byte| byte == b'\n').unwrap_or(0);
+    let head = head[..whole_lines]
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&head[..whole_lines]);
+    let Ok(head) = std::str::from_utf8(head) else {
+        return Ok(false);
+    };
+    let format = match options.format {
+        Some(format) => Some(format),
+        // One line is not enough to tell JSON Lines from one JSON document.
+        None if head.trim().lines().nth(1).is_some() => {
+            detect(Some(path), head, options, Mode::Explicit)
+        }
+        None => None,
+    };
+    if format != Some(InputFormat::Jsonl) {
+        return Ok(false);
+    }
+    file.seek(std::io::SeekFrom::Start(0))
+        .with_context(context)?;
+    let name = input.display_name();
+    let source = corpus.sources.len();
+    let reader_context = ReadContext {
+        name: &name,
+        path: Some(path),
+        source,
+        owner: &Owner::default(),
+        options,
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let files = corpus.sources.len() + corpus.skipped.len();
+    json::read_jsonl_stream(
+        reader_context,
+        &mut reader,
+        &mut corpus.posts,
+        &mut |posts| progress(ReadProgress { files, posts }),
+    )?;
+    corpus.sources.push(Source {
+        path: name,
+        kind: SourceKind::File,
+        format: InputFormat::Jsonl,
+        posts: 0,
+        settings: SourceSettings::default(),
+        file: Some(path.to_path_buf()),
+        original: None,
+    });
+    progress(ReadProgress::of(corpus));
+    Ok(true)
+}
+
 /// Sets each source's post count from the posts themselves, once reading is done (merging a
 /// long post into its truncated twin moves posts between sources).
 fn count_source_posts(corpus: &mut Corpus) {
@@ -688,12 +767,23 @@ pub(crate) fn decode_utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|error| {
         let (line, column) = position_of_byte(bytes, error.valid_up_to());
-        anyhow::anyhow!(
-            "{name}:{line}:{column}: the input is not valid UTF-8 (byte 0x{:02x}); \
-             save it as UTF-8 and try again",
-            bytes[error.valid_up_to()]
-        )
+        not_utf8(name, line, column, bytes[error.valid_up_to()])
     })
+}
+
+/// [`decode_utf8`] for line `line` of a file read a line at a time (without its line break).
+fn decode_utf8_line<'a>(name: &str, line: usize, bytes: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|error| {
+        let (_, column) = position_of_byte(bytes, error.valid_up_to());
+        not_utf8(name, line, column, bytes[error.valid_up_to()])
+    })
+}
+
+fn not_utf8(name: &str, line: usize, column: usize, byte: u8) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{name}:{line}:{column}: the input is not valid UTF-8 (byte 0x{byte:02x}); save it as \
+         UTF-8 and try again"
+    )
 }
 
 /// Where `post` starts in its source's content (the text as read, without a byte order mark),
