@@ -19,10 +19,11 @@
 //!    bucket, so a bucket of thousands of similar texts costs thousands of comparisons, not
 //!    millions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -192,7 +193,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // hash of its words: two different texts share one with a probability of about n²/2¹²⁹,
     // 10⁻²⁷ for a million posts.
     const CHUNK: usize = 1 << 14;
-    let mut class_of_key: HashMap<u128, usize> = HashMap::new();
+    let mut class_of_key: FxHashMap<u128, usize> = FxHashMap::default();
     let mut class_members: Vec<Vec<usize>> = Vec::new();
     let mut shingle_store: Vec<u32> = Vec::new();
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
@@ -229,7 +230,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());
     let mut comparisons = 0;
-    let mut compared: HashSet<u64> = HashSet::new();
+    let mut compared: FxHashSet<u64> = FxHashSet::default();
     band_keys.sort_unstable();
     let shingles_of = |class: usize| &shingle_store[shingle_ranges[class].clone()];
     for bucket in band_keys.chunk_by(|a, b| a.0 == b.0) {
