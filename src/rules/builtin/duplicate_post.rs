@@ -19,6 +19,7 @@
 //!    bucket, so a bucket of thousands of similar texts costs thousands of comparisons, not
 //!    millions.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use anyhow::{Result, bail};
@@ -321,29 +322,35 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
 fn normalize(text: &str) -> (String, usize) {
     let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
     let mut next_link = 0;
-    let mut words: Vec<String> = Vec::new();
+    // Words that need no change are borrowed from the text: most of them, in most posts.
+    let mut words: Vec<Cow<'_, str>> = Vec::new();
     for (offset, word) in text.unicode_word_indices() {
         while next_link < links.len() && links[next_link].end <= offset {
-            words.push(LINK_WORD.to_string());
+            words.push(Cow::Borrowed(LINK_WORD));
             next_link += 1;
         }
         if next_link < links.len() && links[next_link].start <= offset {
             continue; // inside a link
         }
         let word = if text[..offset].ends_with('@') {
-            HANDLE_WORD.to_string()
+            Cow::Borrowed(HANDLE_WORD)
         } else if word
             .chars()
             .all(|c| c.is_numeric() || matches!(c, ',' | '.' | '\'' | '’'))
         {
-            "0".to_string()
+            Cow::Borrowed("0")
+        } else if word
+            .bytes()
+            .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
+        {
+            Cow::Borrowed(word)
         } else {
-            word.replace('’', "'").to_lowercase()
+            Cow::Owned(word.replace('’', "'").to_lowercase())
         };
         words.push(word);
     }
     words.extend(std::iter::repeat_n(
-        LINK_WORD.to_string(),
+        Cow::Borrowed(LINK_WORD),
         links.len() - next_link,
     ));
     // Drop "ICYMI:", "Reminder:" … from the start, as long as something is left.
