@@ -73,10 +73,7 @@ pub fn write(path: &Path, engine: &Engine, corpus: &Corpus, analysis: &Analysis)
     };
     let mut text = serde_json::to_string_pretty(&file).expect("a baseline serializes");
     text.push('\n');
-    let temporary = path.with_extension("tmp-hygiene");
-    fs::write(&temporary, text)
-        .and_then(|()| fs::rename(&temporary, path))
-        .with_context(|| format!("{}: could not write the baseline", path.display()))
+    crate::output::write_atomically(path, "the baseline", |out| out.write_all(text.as_bytes()))
 }
 
 /// Moves the findings `path` records from `analysis` to `analysis.baselined`.

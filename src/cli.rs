@@ -19,6 +19,7 @@ use crate::finding::Severity;
 use crate::fix;
 use crate::input::{self, CsvColumns, InputPath, ReadOptions, ReadProgress, TextSplit};
 use crate::man;
+use crate::output;
 use crate::post::{Corpus, InputFormat, Platform};
 use crate::report::{self, OutputFormat, Report, ReportFormat};
 use crate::rules::{self, OptionOverrides, RuleFile};
@@ -520,7 +521,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         _ => report::write(&report, args.format, color, out),
     };
     match &args.output {
-        Some(path) => write_output(path, print)?,
+        Some(path) => output::write_atomically(path, "the report", print)?,
         None => {
             progress.finish();
             print(io.stdout)?;
@@ -655,58 +656,6 @@ impl Drop for Progress {
     fn drop(&mut self) {
         self.finish();
     }
-}
-
-/// Writes a report to `path` (`--output`) through a temporary file in the same folder, renamed
-/// over `path` once complete, so a failed or interrupted run never leaves half a report.
-fn write_output(
-    path: &Path,
-    print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    let context = || format!("cannot write the report to {}", path.display());
-    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written in place:
-    // renaming a file over it would replace it. A symbolic link keeps pointing where it did,
-    // and the file it points to is replaced.
-    let resolved;
-    let path = match std::fs::metadata(path) {
-        Ok(metadata) if !metadata.is_file() => {
-            let mut out = std::io::BufWriter::new(
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .with_context(context)?,
-            );
-            print(&mut out).with_context(context)?;
-            out.flush().with_context(context)?;
-            return Ok(());
-        }
-        Ok(_) => {
-            resolved = std::fs::canonicalize(path).with_context(context)?;
-            resolved.as_path()
-        }
-        Err(_) => path,
-    };
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".hygiene-report-");
-    // A report is an ordinary file (the umask applies), not a private temporary one.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let temporary = builder.tempfile_in(folder).with_context(context)?;
-    let mut out = std::io::BufWriter::new(temporary);
-    print(&mut out).with_context(context)?;
-    let temporary = out
-        .into_inner()
-        .map_err(|error| error.into_error())
-        .with_context(context)?;
-    temporary
-        .persist(path)
-        .map_err(|error| error.error)
-        .with_context(context)?;
-    Ok(())
 }
 
 /// Writes what `--diff` found to fix, and the fixes it leaves as they are, as notes for people.

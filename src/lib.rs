@@ -35,6 +35,7 @@ pub mod finding;
 pub mod fix;
 pub mod input;
 pub mod man;
+pub mod output;
 pub mod platform;
 pub mod post;
 pub mod report;

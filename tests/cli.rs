@@ -759,9 +759,9 @@ fn output_to_a_missing_folder_fails_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0);
 }
 
-/// `-o` replaces a file whole, but a pipe or device (`-o /dev/null`) is written in place, and a
-/// symbolic link keeps pointing where it did: renaming over either would replace it (a run
-/// with `-o /dev/null` once left /dev/null a regular file).
+/// `-o` and `--write-baseline` replace a file whole, but write a pipe or device (`-o /dev/null`)
+/// in place, and a symbolic link keeps pointing where it did: renaming over either would
+/// replace it (a run with `-o /dev/null` once left /dev/null a regular file).
 #[cfg(unix)]
 #[test]
 fn output_writes_through_pipes_and_symbolic_links() {
@@ -785,6 +785,18 @@ fn output_writes_through_pipes_and_symbolic_links() {
     assert_eq!(status.code(), Some(1));
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
     assert_eq!(std::fs::read(&target).unwrap(), expected);
+    // A baseline is written the same way.
+    let status = hygiene()
+        .args(["check", "fixtures/drafts.txt", "--write-baseline"])
+        .arg(&link)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    let baseline = std::fs::read_to_string(&target).unwrap();
+    assert!(baseline.contains("\"findings\""), "{baseline}");
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 2);
 
     let fifo = folder.path().join("report.fifo");
     assert!(
