@@ -17,14 +17,13 @@ seconds and posts/s as a Markdown table:
 Tools that are not installed are listed as skipped; nothing is installed by this script.
 """
 
-import argparse
 import shutil
 import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, build, corpus, run  # noqa: E402
+from run import corpus, run, setup  # noqa: E402
 
 PHRASES = [
     "click to tweet", "thanks for the follow", "check out my", "free ebook", "dm me",
@@ -35,14 +34,7 @@ PHRASES = [
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="100k")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--corpus-dir", type=Path, default=ROOT / "target" / "bench-corpus")
-    args = parser.parse_args()
-    args.corpus_dir.mkdir(parents=True, exist_ok=True)
-    hygiene, floor = build()
+    args, hygiene, floor = setup(__doc__, runs=3, size="100k")
     jsonl = corpus(args.size, args.corpus_dir, args.seed)
     text = jsonl.with_suffix(".txt")
     posts = sum(1 for line in jsonl.open("rb") if line.strip())

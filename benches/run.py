@@ -71,15 +71,23 @@ def run(command, accept=(0, 1)):
     return seconds, usage.ru_maxrss * 1024
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10k,100k")
-    parser.add_argument("--runs", type=int, default=5)
+def setup(doc, runs, **sizes):
+    """Parses the options both benchmark scripts share (`--runs`, `--seed`, `--corpus-dir`) and
+    `sizes` (option name -> default), creates the corpus folder and builds the binaries; returns
+    (args, hygiene, parse_only)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for name, default in sizes.items():
+        parser.add_argument(f"--{name}", default=default)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--corpus-dir", type=Path, default=ROOT / "target" / "bench-corpus")
     args = parser.parse_args()
     args.corpus_dir.mkdir(parents=True, exist_ok=True)
-    hygiene, floor = build()
+    return (args, *build())
+
+
+def main():
+    args, hygiene, floor = setup(__doc__, runs=5, sizes="10k,100k")
 
     print(f"{'posts':>9} {'MB':>7} | {'hygiene s':>9} {'posts/s':>10} {'MB/s':>6} "
           f"{'RSS MB':>7} {'RSS/in':>6} | {'parse s':>8} {'posts/s':>10} | {'ratio':>5}")
