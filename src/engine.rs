@@ -19,7 +19,7 @@ use crate::finding::{Finding, Target};
 use crate::post::{Corpus, Platform, Post, PostKind, Source};
 use crate::rules::builtin::{AccountInput, Judgement, PostHit, PostInput, Ratio};
 use crate::rules::gate::Candidates;
-use crate::rules::text_regex::TextRegex;
+use crate::rules::text_regex::{TextRegex, ascii_words};
 use crate::rules::{
     self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
 };
@@ -50,7 +50,13 @@ static LINK: LazyLock<TextRegex> = LazyLock::new(|| {
 /// Byte ranges of the links in `text`, leaving out email addresses (`ana@example.com`). The
 /// engine finds them once per post and hands them to traits and post checks.
 pub(crate) fn link_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    LINK.find_iter(text)
+    links_in(text, ascii_words(text))
+}
+
+/// [`link_ranges`], when whether `text`'s word characters are all ASCII is known (the gate
+/// found out).
+fn links_in(text: &str, ascii_words: bool) -> impl Iterator<Item = Range<usize>> + '_ {
+    LINK.find_iter(text, ascii_words)
         .filter(|link| !text[..link.start].ends_with('@'))
 }
 
@@ -347,8 +353,8 @@ impl Engine {
     /// known: an export of published posts is not held to the standard length limit, and the
     /// source's per-path settings apply.
     pub fn analyze_post(&self, index: usize, post: &Post, source: Option<&Source>) -> PostAnalysis {
-        let links: Vec<Range<usize>> = link_ranges(&post.text).collect();
         let candidates = self.compiled.gate.candidates(&post.text);
+        let links: Vec<Range<usize>> = links_in(&post.text, candidates.ascii_words()).collect();
         let traits = self.traits_of(post, &links, &candidates);
         let settings = source.map(|source| &source.settings);
         let input = PostInput {

@@ -203,9 +203,14 @@ impl TextRegex {
             .map(|span| span.range())
     }
 
-    /// Every match, left to right (for regexes that are not gated).
-    pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-        let form = if self.has_word_boundaries && ascii_words(text) {
+    /// Every match, left to right (for regexes that are not gated); `ascii_words` is
+    /// [`ascii_words`] of `text`, which the caller may already know from the gate.
+    pub fn find_iter<'a>(
+        &'a self,
+        text: &'a str,
+        ascii_words: bool,
+    ) -> impl Iterator<Item = Range<usize>> + 'a {
+        let form = if self.has_word_boundaries && ascii_words {
             Form::Ascii
         } else {
             Form::Exact
