@@ -426,25 +426,10 @@ fn the_platform_flag_wins_over_a_per_path_override() {
 
 #[test]
 fn a_suppression_line_without_a_reason_exits_two_at_its_line() {
-    let mut child = hygiene()
-        .args(["check", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"fine post\n---\n# hygiene: allow shouting\nBIG NEWS TODAY\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(
-        stderr.starts_with("error: <stdin>:3: `# hygiene: allow RULE[, RULE…] -- reason`: a suppression needs a reason"),
-        "{stderr}"
+    assert_cmd_snapshot!(
+        hygiene()
+            .args(["check", "-"])
+            .pass_stdin("fine post\n---\n# hygiene: allow shouting\nBIG NEWS TODAY\n")
     );
 }
 
@@ -738,6 +723,27 @@ fn output_writes_the_report_to_a_file_instead_of_stdout() {
     assert_eq!(again.status.code(), to_stdout.status.code());
     assert_eq!(std::fs::read(&file).unwrap(), to_stdout.stdout);
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_baseline_to_a_missing_folder_fails_naming_it() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("missing/baseline.json");
+    let output = hygiene()
+        .args(["check", "fixtures/drafts.txt", "--write-baseline"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot write the baseline to {}",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0);
 }
 
 #[test]
