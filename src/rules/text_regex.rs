@@ -37,6 +37,8 @@ const MAX_CONJUNCTIONS: usize = 16;
 /// Literals this long are rare enough in posts: among sets whose shortest literal is at least
 /// this long, the gate prefers the set with fewer literals.
 const MIN_SELECTIVE_LITERAL: usize = 4;
+/// Shortest literal a set needs to be required besides the most selective one.
+const MIN_EXTRA_LITERAL: usize = 3;
 /// Largest compiled size of one pattern, so a user rule cannot make the run slow or huge.
 const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
 /// Most positions where the exact regex is tried anchored (see [`TextRegex::exact_from`]).
@@ -397,15 +399,19 @@ fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
     sets.extend(required_literals(hir));
     sets.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
     sets.dedup();
+    // Beyond the most selective set, a set with a literal as short as `a` or `my` is met by
+    // nearly every post and only makes the gate's automaton report more matches.
+    let mut rest = sets.split_off(sets.len().min(1));
+    rest.retain(|set| shortest(set) >= MIN_EXTRA_LITERAL);
+    sets.extend(rest);
     sets.truncate(MAX_SETS);
     (!sets.is_empty()).then(|| vec![sets])
 }
 
 /// How rare a set of literals is in posts: longer shortest literal first, then fewer literals.
 fn selectivity(literals: &Literals) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
     (
-        shortest.min(MIN_SELECTIVE_LITERAL),
+        shortest(literals).min(MIN_SELECTIVE_LITERAL),
         std::cmp::Reverse(literals.len()),
     )
 }
@@ -450,6 +456,11 @@ fn required_literals(hir: &Hir) -> Option<Literals> {
         _ => {}
     }
     options.into_iter().flatten().max_by_key(selectivity)
+}
+
+/// The length of the shortest of `literals`.
+fn shortest(literals: &Literals) -> usize {
+    literals.iter().map(Vec::len).min().unwrap_or(0)
 }
 
 /// The literals `kind` extraction finds for `hir`, when they are finite and none is empty.
