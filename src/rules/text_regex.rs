@@ -17,12 +17,12 @@
 //!   posts that pass, from that position.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex_automata::{Anchored, Input, meta};
 use regex_syntax::ParserBuilder;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Class, Hir, HirKind, Look};
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
 use super::gate::{Candidates, GateBuilder};
 
@@ -144,13 +144,19 @@ impl TextRegex {
     fn build(&self, form: Form) -> Result<meta::Regex, String> {
         let hir = match form {
             Form::Exact => self.hir.clone(),
-            Form::Ascii => {
-                map_word_boundaries(self.hir.clone(), &|look| Hir::look(ascii_boundary(look)))
-            }
-            Form::Prefilter => map_word_boundaries(self.hir.clone(), &|_| Hir::empty()),
+            Form::Ascii => rewrite(
+                self.hir.clone(),
+                &|look| Hir::look(ascii_boundary(look)),
+                &for_ascii_words,
+            ),
+            Form::Prefilter => rewrite(self.hir.clone(), &|_| Hir::empty(), &|class| class),
         };
         meta::Builder::new()
-            .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+            .configure(
+                meta::Config::new()
+                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                    .auto_prefilter(false),
+            )
             .build_from_hir(&hir)
             .map_err(|error| match error.size_limit() {
                 Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
@@ -493,32 +499,65 @@ fn has_capture_named(hir: &Hir, name: &str) -> bool {
     }
 }
 
-/// `hir` with every Unicode word-boundary assertion replaced by `replace(assertion)`.
-fn map_word_boundaries(hir: Hir, replace: &dyn Fn(Look) -> Hir) -> Hir {
+/// `hir` with every Unicode word-boundary assertion replaced by `look(assertion)` and every
+/// class by `class(class)`.
+fn rewrite(hir: Hir, look: &dyn Fn(Look) -> Hir, class: &dyn Fn(Class) -> Class) -> Hir {
     match hir.into_kind() {
-        HirKind::Look(look) if is_unicode_word_boundary(look) => replace(look),
+        HirKind::Look(assertion) if is_unicode_word_boundary(assertion) => look(assertion),
         HirKind::Repetition(mut repetition) => {
-            repetition.sub = Box::new(map_word_boundaries(*repetition.sub, replace));
+            repetition.sub = Box::new(rewrite(*repetition.sub, look, class));
             Hir::repetition(repetition)
         }
         HirKind::Capture(mut capture) => {
-            capture.sub = Box::new(map_word_boundaries(*capture.sub, replace));
+            capture.sub = Box::new(rewrite(*capture.sub, look, class));
             Hir::capture(capture)
         }
         HirKind::Concat(subs) => Hir::concat(
             subs.into_iter()
-                .map(|sub| map_word_boundaries(sub, replace))
+                .map(|sub| rewrite(sub, look, class))
                 .collect(),
         ),
         HirKind::Alternation(subs) => Hir::alternation(
             subs.into_iter()
-                .map(|sub| map_word_boundaries(sub, replace))
+                .map(|sub| rewrite(sub, look, class))
                 .collect(),
         ),
-        HirKind::Look(look) => Hir::look(look),
+        HirKind::Look(assertion) => Hir::look(assertion),
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(literal) => Hir::literal(literal.0),
-        HirKind::Class(class) => Hir::class(class),
+        HirKind::Class(found) => Hir::class(class(found)),
+    }
+}
+
+/// `class` for a text whose word characters are all ASCII, in as few ranges as it takes: the
+/// class without the non-ASCII word characters when that is smaller. Such a text has none of
+/// them, so both match the same there, and `\w` (770 ranges of Unicode) compiles as
+/// `[0-9A-Za-z_]`: the ASCII twin of a pattern with `[\w'’-]+` compiled in a fifth of the time.
+fn for_ascii_words(class: Class) -> Class {
+    static NON_ASCII_WORD: LazyLock<ClassUnicode> = LazyLock::new(|| {
+        let mut word = match ParserBuilder::new()
+            .build()
+            .parse(r"\w")
+            .map(Hir::into_kind)
+        {
+            Ok(HirKind::Class(Class::Unicode(word))) => word,
+            _ => unreachable!(r"\w parses to a Unicode class"),
+        };
+        word.difference(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7F')]));
+        word
+    });
+    match class {
+        Class::Unicode(mut unicode) => {
+            let before = unicode.ranges().len();
+            let original = unicode.clone();
+            unicode.difference(&NON_ASCII_WORD);
+            Class::Unicode(if unicode.ranges().len() < before {
+                unicode
+            } else {
+                original
+            })
+        }
+        bytes @ Class::Bytes(_) => bytes,
     }
 }
 
@@ -564,6 +603,8 @@ mod tests {
             r"\b{start}dm\b{end}",
             r"^\bhi\b",
             r"caf\w\b",
+            r"\bpr[eé]nom\b",
+            r"\b[\w'’-]+’s\s+[^\s<>]+\b",
         ];
         let texts = [
             "promoção de verão",
@@ -582,6 +623,9 @@ mod tests {
             "café au lait",
             "cafe au lait",
             "naïve promo",
+            "prenom, prénom",
+            "Ana’s café — Zoë’s book ✨",
+            "Ana’s book",
             "promoção, then promo",
             "cafés, café au lait",
             "thanksé thanks for the follow",
