@@ -16,6 +16,7 @@ mod json;
 mod mastodon;
 mod meta;
 mod scheduled;
+mod stream;
 mod text;
 mod x_archive;
 mod x_legacy;
@@ -511,21 +512,17 @@ fn read_large_jsonl(
         .with_context(context)?;
     let name = input.display_name();
     let source = corpus.sources.len();
-    let reader_context = ReadContext {
-        name: &name,
-        path: Some(path),
-        source,
-        owner: &Owner::default(),
-        options,
-    };
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let files = corpus.sources.len() + corpus.skipped.len();
-    json::read_jsonl_stream(
-        reader_context,
-        &mut reader,
-        &mut corpus.posts,
-        &mut |posts| progress(ReadProgress { files, posts }),
-    )?;
+    let mut lines = stream::Lines::new(name.clone(), InputFormat::Jsonl, options.split, source)
+        .expect("JSON Lines is read a line at a time");
+    let start = corpus.posts.len();
+    stream::read_lines(&mut lines, &mut reader, &mut corpus.posts, &mut |posts| {
+        progress(ReadProgress {
+            files,
+            posts: start + posts,
+        })
+    })?;
     corpus.sources.push(Source {
         path: name,
         kind: SourceKind::File,
