@@ -12,7 +12,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use crate::baseline;
+use crate::baseline::{self, Baseline};
 use crate::config::{self, Config, PathOverrides};
 use crate::engine::{Engine, EngineSettings};
 use crate::finding::Severity;
@@ -500,7 +500,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         baseline::write(path, &engine, &corpus, &analysis)?;
     }
     if let Some(path) = &args.baseline {
-        baseline::apply(path, &engine, &corpus, &mut analysis)?;
+        Baseline::load(path)?.apply(&engine, &corpus, &mut analysis);
     }
     progress.stage("scoring and writing the report".to_string());
     // Only the HTML report shows a score per month: other formats pay nothing for it.
