@@ -9,6 +9,10 @@
 //! known format; the others are listed as skipped. Readers never change a post's text beyond
 //! what the format defines (unescaping, HTML to text, repairing mojibake); they choose which
 //! text is the post and remember where it came from.
+//!
+//! The one exception to "before any rule runs": standard input in plain text or JSON Lines may
+//! be read a batch of posts at a time ([`open_stdin`], in `stream`), when no rule needs every
+//! post (no account rule); its I/O still happens only here, a batch at a time.
 
 mod bluesky;
 mod csv_file;
@@ -26,6 +30,8 @@ use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+
+pub use stream::{PostStream, Stdin, StdinReader, open_stdin};
 
 use crate::post::{
     Allow, Corpus, InputFormat, Location, Post, PostKind, Source, SourceKind, SourceSettings,
