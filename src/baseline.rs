@@ -76,38 +76,53 @@ pub fn write(path: &Path, engine: &Engine, corpus: &Corpus, analysis: &Analysis)
     crate::output::write_atomically(path, "the baseline", |out| out.write_all(text.as_bytes()))
 }
 
-/// Moves the findings `path` records from `analysis` to `analysis.baselined`.
-pub fn apply(path: &Path, engine: &Engine, corpus: &Corpus, analysis: &mut Analysis) -> Result<()> {
-    let name = path.display();
-    let text =
-        fs::read_to_string(path).with_context(|| format!("{name}: could not read the baseline"))?;
-    let file: BaselineFile = serde_json::from_str(&text).map_err(|error| {
-        anyhow!(
-            "{name}:{}:{}: not a hygiene baseline: {error}",
-            error.line(),
-            error.column()
-        )
-    })?;
-    if file.version != VERSION {
-        bail!(
-            "{name}: baseline version {} (this hygiene reads version {VERSION})",
-            file.version
-        );
-    }
-    let mut removed = Vec::new();
-    let mut keep = |finding: &Finding| {
-        let known = file.findings.contains(&key(engine, corpus, finding));
-        if known {
-            removed.push(finding.clone());
+/// The findings a baseline file records, by key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    findings: BTreeSet<String>,
+}
+
+impl Baseline {
+    /// Reads the baseline file at `path`.
+    pub fn load(path: &Path) -> Result<Baseline> {
+        let name = path.display();
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("{name}: could not read the baseline"))?;
+        let file: BaselineFile = serde_json::from_str(&text).map_err(|error| {
+            anyhow!(
+                "{name}:{}:{}: not a hygiene baseline: {error}",
+                error.line(),
+                error.column()
+            )
+        })?;
+        if file.version != VERSION {
+            bail!(
+                "{name}: baseline version {} (this hygiene reads version {VERSION})",
+                file.version
+            );
         }
-        !known
-    };
-    for post in &mut analysis.posts {
-        post.findings.retain(&mut keep);
+        Ok(Baseline {
+            findings: file.findings,
+        })
     }
-    analysis.account_findings.retain(&mut keep);
-    analysis.baselined = removed;
-    Ok(())
+
+    /// Moves the findings the baseline records from `analysis` to `analysis.baselined`. Each
+    /// finding is judged on its own, so a streamed run applies it to each batch.
+    pub fn apply(&self, engine: &Engine, corpus: &Corpus, analysis: &mut Analysis) {
+        let mut removed = Vec::new();
+        let mut keep = |finding: &Finding| {
+            let known = self.findings.contains(&key(engine, corpus, finding));
+            if known {
+                removed.push(finding.clone());
+            }
+            !known
+        };
+        for post in &mut analysis.posts {
+            post.findings.retain(&mut keep);
+        }
+        analysis.account_findings.retain(&mut keep);
+        analysis.baselined = removed;
+    }
 }
 
 /// 64-bit FNV-1a.

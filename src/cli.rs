@@ -12,18 +12,22 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use crate::baseline;
+use crate::baseline::{self, Baseline};
 use crate::config::{self, Config, PathOverrides};
-use crate::engine::{Engine, EngineSettings};
+use crate::engine::{Analysis, Engine, EngineSettings};
 use crate::finding::Severity;
 use crate::fix;
-use crate::input::{self, CsvColumns, InputPath, ReadOptions, ReadProgress, TextSplit};
+use crate::input::{
+    self, CsvColumns, InputPath, PostStream, ReadOptions, ReadProgress, Stdin, StdinReader,
+    TextSplit,
+};
 use crate::man;
 use crate::output;
 use crate::post::{Corpus, InputFormat, Platform};
+use crate::report::lines::{LineFormat, LinePrinter};
 use crate::report::{self, OutputFormat, Report, ReportFormat};
 use crate::rules::{self, OptionOverrides, RuleFile};
-use crate::score;
+use crate::score::{self, Score, Tally};
 use crate::text::sanitize_for_terminal;
 
 /// A linter for social-media hygiene.
@@ -86,7 +90,12 @@ pub struct InitArgs {
 /// Arguments of `hygiene check`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 nothing at or above --fail-on and score not below --min-score; \
+    after_help = "Standard input in plain text or JSON Lines is reported as it is read, a batch of \
+posts at a time, with --format concise, jsonl or github when no account rule runs (--select post \
+rules) and without -o, --statistics, --fix, --diff or --write-baseline; --input-format text or \
+jsonl lets the first findings come before 64 KiB has arrived.
+
+Exit status: 0 nothing at or above --fail-on and score not below --min-score; \
 1 findings or score past those; 2 hygiene could not do its job (bad input, usage)."
 )]
 pub struct CheckArgs {
@@ -448,6 +457,18 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
              fixes"
         );
     }
+    // Standard input alone, a line format and post rules only: reported as it is read.
+    let mut stdin: StdinReader<'_> = match streamed_format(&args) {
+        Some(format) if inputs == [InputPath::Stdin] && !engine.needs_whole_corpus() => {
+            match input::open_stdin(io.stdin, &options)? {
+                Stdin::Stream(stream) => {
+                    return check_streamed(&args, &engine, &overrides, stream, format, io.stdout);
+                }
+                Stdin::Whole(stdin) => stdin,
+            }
+        }
+        _ => std::io::Cursor::new(Vec::new()).chain(io.stdin),
+    };
     let progress = Progress::start(io.progress && shows_progress(&args));
     let read = |stdin: &mut dyn Read| -> Result<Corpus> {
         progress.stage(format!(
@@ -463,7 +484,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         progress.checking(&corpus, started);
         Ok(corpus)
     };
-    let corpus = read(io.stdin)?;
+    let corpus = read(&mut stdin)?;
     let analysis = engine.run_with_progress(&corpus, &|| progress.checked());
     let color = match args.color {
         ColorArg::Always => true,
@@ -490,7 +511,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
     let (corpus, mut analysis) = match &plan {
         Some(plan) if !plan.changes.is_empty() => {
             fix::write(plan)?;
-            let corpus = read(io.stdin)?;
+            let corpus = read(&mut stdin)?;
             let analysis = engine.run_with_progress(&corpus, &|| progress.checked());
             (corpus, analysis)
         }
@@ -500,7 +521,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         baseline::write(path, &engine, &corpus, &analysis)?;
     }
     if let Some(path) = &args.baseline {
-        baseline::apply(path, &engine, &corpus, &mut analysis)?;
+        Baseline::load(path)?.apply(&engine, &corpus, &mut analysis);
     }
     progress.stage("scoring and writing the report".to_string());
     // Only the HTML report shows a score per month: other formats pay nothing for it.
@@ -529,12 +550,92 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         }
     }
 
+    Ok(exit_status(
+        &args,
+        report.has_findings_at(args.fail_on),
+        &score,
+    ))
+}
+
+/// How a check ended: failed when a finding is at or above `--fail-on` (`failing_findings`) or
+/// the account score is below `--min-score`.
+fn exit_status(args: &CheckArgs, failing_findings: bool, score: &Score) -> ExitStatus {
     let below_minimum = args.min_score.is_some_and(|minimum| score.value < minimum);
-    Ok(if report.has_findings_at(args.fail_on) || below_minimum {
+    if failing_findings || below_minimum {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
+    }
+}
+
+/// How many posts a streamed check reads before checking them, at most: enough to keep every
+/// core busy, few enough that memory stays small (the posts of finished batches are dropped).
+/// Fewer when the input has given no more yet, so what has arrived is reported at once.
+const STREAM_BATCH_POSTS: usize = 1024;
+
+/// The line format a check may stream its report in, when it may: a line format to standard
+/// output, and no option that needs every post or finding before it can print (`--fix`,
+/// `--diff`, `--write-baseline`, `--statistics`); `-o` writes the file whole at the end anyway.
+/// Whether the input and the rules allow it is for [`check`] to see.
+fn streamed_format(args: &CheckArgs) -> Option<LineFormat> {
+    let needs_every_post = args.fix
+        || args.diff
+        || args.write_baseline.is_some()
+        || args.statistics
+        || args.output.is_some();
+    LineFormat::of(args.format).filter(|_| !needs_every_post)
+}
+
+/// Checks standard input a batch of posts at a time, when no enabled rule judges the account:
+/// each batch's findings are printed (and flushed) as soon as it is checked, and its posts
+/// dropped; the score counts them as they go. Lines, score and exit status are those of reading
+/// the whole input first. A problem in the input stops the run (exit 2) after the findings of
+/// the posts before it.
+fn check_streamed(
+    args: &CheckArgs,
+    engine: &Engine,
+    overrides: &PathOverrides,
+    mut stream: Box<PostStream<'_>>,
+    format: LineFormat,
+    out: &mut dyn Write,
+) -> Result<ExitStatus> {
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut printer = LinePrinter::new(format);
+    let mut tally = Tally::new(engine);
+    let mut failing_findings = false;
+    while let Some(mut corpus) = stream.next_batch(STREAM_BATCH_POSTS)? {
+        overrides.apply(&mut corpus, args.platform.is_some());
+        let mut analysis = engine.run_posts(&corpus);
+        if let Some(baseline) = &baseline {
+            baseline.apply(engine, &corpus, &mut analysis);
+        }
+        tally.add(engine, &corpus, &analysis, 0..corpus.posts.len());
+        let score = score::score_tallied(engine, &tally, &analysis);
+        let report = Report {
+            engine,
+            corpus: &corpus,
+            analysis: &analysis,
+            score: &score,
+            fixes: None,
+        };
+        printer.posts(&report, out)?;
+        out.flush()?;
+        failing_findings |= report.has_findings_at(args.fail_on);
+    }
+    // No account rule runs, so the run as a whole has no account finding or outcome.
+    let corpus = stream.end();
+    let analysis = Analysis::default();
+    let score = score::score_tallied(engine, &tally, &analysis);
+    let report = Report {
+        engine,
+        corpus: &corpus,
+        analysis: &analysis,
+        score: &score,
+        fixes: None,
+    };
+    printer.finish(&report, out)?;
+    out.flush()?;
+    Ok(exit_status(args, failing_findings, &score))
 }
 
 /// Whether the options allow progress on stderr: not with `--quiet` or `--diff`, and not when a

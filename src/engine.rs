@@ -260,7 +260,39 @@ impl Engine {
     /// [`Engine::run`], calling `checked` once per post as its rules finish (from any thread),
     /// so a caller can show how far the run has come.
     pub fn run_with_progress(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Analysis {
-        let posts: Vec<PostAnalysis> = corpus
+        let posts = self.analyze_posts(corpus, checked);
+        let facts = PostFacts::new(self, corpus, &posts);
+        let (account_findings, account_outcomes) = self.account(facts.input(&corpus.posts, None));
+        Analysis {
+            posts,
+            account_findings,
+            account_outcomes,
+            baselined: Vec::new(),
+            months: None,
+        }
+    }
+
+    /// The per-post part of [`Engine::run`] alone: traits and findings of every post, and no
+    /// account check, so no account finding or outcome. When no enabled rule judges the account
+    /// ([`Engine::needs_whole_corpus`]), this is all [`Engine::run`] finds, and a corpus may be
+    /// checked a batch of posts at a time (a streamed standard input): each post's analysis
+    /// depends on that post alone.
+    pub fn run_posts(&self, corpus: &Corpus) -> Analysis {
+        Analysis {
+            posts: self.analyze_posts(corpus, &|| {}),
+            ..Analysis::default()
+        }
+    }
+
+    /// Whether an enabled rule judges the account as a whole, so needs every post before it
+    /// can run (and before a run's report can be complete).
+    pub fn needs_whole_corpus(&self) -> bool {
+        self.enabled_rules().any(|(_, rule)| rule.is_account_rule())
+    }
+
+    /// Every post's analysis, in corpus order, on all cores; `checked` after each post.
+    fn analyze_posts(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Vec<PostAnalysis> {
+        corpus
             .posts
             .par_iter()
             .enumerate()
@@ -272,16 +304,7 @@ impl Engine {
                 }
             })
             .inspect(|_| checked())
-            .collect();
-        let facts = PostFacts::new(self, corpus, &posts);
-        let (account_findings, account_outcomes) = self.account(facts.input(&corpus.posts, None));
-        Analysis {
-            posts,
-            account_findings,
-            account_outcomes,
-            baselined: Vec::new(),
-            months: None,
-        }
+            .collect()
     }
 
     /// The account checks of every calendar month that has judged posts with a date, each over

@@ -17,9 +17,17 @@
 //!
 //! with --fix / --diff:  fix::plan(...) ─► FixPlan          fixes of verbatim text, in passes
 //!                       fix::write (atomic) | fix::write_diff, then read and check again
+//!
+//! standard input, line formats, no account rule: the same stages a batch at a time
+//!                       input::open_stdin ─► PostStream::next_batch ─► Corpus (one batch)
+//!                       Engine::run_posts ─► Analysis       per-post part, infallible
+//!                       score::Tally::add, score_tallied    counts add up over batches
+//!                       LinePrinter::posts per batch, LinePrinter::finish at the end
 //! ```
 //!
-//! Later stages borrow earlier outputs and never call back: printers never re-run rules, rules
+//! A streamed run keeps the direction: a batch goes through every stage before the next is read,
+//! and only the counts the score needs outlive it. Later stages borrow earlier outputs and never
+//! call back: printers never re-run rules, rules
 //! never see the command line, files or the output format. Only `input` reads files, only
 //! `report` (and `man`, the manual page) writes (to the writer it is handed: standard output, or
 //! the file `--output` names, replaced atomically by `cli`), only `fix` rewrites inputs (with

@@ -339,11 +339,16 @@ pub enum SourceKind {
     ArchiveMember { archive: String, member: String },
 }
 
-/// Every post of one run, with the sources they came from.
+/// Every post of one run, with the sources they came from; or, when standard input is streamed,
+/// one batch of a run's posts (see `input::PostStream`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Corpus {
     pub sources: Vec<Source>,
     pub posts: Vec<Post>,
     /// Files found by walking a folder or archive that hold no posts in a known format.
     pub skipped: Vec<String>,
+    /// The run-wide index of `posts[0]`: 0, except for a batch of a streamed run, whose posts
+    /// are numbered on from the batches before it. Indexes into a corpus (a finding's post,
+    /// `Analysis::posts`) count from `posts[0]`; reports print run-wide ones.
+    pub first_post: usize,
 }

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::engine::{AccountOutcome, Analysis, Engine};
 use crate::finding::{Finding, Target};
 use crate::post::Corpus;
+use crate::rules::KindSet;
 
 /// Share of the posts a rule looks at on which it must fire to cost the account its full points.
 pub const HABIT_SHARE: f64 = 0.10;
@@ -197,50 +198,22 @@ pub struct MonthScore {
 
 /// Scores a run.
 pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
-    let rules = engine.rules();
-    let posts = analysis
-        .posts
-        .iter()
-        .map(|post| {
-            let losses = post.findings.iter().map(|finding| {
-                let rule = &rules[finding.rule];
-                (rule.category.as_str(), rule.points)
-            });
-            round1(
-                100.0
-                    - capped_total(losses)
-                        .iter()
-                        .map(|loss| loss.applied)
-                        .sum::<f64>(),
-            )
-            .max(0.0)
-        })
-        .collect();
-
-    let (value, deductions, categories) = account(
-        engine,
-        corpus,
-        analysis,
-        0..corpus.posts.len(),
-        &analysis.account_findings,
-    );
+    let mut tally = Tally::new(engine);
+    tally.add(engine, corpus, analysis, 0..corpus.posts.len());
+    let mut score = score_tallied(engine, &tally, analysis);
     let judged_account: Vec<usize> = analysis
         .account_outcomes
         .iter()
         .filter(|(_, outcome)| matches!(outcome, AccountOutcome::Judged { .. }))
         .map(|(rule, _)| *rule)
         .collect();
-    let months = analysis.months.as_ref().map(|months| {
+    score.months = analysis.months.as_ref().map(|months| {
         months
             .iter()
             .map(|month| {
-                let (value, _, _) = account(
-                    engine,
-                    corpus,
-                    analysis,
-                    month.posts.iter().copied(),
-                    &month.account_findings,
-                );
+                let mut tally = Tally::new(engine);
+                tally.add(engine, corpus, analysis, month.posts.iter().copied());
+                let (value, _, _) = account(engine, &tally, &month.account_findings);
                 MonthScore {
                     year: month.year,
                     month: month.month,
@@ -260,45 +233,110 @@ pub fn score(engine: &Engine, corpus: &Corpus, analysis: &Analysis) -> Score {
             })
             .collect()
     });
+    score
+}
+
+/// Scores each post of `analysis`, and the account from `tally` (the posts counted so far) and
+/// `analysis`'s account findings; no months. A streamed run scores each batch with the tally of
+/// every batch so far: after the last, the account score is exactly what [`score`] gives for all
+/// the posts at once, since the counts add up.
+pub fn score_tallied(engine: &Engine, tally: &Tally, analysis: &Analysis) -> Score {
+    let rules = engine.rules();
+    let posts = analysis
+        .posts
+        .iter()
+        .map(|post| {
+            let losses = post.findings.iter().map(|finding| {
+                let rule = &rules[finding.rule];
+                (rule.category.as_str(), rule.points)
+            });
+            round1(
+                100.0
+                    - capped_total(losses)
+                        .iter()
+                        .map(|loss| loss.applied)
+                        .sum::<f64>(),
+            )
+            .max(0.0)
+        })
+        .collect();
+    let (value, deductions, categories) = account(engine, tally, &analysis.account_findings);
     Score {
         value,
         verdict: Verdict::of(value),
         deductions,
         categories,
         posts,
-        months,
+        months: None,
     }
 }
 
-/// The account score of the posts `posts` (corpus indexes) with the account findings the
-/// account checks made over them: the score's value, its deductions and its category losses.
+/// What the account score needs of the posts: for each rule, how many posts it looks at and on
+/// how many it fired. Counts only add up, so batches of a streamed run can be counted one after
+/// another, with nothing of a post kept once it is counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    /// `eligible[rule]`: judged posts of a kind the rule looks at (post rules only).
+    eligible: Vec<usize>,
+    /// `hits[rule]`: posts with a finding of the rule.
+    hits: Vec<usize>,
+}
+
+impl Tally {
+    /// Nothing counted yet, for `engine`'s rules.
+    pub fn new(engine: &Engine) -> Tally {
+        let rules = engine.rules().len();
+        Tally {
+            eligible: vec![0; rules],
+            hits: vec![0; rules],
+        }
+    }
+
+    /// Counts the posts `posts` (indexes into `corpus.posts` and `analysis.posts`).
+    pub fn add(
+        &mut self,
+        engine: &Engine,
+        corpus: &Corpus,
+        analysis: &Analysis,
+        posts: impl Iterator<Item = usize>,
+    ) {
+        let kinds: Vec<Option<KindSet>> = engine
+            .rules()
+            .iter()
+            .map(|rule| rule.is_post_rule().then(|| Engine::eligible_kinds(rule)))
+            .collect();
+        for post in posts {
+            let result = &analysis.posts[post];
+            if result.judged {
+                let kind = corpus.posts[post].kind;
+                for (rule, kinds) in kinds.iter().enumerate() {
+                    if kinds.is_some_and(|kinds| kinds.contains(kind)) {
+                        self.eligible[rule] += 1;
+                    }
+                }
+            }
+            for (at, finding) in result.findings.iter().enumerate() {
+                // A post counts once per rule, however many of its findings are the rule's.
+                if !result.findings[..at].iter().any(|f| f.rule == finding.rule) {
+                    self.hits[finding.rule] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The account score of the posts counted in `tally` with the account findings the account
+/// checks made over them: the score's value, its deductions and its category losses.
 fn account(
     engine: &Engine,
-    corpus: &Corpus,
-    analysis: &Analysis,
-    posts: impl Iterator<Item = usize> + Clone,
+    tally: &Tally,
     account_findings: &[Finding],
 ) -> (f64, Vec<Deduction>, Vec<CategoryLoss>) {
     let mut deductions = Vec::new();
     for (index, rule) in engine.rules().iter().enumerate() {
         let category = category(&rule.category).map_or("", |category| category.name);
         if rule.is_post_rule() {
-            let kinds = Engine::eligible_kinds(rule);
-            let eligible = posts
-                .clone()
-                .filter(|&post| {
-                    analysis.posts[post].judged && kinds.contains(corpus.posts[post].kind)
-                })
-                .count();
-            let hits = posts
-                .clone()
-                .filter(|&post| {
-                    analysis.posts[post]
-                        .findings
-                        .iter()
-                        .any(|finding| finding.rule == index)
-                })
-                .count();
+            let (hits, eligible) = (tally.hits[index], tally.eligible[index]);
             if hits > 0 {
                 let full_at = (HABIT_SHARE * eligible as f64).ceil().max(1.0);
                 let strength = (hits as f64 / full_at).min(1.0);

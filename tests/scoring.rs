@@ -129,3 +129,66 @@ fn category_cap_limits_what_one_family_costs() {
     assert_eq!((automation.points, automation.applied), (60.0, 40.0));
     assert_eq!(score.value, 60.0);
 }
+
+#[test]
+fn a_run_scored_batch_by_batch_scores_as_the_whole_run() {
+    use hygiene::engine::{Analysis, EngineSettings};
+    use hygiene::input::{Stdin, TextSplit, open_stdin};
+    use hygiene::score::{Tally, score_tallied};
+
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap();
+    // Replies, posts and DMs (a reply opens with a handle; `@dm` texts are replies too), so
+    // rules look at different kinds and counts.
+    let input = [
+        read("fixtures/tweets-one-per-line.txt"),
+        read("fixtures/drafts.txt").replace("\n---\n", "\n"),
+        "@ana thanks for the RT!\nPlease RT if you agree!\n".repeat(3),
+    ]
+    .concat()
+    .repeat(5);
+    let files = hygiene::rules::builtin_rule_files().unwrap();
+    let account_rules: Vec<String> = Engine::builtin()
+        .unwrap()
+        .rules()
+        .iter()
+        .filter(|rule| rule.is_account_rule())
+        .map(|rule| rule.id.clone())
+        .collect();
+    let settings = EngineSettings {
+        ignore: account_rules,
+        ..EngineSettings::default()
+    };
+    let engine = Engine::new(&files, &settings).unwrap();
+    assert!(!engine.needs_whole_corpus());
+    let options = ReadOptions {
+        split: TextSplit::Lines,
+        ..ReadOptions::default()
+    };
+
+    let corpus = read_all(&[InputPath::Stdin], options.clone(), &mut input.as_bytes()).unwrap();
+    let whole = score(&engine, &corpus, &engine.run(&corpus));
+
+    let mut stdin = input.as_bytes();
+    let Stdin::Stream(mut stream) = open_stdin(&mut stdin, &options).unwrap() else {
+        panic!("plain text on standard input is streamed");
+    };
+    let mut tally = Tally::new(&engine);
+    let mut batches = 0;
+    while let Some(batch) = stream.next_batch(7).unwrap() {
+        let analysis = engine.run_posts(&batch);
+        tally.add(&engine, &batch, &analysis, 0..batch.posts.len());
+        batches += 1;
+    }
+    let streamed = score_tallied(&engine, &tally, &Analysis::default());
+
+    assert!(batches > 5, "{batches} batches");
+    assert!(
+        whole.value < 100.0 && whole.deductions.len() > 2,
+        "{whole:?}"
+    );
+    assert_eq!(streamed.value, whole.value);
+    assert_eq!(streamed.verdict, whole.verdict);
+    assert_eq!(streamed.deductions, whole.deductions);
+    assert_eq!(streamed.categories, whole.categories);
+}

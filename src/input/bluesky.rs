@@ -21,7 +21,7 @@ use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at; the first item follows the opening of the array.
-const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
+pub(super) const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
 /// Where, after the opening of the `feed`/`records` array, the first item must show it is
 /// Bluesky's (its `uri` or `$type` come first in real responses).
 const SNIFF_ITEM_BYTES: usize = 4 * 1024;

@@ -23,7 +23,7 @@ use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file is looked at for its first line or first record, so sniffing a large file
 /// that is not a CSV stays cheap.
-const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
+pub(super) const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
 /// Columns holding a post's text, most specific first (the names schedulers use; README §12).
 const TEXT_COLUMNS: [&str; 7] = [
     "Text",

@@ -7,9 +7,7 @@
 //! are optional, and unknown fields are ignored. A record that cannot be a post is an error naming
 //! the record (1-based), its id when it has one, and its line for JSON Lines.
 
-use std::io::BufRead;
-
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use chrono::DateTime;
 use serde_json::{Map, Value};
 
@@ -88,76 +86,57 @@ pub(super) fn read_jsonl(
     content: &str,
     posts: &mut Vec<Post>,
 ) -> Result<()> {
-    let mut records = 0;
-    for (index, line) in content.lines().enumerate() {
-        read_jsonl_line(&context, line, index + 1, &mut records, posts)?;
+    let mut lines = JsonlLines::new(context.source);
+    for line in content.split_inclusive('\n') {
+        lines.line(context.name, line, posts)?;
     }
     Ok(())
 }
 
-/// Reads JSON Lines from `reader` a line at a time, so a file of any size is never held whole
-/// in memory; `progress` is called with the number of posts every [`PROGRESS_RECORDS`] records.
-/// Lines, records, errors and posts are those of [`read_jsonl`] on the same bytes.
-pub(super) fn read_jsonl_stream(
-    context: ReadContext<'_>,
-    reader: &mut dyn BufRead,
-    posts: &mut Vec<Post>,
-    progress: &mut dyn FnMut(usize),
-) -> Result<()> {
-    let mut buffer = Vec::new();
-    let mut records = 0;
-    for index in 1.. {
-        buffer.clear();
-        let read = reader
-            .read_until(b'\n', &mut buffer)
-            .with_context(|| format!("{}: could not read the file", context.name))?;
-        if read == 0 {
-            break;
-        }
-        let mut bytes = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
-        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        if index == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
-        let line = super::decode_utf8_line(context.name, index, bytes)?;
-        let before = records;
-        read_jsonl_line(&context, line, index, &mut records, posts)?;
-        if records != before && records % PROGRESS_RECORDS == 0 {
-            progress(posts.len());
-        }
-    }
-    Ok(())
+/// JSON Lines read a line at a time: what [`read_jsonl`] does with a whole file, and what a
+/// large file or a streamed standard input does with each line as it is read.
+#[derive(Debug)]
+pub(super) struct JsonlLines {
+    source: usize,
+    /// Lines read so far.
+    lines: usize,
+    /// Records (non-blank lines) read so far.
+    records: u32,
 }
 
-/// How often [`read_jsonl_stream`] reports progress, in records.
-const PROGRESS_RECORDS: u32 = 1 << 14;
-
-/// One line of a JSON Lines file (`index` counts from 1): a record unless it is blank.
-fn read_jsonl_line(
-    context: &ReadContext<'_>,
-    line: &str,
-    index: usize,
-    records: &mut u32,
-    posts: &mut Vec<Post>,
-) -> Result<()> {
-    if line.trim().is_empty() {
-        return Ok(());
+impl JsonlLines {
+    pub(super) fn new(source: usize) -> JsonlLines {
+        JsonlLines {
+            source,
+            lines: 0,
+            records: 0,
+        }
     }
-    let name = context.name;
-    let line_number = u32::try_from(index).unwrap_or(u32::MAX);
-    *records = records.saturating_add(1);
-    let record: Value = serde_json::from_str(line)
-        .map_err(|error| syntax_error(name, Some(line_number), &error))?;
-    let location = Location::Record {
-        record: *records,
-        line: Some(line_number),
-    };
-    let origin = Origin {
-        source: context.source,
-        location,
-    };
-    posts.push(post_from_record(name, record, origin)?);
-    Ok(())
+
+    /// Reads the next line, `raw_line` with its line break if it has one: a record unless it is
+    /// blank. `name` is the input's name in errors.
+    pub(super) fn line(&mut self, name: &str, raw_line: &str, posts: &mut Vec<Post>) -> Result<()> {
+        self.lines += 1;
+        let line = raw_line.strip_suffix('\n').unwrap_or(raw_line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        let line_number = u32::try_from(self.lines).unwrap_or(u32::MAX);
+        self.records = self.records.saturating_add(1);
+        let record: Value = serde_json::from_str(line)
+            .map_err(|error| syntax_error(name, Some(line_number), &error))?;
+        let location = Location::Record {
+            record: self.records,
+            line: Some(line_number),
+        };
+        let origin = Origin {
+            source: self.source,
+            location,
+        };
+        posts.push(post_from_record(name, record, origin)?);
+        Ok(())
+    }
 }
 
 /// Whether a JSON document found by walking a folder holds posts in the generic shape: an array

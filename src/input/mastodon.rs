@@ -25,7 +25,7 @@ use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at: the outbox's `"orderedItems"` key follows the
 /// `@context` (about 2 KB in real exports), the actor's `"type"` and `"outbox"` too.
-const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
+pub(super) const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
 /// Largest file that can be an `actor.json` (real ones are a few KB: images are separate files),
 /// so checking for an actor never parses a large file.
 const MAX_ACTOR_BYTES: usize = 1 << 20;

@@ -24,9 +24,9 @@ use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at: the first entry must be whole within it (real
 /// entries are well under 4 KB, photo metadata included).
-const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
+pub(super) const SNIFF_PREFIX_BYTES: usize = 64 * 1024;
 /// How far into the file the Threads list must open (it is the first key in real exports).
-const THREADS_SNIFF_BYTES: usize = 4 * 1024;
+pub(super) const THREADS_SNIFF_BYTES: usize = 4 * 1024;
 /// Fields that make an object a generic post record (see `json.rs`), never a Meta entry.
 const GENERIC_TEXT_FIELDS: [&str; 5] = ["text", "full_text", "content", "body", "message"];
 

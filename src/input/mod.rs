@@ -9,6 +9,10 @@
 //! known format; the others are listed as skipped. Readers never change a post's text beyond
 //! what the format defines (unescaping, HTML to text, repairing mojibake); they choose which
 //! text is the post and remember where it came from.
+//!
+//! The one exception to "before any rule runs": standard input in plain text or JSON Lines may
+//! be read a batch of posts at a time ([`open_stdin`], in `stream`), when no rule needs every
+//! post (no account rule); its I/O still happens only here, a batch at a time.
 
 mod bluesky;
 mod csv_file;
@@ -16,6 +20,7 @@ mod json;
 mod mastodon;
 mod meta;
 mod scheduled;
+mod stream;
 mod text;
 mod x_archive;
 mod x_legacy;
@@ -25,6 +30,8 @@ use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+
+pub use stream::{PostStream, Stdin, StdinReader, open_stdin};
 
 use crate::post::{
     Allow, Corpus, InputFormat, Location, Post, PostKind, Source, SourceKind, SourceSettings,
@@ -511,21 +518,17 @@ fn read_large_jsonl(
         .with_context(context)?;
     let name = input.display_name();
     let source = corpus.sources.len();
-    let reader_context = ReadContext {
-        name: &name,
-        path: Some(path),
-        source,
-        owner: &Owner::default(),
-        options,
-    };
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let files = corpus.sources.len() + corpus.skipped.len();
-    json::read_jsonl_stream(
-        reader_context,
-        &mut reader,
-        &mut corpus.posts,
-        &mut |posts| progress(ReadProgress { files, posts }),
-    )?;
+    let mut lines = stream::Lines::new(name.clone(), InputFormat::Jsonl, options.split, source)
+        .expect("JSON Lines is read a line at a time");
+    let start = corpus.posts.len();
+    stream::read_lines(&mut lines, &mut reader, &mut corpus.posts, &mut |posts| {
+        progress(ReadProgress {
+            files,
+            posts: start + posts,
+        })
+    })?;
     corpus.sources.push(Source {
         path: name,
         kind: SourceKind::File,

@@ -27,67 +27,135 @@ pub(super) fn read_text(
     source: usize,
     posts: &mut Vec<Post>,
 ) -> Result<()> {
-    let mut block: Option<(usize, u32, usize)> = None; // (byte start, line, byte end of last non-blank line)
-    let mut allow: Option<(Allow, u32)> = None; // a suppression waiting for its post, and its line
-    let mut offset = 0;
-    let mut push = |start: usize, end: usize, line: u32, allow: &mut Option<(Allow, u32)>| {
-        let mut post = text_post(&content[start..end], source, line);
-        post.allow = allow.take().map(|(allow, _)| allow);
-        posts.push(post);
-    };
-    for (index, raw_line) in content.split_inclusive('\n').enumerate() {
-        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+    let mut lines = TextLines::new(split, source);
+    for line in content.split_inclusive('\n') {
+        lines.line(name, line, posts)?;
+    }
+    lines.finish(name, posts)
+}
+
+/// Plain text read a line at a time: what [`read_text`] does with a whole file, and what a
+/// streamed standard input does with each line as it arrives. A post is appended once it is
+/// complete: at its line with `--split lines`, at the `---` after it (or the end) otherwise.
+#[derive(Debug)]
+pub(super) struct TextLines {
+    split: TextSplit,
+    source: usize,
+    /// Lines read so far.
+    lines: usize,
+    /// The post being read (separator mode): its text so far, verbatim from its first
+    /// non-blank line, with the lines that followed it and their line breaks.
+    block: Option<Block>,
+    /// A suppression waiting for its post, and its line.
+    allow: Option<(Allow, u32)>,
+}
+
+#[derive(Debug)]
+struct Block {
+    text: String,
+    /// The line the post starts on.
+    line: u32,
+    /// Where its last non-blank line ends in `text` (without its line break): the post's end.
+    end: usize,
+}
+
+impl TextLines {
+    pub(super) fn new(split: TextSplit, source: usize) -> TextLines {
+        TextLines {
+            split,
+            source,
+            lines: 0,
+            block: None,
+            allow: None,
+        }
+    }
+
+    /// Reads the next line, `raw_line` with its line break if it has one, and appends the post
+    /// it completes, if any; `name` is the input's name in errors.
+    pub(super) fn line(&mut self, name: &str, raw_line: &str, posts: &mut Vec<Post>) -> Result<()> {
+        self.lines += 1;
+        let line_number = u32::try_from(self.lines).unwrap_or(u32::MAX);
         let line = raw_line.strip_suffix('\n').unwrap_or(raw_line);
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let line_start = offset;
-        offset += raw_line.len();
         if let Some(directive) = line.trim_start().strip_prefix(DIRECTIVE) {
             let place = format!("{name}:{line_number}");
-            if block.is_some() {
+            if self.block.is_some() {
                 bail!(
                     "{place}: a suppression line must come before the post it is about, not inside it"
                 );
             }
-            if let Some((_, first)) = &allow {
+            if let Some((_, first)) = &self.allow {
                 bail!(
                     "{place}: the post after line {first} already has a suppression line; list every rule on one line"
                 );
             }
-            allow = Some((
+            self.allow = Some((
                 parse_directive(directive).map_err(|error| anyhow::anyhow!("{place}: {error}"))?,
                 line_number,
             ));
-            continue;
+            return Ok(());
         }
         let blank = line.trim().is_empty();
-        match split {
+        match self.split {
             TextSplit::Lines => {
                 if !blank {
-                    push(line_start, line_start + line.len(), line_number, &mut allow);
+                    self.push(line.to_string(), line_number, posts);
                 }
             }
             TextSplit::Separator => {
                 if line == "---" {
-                    if let Some((start, first_line, end)) = block.take() {
-                        push(start, end, first_line, &mut allow);
-                    }
-                } else if !blank {
-                    let end = line_start + line.len();
-                    match &mut block {
-                        Some((_, _, block_end)) => *block_end = end,
-                        None => block = Some((line_start, line_number, end)),
+                    self.end_block(posts);
+                } else {
+                    match &mut self.block {
+                        Some(block) => {
+                            if !blank {
+                                block.end = block.text.len() + line.len();
+                            }
+                            block.text.push_str(raw_line);
+                        }
+                        None if !blank => {
+                            self.block = Some(Block {
+                                text: raw_line.to_string(),
+                                line: line_number,
+                                end: line.len(),
+                            });
+                        }
+                        None => {}
                     }
                 }
             }
         }
+        Ok(())
     }
-    if let Some((start, first_line, end)) = block {
-        push(start, end, first_line, &mut allow);
+
+    /// Appends the post still open at the end of the input; a suppression line with no post
+    /// after it is an error.
+    pub(super) fn finish(&mut self, name: &str, posts: &mut Vec<Post>) -> Result<()> {
+        self.end_block(posts);
+        if let Some((_, line)) = self.allow.take() {
+            bail!("{name}:{line}: a suppression line with no post after it");
+        }
+        Ok(())
     }
-    if let Some((_, line)) = allow {
-        bail!("{name}:{line}: a suppression line with no post after it");
+
+    fn end_block(&mut self, posts: &mut Vec<Post>) {
+        if let Some(Block {
+            mut text,
+            line,
+            end,
+        }) = self.block.take()
+        {
+            text.truncate(end);
+            text.shrink_to_fit();
+            self.push(text, line, posts);
+        }
     }
-    Ok(())
+
+    fn push(&mut self, text: String, line: u32, posts: &mut Vec<Post>) {
+        let mut post = text_post(text, self.source, line);
+        post.allow = self.allow.take().map(|(allow, _)| allow);
+        posts.push(post);
+    }
 }
 
 /// The rules and reason of a suppression line, after its `# hygiene:`.
@@ -116,12 +184,13 @@ fn parse_directive(directive: &str) -> Result<Allow, String> {
     })
 }
 
-fn text_post(text: &str, source: usize, line: u32) -> Post {
+fn text_post(text: String, source: usize, line: u32) -> Post {
     let origin = Origin {
         source,
         location: Location::Text { line, column: 1 },
     };
-    Post::new(text.to_string(), infer_kind(text, false), origin)
+    let kind = infer_kind(&text, false);
+    Post::new(text, kind, origin)
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 
 /// How much of a file the sniffer looks at: the assignment is on the first line.
-const SNIFF_PREFIX_BYTES: usize = 512;
+pub(super) const SNIFF_PREFIX_BYTES: usize = 512;
 
 /// `created_at` of a tweet: `Sat Nov 09 12:14:18 +0000 2024`.
 const TWEET_TIME_FORMAT: &str = "%a %b %d %H:%M:%S %z %Y";

@@ -248,28 +248,30 @@ struct FindingLine<'a> {
     finding: FindingOut<'a>,
 }
 
-/// Writes one JSON object per finding, one per line (`--format jsonl`): post findings in post
-/// order, then account findings, each with the same fields as in the document's `findings`.
-pub fn write_lines(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for finding in report.findings() {
-        let post = match &finding.target {
-            Target::Post { post, .. } => Some(&report.corpus.posts[*post]),
+/// Writes one finding as a line of `--format jsonl`: the fields of a finding in the document's
+/// `findings`, with its post's index, id and origin (null for an account finding). The line
+/// printer ([`super::lines::LinePrinter`]) decides which findings, in which order.
+pub(super) fn write_line(
+    report: &Report<'_>,
+    finding: &Finding,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let post = match &finding.target {
+        Target::Post { post, .. } => Some(&report.corpus.posts[*post]),
+        Target::Account { .. } => None,
+    };
+    let line = FindingLine {
+        version: VERSION,
+        post: match &finding.target {
+            Target::Post { post, .. } => Some(report.post_number(*post)),
             Target::Account { .. } => None,
-        };
-        let line = FindingLine {
-            version: VERSION,
-            post: match &finding.target {
-                Target::Post { post, .. } => Some(*post),
-                Target::Account { .. } => None,
-            },
-            id: post.and_then(|post| post.id.as_deref()),
-            origin: post.map(|post| origin_out(report, post)),
-            finding: finding_out(report, finding),
-        };
-        serde_json::to_writer(&mut *out, &line)?;
-        writeln!(out)?;
-    }
-    Ok(())
+        },
+        id: post.and_then(|post| post.id.as_deref()),
+        origin: post.map(|post| origin_out(report, post)),
+        finding: finding_out(report, finding),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)
 }
 
 /// Writes the JSON report, followed by a newline.
@@ -307,7 +309,7 @@ fn post_out<'a>(
 ) -> PostOut<'a> {
     let score = report.score;
     PostOut {
-        index,
+        index: report.post_number(index),
         id: post.id.as_deref(),
         origin: origin_out(report, post),
         kind: post.kind.as_str(),
@@ -530,7 +532,7 @@ fn finding_out<'a>(report: &Report<'a>, finding: &'a Finding) -> FindingOut<'a> 
                     .map(|&index| {
                         let post = &report.corpus.posts[index];
                         EvidencePost {
-                            post: index,
+                            post: report.post_number(index),
                             id: post.id.as_deref(),
                             origin: origin_out(report, post),
                         }

@@ -1,10 +1,16 @@
 //! One line per finding, for editors, pipes and CI logs: `concise`
-//! (`file:line:col: severity[rule] message`, as compilers and ruff print) and `github` (GitHub
-//! Actions workflow commands, which annotate the lines of a pull request).
+//! (`file:line:col: severity[rule] message`, as compilers and ruff print), `jsonl` (a JSON
+//! object per finding, written by [`super::json`]) and `github` (GitHub Actions workflow
+//! commands, which annotate the lines of a pull request).
 //!
 //! A finding's place is the most precise the input allows: line and column for text-like
 //! files, the record's line for JSON Lines and CSV, the record (and id) for JSON, and for an
 //! account finding the first post that is its evidence.
+//!
+//! These formats print no summary, so they can print a run a batch of posts at a time
+//! ([`LinePrinter`]): the findings of each batch's posts as soon as it is checked, then at the
+//! end the account findings and, for `github`, the notices of suppressions that suppress
+//! nothing. A whole report is printed the same way, as one batch.
 
 use std::io::{self, Write};
 
@@ -12,7 +18,98 @@ use crate::finding::{Finding, Severity, Target};
 use crate::post::Location;
 use crate::text::{TextSpan, sanitize_for_terminal};
 
-use super::Report;
+use super::{Report, ReportFormat};
+
+/// The formats [`LinePrinter`] prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineFormat {
+    Concise,
+    Jsonl,
+    Github,
+}
+
+impl LineFormat {
+    /// The line format `format` is, if it is one.
+    pub fn of(format: ReportFormat) -> Option<LineFormat> {
+        match format {
+            ReportFormat::Concise => Some(LineFormat::Concise),
+            ReportFormat::Jsonl => Some(LineFormat::Jsonl),
+            ReportFormat::Github => Some(LineFormat::Github),
+            ReportFormat::Human
+            | ReportFormat::Json
+            | ReportFormat::Sarif
+            | ReportFormat::Junit
+            | ReportFormat::Html => None,
+        }
+    }
+}
+
+/// Prints a line format a batch of posts at a time: [`LinePrinter::posts`] for each report of
+/// a batch (or the one report of a whole run), then [`LinePrinter::finish`] once. The lines and
+/// their order are the same however the posts were batched.
+#[derive(Debug)]
+pub struct LinePrinter {
+    format: LineFormat,
+    /// `github`: the notices of suppressions that suppress nothing, printed last (one per
+    /// unused suppression, so few).
+    notices: Vec<String>,
+}
+
+impl LinePrinter {
+    pub fn new(format: LineFormat) -> LinePrinter {
+        LinePrinter {
+            format,
+            notices: Vec::new(),
+        }
+    }
+
+    /// Prints the findings of `report`'s posts, in post order; keeps what comes last.
+    pub fn posts(&mut self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        for finding in report.analysis.posts.iter().flat_map(|post| &post.findings) {
+            self.finding(report, finding, out)?;
+        }
+        if self.format == LineFormat::Github {
+            for (index, analysis) in report.analysis.posts.iter().enumerate() {
+                for id in &analysis.unused_allow {
+                    self.notices.push(unused_allow_notice(report, index, id));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Prints the account findings of `report` (the run's, or the end of a streamed run's),
+    /// then what was kept for the end.
+    pub fn finish(self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        for finding in &report.analysis.account_findings {
+            self.finding(report, finding, out)?;
+        }
+        for notice in &self.notices {
+            writeln!(out, "{notice}")?;
+        }
+        Ok(())
+    }
+
+    fn finding(
+        &self,
+        report: &Report<'_>,
+        finding: &Finding,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self.format {
+            LineFormat::Concise => writeln!(out, "{}", concise_line(report, finding)),
+            LineFormat::Jsonl => super::json::write_line(report, finding, out),
+            LineFormat::Github => writeln!(out, "{}", github_line(report, finding)),
+        }
+    }
+}
+
+/// Prints a whole report in a line format.
+pub fn write(report: &Report<'_>, format: LineFormat, out: &mut dyn Write) -> io::Result<()> {
+    let mut printer = LinePrinter::new(format);
+    printer.posts(report, out)?;
+    printer.finish(report, out)
+}
 
 /// Where a finding points in a file.
 struct Place {
@@ -54,14 +151,6 @@ fn post_place(report: &Report<'_>, index: usize, span: Option<&TextSpan>) -> Pla
     }
 }
 
-/// `concise`: `file:line:col: severity[rule] message`, one finding per line.
-pub fn write_concise(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for finding in report.findings() {
-        writeln!(out, "{}", concise_line(report, finding))?;
-    }
-    Ok(())
-}
-
 /// One finding as `concise` prints it, without the line break (JUnit failures start with it).
 pub(super) fn concise_line(report: &Report<'_>, finding: &Finding) -> String {
     let rule = &report.engine.rules()[finding.rule].id;
@@ -86,65 +175,60 @@ pub(super) fn concise_line(report: &Report<'_>, finding: &Finding) -> String {
     )
 }
 
-/// `github`: a workflow command per finding (`::warning file=…,line=…::message`), which GitHub
-/// Actions shows as an annotation on the file and line.
-pub fn write_github(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for finding in report.findings() {
-        let rule = &report.engine.rules()[finding.rule].id;
-        let level = match finding.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut properties = Vec::new();
-        let mut message = finding.message.clone();
-        if let Some(place) = place(report, finding) {
-            properties.push(format!("file={}", escape_property(&place.path)));
-            if let Some(line) = place.line {
-                properties.push(format!("line={line}"));
-            }
-            if let Some(column) = place.column {
-                properties.push(format!("col={column}"));
-            }
-            if let Some(record) = place.record {
-                message = format!("{record}: {message}");
-            }
+/// One finding as `github` prints it: a workflow command (`::warning file=…,line=…::message`),
+/// which GitHub Actions shows as an annotation on the file and line.
+fn github_line(report: &Report<'_>, finding: &Finding) -> String {
+    let rule = &report.engine.rules()[finding.rule].id;
+    let level = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut properties = Vec::new();
+    let mut message = finding.message.clone();
+    if let Some(place) = place(report, finding) {
+        properties.push(format!("file={}", escape_property(&place.path)));
+        if let Some(line) = place.line {
+            properties.push(format!("line={line}"));
         }
-        properties.push(format!(
-            "title={}",
-            escape_property(&format!("hygiene {rule}"))
-        ));
-        message = format!("{message}\n{}", finding.suggestion);
-        writeln!(
-            out,
-            "::{level} {}::{}",
-            properties.join(","),
-            escape_data(&sanitize_for_terminal(&message, true))
-        )?;
-    }
-    // Suppressions that suppress nothing, as notices, so a CI-only reader sees them too.
-    for (index, analysis) in report.analysis.posts.iter().enumerate() {
-        for id in &analysis.unused_allow {
-            let place = post_place(report, index, None);
-            let mut properties = vec![format!("file={}", escape_property(&place.path))];
-            properties.extend(place.line.map(|line| format!("line={line}")));
-            properties.push(format!(
-                "title={}",
-                escape_property("hygiene unused suppression")
-            ));
-            let message = match &place.record {
-                Some(record) => format!("{record}: {}", super::unused_allow_message(id)),
-                None => super::unused_allow_message(id),
-            };
-            writeln!(
-                out,
-                "::notice {}::{}",
-                properties.join(","),
-                escape_data(&sanitize_for_terminal(&message, true))
-            )?;
+        if let Some(column) = place.column {
+            properties.push(format!("col={column}"));
+        }
+        if let Some(record) = place.record {
+            message = format!("{record}: {message}");
         }
     }
-    Ok(())
+    properties.push(format!(
+        "title={}",
+        escape_property(&format!("hygiene {rule}"))
+    ));
+    message = format!("{message}\n{}", finding.suggestion);
+    format!(
+        "::{level} {}::{}",
+        properties.join(","),
+        escape_data(&sanitize_for_terminal(&message, true))
+    )
+}
+
+/// A suppression of rule `id` on post `index` that suppresses nothing, as a `github` notice, so
+/// a CI-only reader sees it too.
+fn unused_allow_notice(report: &Report<'_>, index: usize, id: &str) -> String {
+    let place = post_place(report, index, None);
+    let mut properties = vec![format!("file={}", escape_property(&place.path))];
+    properties.extend(place.line.map(|line| format!("line={line}")));
+    properties.push(format!(
+        "title={}",
+        escape_property("hygiene unused suppression")
+    ));
+    let message = match &place.record {
+        Some(record) => format!("{record}: {}", super::unused_allow_message(id)),
+        None => super::unused_allow_message(id),
+    };
+    format!(
+        "::notice {}::{}",
+        properties.join(","),
+        escape_data(&sanitize_for_terminal(&message, true))
+    )
 }
 
 /// Escapes a workflow command's message, as the Actions toolkit does.

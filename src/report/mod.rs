@@ -71,9 +71,9 @@ pub fn write(
     match format {
         ReportFormat::Human => human::write(report, color, out),
         ReportFormat::Json => json::write(report, out),
-        ReportFormat::Jsonl => json::write_lines(report, out),
-        ReportFormat::Concise => lines::write_concise(report, out),
-        ReportFormat::Github => lines::write_github(report, out),
+        ReportFormat::Jsonl => lines::write(report, lines::LineFormat::Jsonl, out),
+        ReportFormat::Concise => lines::write(report, lines::LineFormat::Concise, out),
+        ReportFormat::Github => lines::write(report, lines::LineFormat::Github, out),
         ReportFormat::Sarif => sarif::write(report, out),
         ReportFormat::Junit => junit::write(report, out),
         ReportFormat::Html => html::write(report, out),
@@ -135,6 +135,12 @@ impl<'a> Report<'a> {
             .enumerate()
             .filter(|(_, count)| *count > 0)
             .collect()
+    }
+
+    /// The run-wide index of post `index` of the corpus, as reports print it (see
+    /// [`Corpus::first_post`]).
+    pub fn post_number(&self, index: usize) -> usize {
+        self.corpus.first_post + index
     }
 
     /// Where a post came from, for people: `path:line` for text, `path: record N (id X)` for

@@ -37,6 +37,7 @@ pub fn corpus(name: &str, posts: Vec<Post>) -> Corpus {
         }],
         posts,
         skipped: Vec::new(),
+        first_post: 0,
     }
 }
 

@@ -1,0 +1,498 @@
+//! Line-delimited inputs (plain text, JSON Lines) read a line at a time: a large JSON Lines file
+//! without holding it whole, and standard input as it arrives, a batch of posts at a time, so
+//! a report of post rules can start before the input ends ([`open_stdin`], [`PostStream`]).
+//!
+//! The posts, their numbering, origins and error messages are those of reading the same bytes
+//! whole: the same line readers (`TextLines`, `JsonlLines`) do the work either way. What
+//! differs is when a problem is found: read whole, invalid UTF-8 anywhere is reported before
+//! any post is read; read a line at a time, the first problem in input order is reported,
+//! after the posts that end before it.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use anyhow::{Context, Result};
+
+use super::json::JsonlLines;
+use super::text::TextLines;
+use super::{Mode, ReadOptions, TextSplit, decode_utf8_line, detect};
+use crate::post::{Corpus, InputFormat, Post, Source, SourceKind, SourceSettings};
+
+/// How much of standard input (after leading white space, in whole lines) is read before its
+/// format is detected when `--input-format` does not say: every sniffer looks at no more than
+/// the first 64 KiB of a file and its first line (checked below; the YAML and Markdown ones
+/// need a file name, which standard input has not), so the rest cannot change the answer.
+const STDIN_SNIFF_BYTES: usize = 64 * 1024;
+
+const _: () = assert!(
+    super::x_archive::SNIFF_PREFIX_BYTES <= STDIN_SNIFF_BYTES
+        && super::mastodon::SNIFF_PREFIX_BYTES <= STDIN_SNIFF_BYTES
+        && super::bluesky::SNIFF_PREFIX_BYTES <= STDIN_SNIFF_BYTES
+        && super::meta::SNIFF_PREFIX_BYTES <= STDIN_SNIFF_BYTES
+        && super::meta::THREADS_SNIFF_BYTES <= STDIN_SNIFF_BYTES
+        && super::csv_file::SNIFF_PREFIX_BYTES <= STDIN_SNIFF_BYTES
+);
+
+/// The most of standard input read to detect its format before it is read whole instead: its
+/// first line was longer than this (a JSON document on one line, most likely).
+const STDIN_HEAD_LIMIT: usize = 1 << 20;
+
+/// How many bytes of standard input a streamed run asks for at once: a pipe gives what it
+/// holds (64 KiB at most on Linux), a redirected file this much.
+const STDIN_BUFFER_BYTES: usize = 256 * 1024;
+
+/// How often reading a large file reports progress, in posts.
+const PROGRESS_POSTS: usize = 1 << 14;
+
+/// Posts read a line at a time from one line-delimited input.
+pub(super) struct Lines {
+    /// The input's name in errors.
+    name: String,
+    reader: LineReader,
+    /// Lines read so far.
+    lines: usize,
+}
+
+enum LineReader {
+    Text(TextLines),
+    Jsonl(JsonlLines),
+}
+
+impl Lines {
+    /// A reader of `format` for source `source`, or `None` when `format` is not read a line at a
+    /// time.
+    pub(super) fn new(
+        name: String,
+        format: InputFormat,
+        split: TextSplit,
+        source: usize,
+    ) -> Option<Lines> {
+        let reader = match format {
+            InputFormat::Text => LineReader::Text(TextLines::new(split, source)),
+            InputFormat::Jsonl => LineReader::Jsonl(JsonlLines::new(source)),
+            _ => return None,
+        };
+        Some(Lines {
+            name,
+            reader,
+            lines: 0,
+        })
+    }
+
+    /// Reads the next line's bytes (with its line break, if it has one; a byte order mark before
+    /// the first is dropped) and appends the post it completes, if any.
+    fn line(&mut self, bytes: &[u8], posts: &mut Vec<Post>) -> Result<()> {
+        let bytes = match self.lines {
+            0 => bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
+            _ => bytes,
+        };
+        self.lines += 1;
+        let line = decode_utf8_line(&self.name, self.lines, bytes)?;
+        match &mut self.reader {
+            LineReader::Text(text) => text.line(&self.name, line, posts),
+            LineReader::Jsonl(jsonl) => jsonl.line(&self.name, line, posts),
+        }
+    }
+
+    /// Appends the post still open at the end of the input, if any.
+    fn finish(&mut self, posts: &mut Vec<Post>) -> Result<()> {
+        match &mut self.reader {
+            LineReader::Text(text) => text.finish(&self.name, posts),
+            LineReader::Jsonl(_) => Ok(()),
+        }
+    }
+
+    /// Reads the next line of `reader` into `buffer`: whether there was one (else the input has
+    /// ended, and the post still open is appended).
+    fn next(
+        &mut self,
+        reader: &mut dyn BufRead,
+        buffer: &mut Vec<u8>,
+        posts: &mut Vec<Post>,
+    ) -> Result<bool> {
+        buffer.clear();
+        let read = reader
+            .read_until(b'\n', buffer)
+            .with_context(|| match self.name.as_str() {
+                "<stdin>" => "could not read standard input".to_string(),
+                name => format!("{name}: could not read the file"),
+            })?;
+        if read == 0 {
+            self.finish(posts)?;
+            return Ok(false);
+        }
+        self.line(buffer, posts)?;
+        Ok(true)
+    }
+}
+
+/// Reads every line of `reader` into `posts`, calling `progress` with the number of posts read
+/// every [`PROGRESS_POSTS`] posts.
+pub(super) fn read_lines(
+    lines: &mut Lines,
+    reader: &mut dyn BufRead,
+    posts: &mut Vec<Post>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<()> {
+    let mut buffer = Vec::new();
+    let start = posts.len();
+    loop {
+        let before = posts.len();
+        if !lines.next(reader, &mut buffer, posts)? {
+            return Ok(());
+        }
+        let read = posts.len() - start;
+        if posts.len() != before && read % PROGRESS_POSTS == 0 {
+            progress(read);
+        }
+    }
+}
+
+/// Standard input with what was read of it to detect its format put back in front.
+pub type StdinReader<'a> = io::Chain<io::Cursor<Vec<u8>>, &'a mut dyn Read>;
+
+/// Standard input, once its format is known.
+pub enum Stdin<'a> {
+    /// Posts that can be read a batch at a time.
+    Stream(Box<PostStream<'a>>),
+    /// Input to read whole, as from a file: its format is not line-delimited, or its start
+    /// alone could not tell (see [`open_stdin`]).
+    Whole(StdinReader<'a>),
+}
+
+/// Finds out whether standard input can be read a batch of posts at a time: when its format is
+/// plain text or JSON Lines, given (`--input-format`) or detected from its first
+/// [`STDIN_SNIFF_BYTES`] (in whole lines) exactly as the whole input would be detected. When the
+/// rest of the input could still change the answer (a start that could open one JSON document,
+/// a single line of JSON so far) or it is not valid UTF-8, it is read whole, as before.
+pub fn open_stdin<'a>(stdin: &'a mut dyn Read, options: &ReadOptions) -> Result<Stdin<'a>> {
+    let (head, format) = match options.format {
+        Some(format) => (Vec::new(), Some(format)),
+        None => {
+            let (head, at_end) = read_head(stdin)?;
+            let format = detect_head(&head, at_end, options);
+            (head, format)
+        }
+    };
+    let reader = io::Cursor::new(head).chain(stdin);
+    let name = super::InputPath::Stdin.display_name();
+    let Some(lines) = format.and_then(|format| Lines::new(name.clone(), format, options.split, 0))
+    else {
+        return Ok(Stdin::Whole(reader));
+    };
+    Ok(Stdin::Stream(Box::new(PostStream {
+        reader: BufReader::with_capacity(STDIN_BUFFER_BYTES, reader),
+        lines,
+        source: Source {
+            path: name,
+            kind: SourceKind::Stdin,
+            format: format.expect("a line-delimited format"),
+            posts: 0,
+            settings: SourceSettings::default(),
+            file: None,
+            original: None,
+        },
+        buffer: Vec::new(),
+        read: 0,
+        error: None,
+        ended: false,
+    })))
+}
+
+/// Reads standard input until its first [`STDIN_SNIFF_BYTES`] after leading white space are in,
+/// in whole lines, or it ends: the bytes, and whether it ended. It stops early, undecided, at
+/// bytes that are not UTF-8 or after [`STDIN_HEAD_LIMIT`] bytes (a first line longer than that):
+/// such input is read whole, and what was read here is not held twice for long.
+fn read_head(stdin: &mut dyn Read) -> Result<(Vec<u8>, bool)> {
+    let mut head = Vec::new();
+    loop {
+        let read = stdin
+            .take(STDIN_SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+            .context("could not read standard input")?;
+        if read == 0 {
+            return Ok((head, true));
+        }
+        let enough = match std::str::from_utf8(whole_lines(&head)) {
+            Ok(text) => text.trim_start().len() >= STDIN_SNIFF_BYTES,
+            Err(_) => true,
+        };
+        if enough || head.len() >= STDIN_HEAD_LIMIT {
+            return Ok((head, false));
+        }
+    }
+}
+
+/// `bytes` up to and with their last line break, without a byte order mark.
+fn whole_lines(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |at| at + 1);
+    bytes[..end]
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes[..end])
+}
+
+/// The line-delimited format of an input that starts with `head` (all of it when `at_end`), when
+/// the rest cannot change what reading it whole would detect.
+fn detect_head(head: &[u8], at_end: bool, options: &ReadOptions) -> Option<InputFormat> {
+    let bytes = match at_end {
+        true => head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head),
+        false => whole_lines(head),
+    };
+    let content = std::str::from_utf8(bytes).ok()?;
+    if !at_end && content.trim_start().len() < STDIN_SNIFF_BYTES {
+        return None;
+    }
+    let format = detect(None, content, options, Mode::Explicit)?;
+    let sure = at_end
+        || match format {
+            // The first line is a record and more follows, whatever comes next.
+            InputFormat::Jsonl => true,
+            // Text unless the whole input is one JSON document (`--split lines` says text).
+            InputFormat::Text => options.split == TextSplit::Lines || never_json(content),
+            _ => false,
+        };
+    (sure && matches!(format, InputFormat::Text | InputFormat::Jsonl)).then_some(format)
+}
+
+/// Whether no input starting with `head` (whole lines) can parse as one JSON document: it has a
+/// syntax error already, not merely an end too soon.
+fn never_json(head: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(head.trim()).is_err_and(|error| !error.is_eof())
+}
+
+/// Standard input read a batch of posts at a time ([`PostStream::next_batch`]).
+pub struct PostStream<'a> {
+    reader: BufReader<StdinReader<'a>>,
+    lines: Lines,
+    /// The source every batch's posts come from; its `posts` counts the posts read so far.
+    source: Source,
+    buffer: Vec<u8>,
+    /// Posts read so far.
+    read: usize,
+    /// A problem found after the posts of the last batch, for the next call.
+    error: Option<anyhow::Error>,
+    ended: bool,
+}
+
+impl PostStream<'_> {
+    /// The format the input is read as.
+    pub fn format(&self) -> InputFormat {
+        self.source.format
+    }
+
+    /// The next posts, as a corpus of their own, or `None` once the input has ended: at most
+    /// `max` posts, fewer when the input has given no more yet (so what has arrived is checked
+    /// while more comes: a line typed into a pipe is a batch of one), at least one. Its posts
+    /// are numbered on from the batches before ([`Corpus::first_post`]). A problem in the input
+    /// is returned after a batch of the posts that end before it, then stops the stream.
+    pub fn next_batch(&mut self, max: usize) -> Result<Option<Corpus>> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let mut posts = Vec::new();
+        while !self.ended && posts.len() < max {
+            match self
+                .lines
+                .next(&mut self.reader, &mut self.buffer, &mut posts)
+            {
+                Ok(true) => {}
+                Ok(false) => self.ended = true,
+                Err(error) => {
+                    self.ended = true;
+                    if posts.is_empty() {
+                        return Err(error);
+                    }
+                    self.error = Some(error);
+                }
+            }
+            // Nothing more has arrived: check what has before waiting for more.
+            if !posts.is_empty() && self.reader.buffer().is_empty() {
+                break;
+            }
+        }
+        if posts.is_empty() {
+            return Ok(None);
+        }
+        let first = self.read;
+        self.read += posts.len();
+        Ok(Some(self.batch(first, posts)))
+    }
+
+    /// A batch without posts after the last one: the corpus a streamed report ends with.
+    pub fn end(&self) -> Corpus {
+        self.batch(self.read, Vec::new())
+    }
+
+    fn batch(&self, first: usize, posts: Vec<Post>) -> Corpus {
+        Corpus {
+            sources: vec![Source {
+                posts: self.read,
+                ..self.source.clone()
+            }],
+            posts,
+            skipped: Vec::new(),
+            first_post: first,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(format: Option<InputFormat>, split: TextSplit) -> ReadOptions {
+        ReadOptions {
+            format,
+            split,
+            ..ReadOptions::default()
+        }
+    }
+
+    /// The batches `input` streams as, each as (first post, texts), or why it is read whole.
+    fn batches(
+        input: &[u8],
+        options: &ReadOptions,
+        max: usize,
+    ) -> Result<Vec<(usize, Vec<String>)>, String> {
+        let mut stdin: &[u8] = input;
+        let Stdin::Stream(mut stream) = open_stdin(&mut stdin, options).unwrap() else {
+            return Err("whole".to_string());
+        };
+        let mut batches = Vec::new();
+        loop {
+            match stream.next_batch(max) {
+                Ok(Some(corpus)) => batches.push((
+                    corpus.first_post,
+                    corpus.posts.into_iter().map(|post| post.text).collect(),
+                )),
+                Ok(None) => return Ok(batches),
+                Err(error) => {
+                    batches.push((usize::MAX, vec![error.to_string()]));
+                    return Ok(batches);
+                }
+            }
+        }
+    }
+
+    fn texts(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|text| text.to_string()).collect()
+    }
+
+    #[test]
+    fn batches_hold_at_most_max_posts_numbered_on() {
+        let input = b"a\nb\n\nc\nd\ne\n";
+        let options = options(Some(InputFormat::Text), TextSplit::Lines);
+        assert_eq!(
+            batches(input, &options, 2).unwrap(),
+            vec![
+                (0, texts(&["a", "b"])),
+                (2, texts(&["c", "d"])),
+                (4, texts(&["e"]))
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_comes_after_the_posts_before_it() {
+        let input = b"{\"text\": \"a\"}\n{\"text\": \"b\"}\n{\"text\": }\n{\"text\": \"c\"}\n";
+        let options = options(None, TextSplit::Separator);
+        assert_eq!(
+            batches(input, &options, 100).unwrap(),
+            vec![
+                (0, texts(&["a", "b"])),
+                (
+                    usize::MAX,
+                    texts(&["<stdin>:3:10: invalid JSON: expected value"])
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn separated_posts_end_at_the_separator_or_the_end() {
+        let input = "\u{feff}one\r\n\r\nmore\r\n---\n\ntwo\n\n";
+        let options = options(Some(InputFormat::Text), TextSplit::Separator);
+        assert_eq!(
+            batches(input.as_bytes(), &options, 1).unwrap(),
+            vec![(0, texts(&["one\r\n\r\nmore"])), (1, texts(&["two"]))]
+        );
+    }
+
+    #[test]
+    fn the_start_decides_only_when_the_rest_cannot_change_the_format() {
+        let long = |first: &str, line: &str| {
+            let mut input = first.to_string();
+            while input.len() < 2 * STDIN_SNIFF_BYTES {
+                input.push_str(line);
+            }
+            input
+        };
+        let detected = |input: &str, split| {
+            let mut stdin = input.as_bytes();
+            match open_stdin(&mut stdin, &options(None, split)).unwrap() {
+                Stdin::Stream(stream) => Some(stream.format()),
+                Stdin::Whole(_) => None,
+            }
+        };
+        let text = long("", "a post\n");
+        assert_eq!(
+            detected(&text, TextSplit::Separator),
+            Some(InputFormat::Text)
+        );
+        let jsonl = long("", "{\"text\": \"a post\"}\n");
+        assert_eq!(
+            detected(&jsonl, TextSplit::Separator),
+            Some(InputFormat::Jsonl)
+        );
+        // One JSON document, or maybe one: read whole.
+        let array = long("[\n", "\"a post\",\n") + "\"end\"]\n";
+        assert_eq!(detected(&array, TextSplit::Separator), None);
+        let one_line = long("[", "\"a post\", ") + "\"end\"]\n";
+        assert_eq!(detected(&one_line, TextSplit::Separator), None);
+        let huge_line = "x".repeat(2 * STDIN_HEAD_LIMIT) + "\nmore\n";
+        assert_eq!(detected(&huge_line, TextSplit::Lines), None);
+        let numbers = long("[1", ",\n2") + "]\n";
+        assert_eq!(detected(&numbers, TextSplit::Separator), None);
+        // A thread's first line is not JSON: text.
+        let thread = long("[1/3] what we learned\n", "more\n");
+        assert_eq!(
+            detected(&thread, TextSplit::Separator),
+            Some(InputFormat::Text)
+        );
+        // A CSV header hygiene knows: read whole, as a CSV.
+        let csv = long("Text,Image URL,Tags,Posting Time\n", "\"hi\",,,\n");
+        assert_eq!(detected(&csv, TextSplit::Lines), None);
+        // Short input is all there: detected as a whole.
+        assert_eq!(
+            detected("a\nb\n", TextSplit::Separator),
+            Some(InputFormat::Text)
+        );
+        assert_eq!(detected("[\"a\"]", TextSplit::Separator), None);
+        assert_eq!(
+            detected("\"a\"\n\"b\"\n", TextSplit::Separator),
+            Some(InputFormat::Jsonl)
+        );
+        // Not UTF-8: read whole, which names the place.
+        let mut broken: &[u8] = b"a\n\xff\n";
+        assert!(matches!(
+            open_stdin(&mut broken, &options(None, TextSplit::Lines)).unwrap(),
+            Stdin::Whole(_)
+        ));
+    }
+
+    #[test]
+    fn what_was_read_to_detect_is_read_again() {
+        let input = "[\"a\", \"b\"]";
+        let mut stdin = input.as_bytes();
+        let Stdin::Whole(mut reader) =
+            open_stdin(&mut stdin, &options(None, TextSplit::Separator)).unwrap()
+        else {
+            panic!("JSON is read whole");
+        };
+        let mut read = String::new();
+        reader.read_to_string(&mut read).unwrap();
+        assert_eq!(read, input);
+    }
+}
