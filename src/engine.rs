@@ -16,6 +16,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::finding::{Finding, Target};
+use crate::platform::Entities;
 use crate::post::{Corpus, Platform, Post, PostKind, Source};
 use crate::rules::builtin::{AccountInput, Judgement, PostHit, PostInput, Ratio};
 use crate::rules::gate::Candidates;
@@ -380,10 +381,12 @@ impl Engine {
         let links: Vec<Range<usize>> = links_in(&post.text, candidates.ascii_words()).collect();
         let traits = self.traits_of(post, &links, &candidates);
         let settings = source.map(|source| &source.settings);
+        let entities = Entities::new(&post.text);
         let input = PostInput {
             post,
             traits,
             links: &links,
+            entities: &entities,
             platform: self.platform_of(post, source),
             published: source.is_some_and(|source| source.format.is_published_export()),
         };

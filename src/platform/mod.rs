@@ -18,6 +18,7 @@
 //!   count, and code points never count more than UTF-16 units, so hygiene errs on the side of
 //!   a post being within the limit.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -75,8 +76,46 @@ pub const X_LIMIT: usize = 280;
 /// What a link counts on X and Mastodon (`transformedURLLength`).
 pub const URL_LENGTH: usize = 23;
 
-/// The length of `text` on `platform`, as that platform counts it.
-pub fn measure(text: &str, platform: Platform) -> Length {
+/// The twitter-text entities of one text (links, hashtags, mentions), each extracted when
+/// first asked for and then kept: a post's length, hashtag and mention checks need the same
+/// ones, and hashtags and mentions need the links (they do not count inside one).
+#[derive(Debug)]
+pub struct Entities<'t> {
+    text: &'t str,
+    urls: OnceCell<Vec<Range<usize>>>,
+    hashtags: OnceCell<Vec<Range<usize>>>,
+    mentions: OnceCell<Vec<Range<usize>>>,
+}
+
+impl<'t> Entities<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Entities {
+            text,
+            urls: OnceCell::new(),
+            hashtags: OnceCell::new(),
+            mentions: OnceCell::new(),
+        }
+    }
+
+    /// The links, with or without a scheme (byte ranges, in order).
+    pub fn urls(&self) -> &[Range<usize>] {
+        self.urls.get_or_init(|| urls(self.text, true))
+    }
+
+    /// The hashtags (see [`hashtags`]).
+    pub fn hashtags(&self) -> &[Range<usize>] {
+        self.hashtags.get_or_init(|| hashtags(self))
+    }
+
+    /// The mentions (see [`mentions`]).
+    pub fn mentions(&self) -> &[Range<usize>] {
+        self.mentions.get_or_init(|| mentions(self))
+    }
+}
+
+/// The length of a text on `platform`, as that platform counts it.
+pub fn measure(entities: &Entities<'_>, platform: Platform) -> Length {
+    let text = entities.text;
     let chars = |limit| {
         let (value, over_at) = char_length(text, limit, &[]);
         Length {
@@ -89,7 +128,7 @@ pub fn measure(text: &str, platform: Platform) -> Length {
     };
     match platform {
         Platform::X => {
-            let (value, over_at) = x_weighted_length(text, true, X_LIMIT);
+            let (value, over_at) = x_weighted_length(entities, true, X_LIMIT);
             Length {
                 platform,
                 value,
@@ -105,7 +144,7 @@ pub fn measure(text: &str, platform: Platform) -> Length {
                 .map(|range| (range, URL_LENGTH))
                 .collect();
             // `@user@host` counts as `@user`.
-            for mention in mentions(text) {
+            for mention in entities.mentions().iter().cloned() {
                 if let Some(at) = text[mention.start + 1..mention.end].find('@') {
                     let user = mention.start..mention.start + 1 + at;
                     let user_chars = text[user].chars().count();
@@ -199,12 +238,16 @@ fn bluesky_length(text: &str) -> Length {
 /// twitter-text's weighted length of `text` (config v3 when `emoji_parsing`, v2 otherwise:
 /// the same weights, emoji sequences not discounted), and the byte offset of the first
 /// character past `limit`.
-pub fn x_weighted_length(text: &str, emoji_parsing: bool, limit: usize) -> (usize, Option<usize>) {
+pub fn x_weighted_length(
+    entities: &Entities<'_>,
+    emoji_parsing: bool,
+    limit: usize,
+) -> (usize, Option<usize>) {
+    let text = entities.text;
     // In hundredths, as twitter-text's `scale`.
     let mut total = 0;
     let mut over_at = None;
-    let links = urls(text, true);
-    let mut links = links.iter().peekable();
+    let mut links = entities.urls().iter().peekable();
     let mut skip_to = 0;
     for (offset, cluster) in text.grapheme_indices(true) {
         if offset < skip_to {
@@ -282,7 +325,7 @@ static URL_WITHOUT_PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The links in `text` as twitter-text extracts them (byte ranges, in order); without
 /// `without_protocol`, only `http(s)://` links (as Mastodon links them).
-pub fn urls(text: &str, without_protocol: bool) -> Vec<Range<usize>> {
+fn urls(text: &str, without_protocol: bool) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = Vec::new();
     for link in URL_WITH_PROTOCOL.captures_iter(text) {
         let whole = link.get(0).expect("match");
@@ -436,16 +479,20 @@ fn punycode_length(label: &str) -> usize {
 /// Hashtags as twitter-text extracts them: `#` (or `＃`) not after a letter, digit, `_` or `&`,
 /// then letters, marks, digits and `_` with at least one letter or mark; not inside a link, not
 /// followed by another `#` or `://`. Byte ranges including the `#`.
-pub fn hashtags(text: &str) -> Vec<Range<usize>> {
+fn hashtags(entities: &Entities<'_>) -> Vec<Range<usize>> {
     static HASHTAG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"[#＃]([\p{L}\p{M}\p{N}_\u{200C}\u{200D}\u{A67E}\u{05BE}\u{05F3}\u{05F4}\u{FF5E}\u{301C}\u{309B}\u{309C}\u{30A0}\u{30FB}\u{3003}\u{0F0B}\u{0F0C}\u{00B7}]+)",
         )
             .expect("the hashtag pattern is valid")
     });
-    entities(text, &HASHTAG, |tag| {
-        let whole = tag.get(0).expect("match");
-        let body = tag.get(1).expect("body").as_str();
+    let text = entities.text;
+    kept_entities(entities, &HASHTAG, |whole| {
+        // The tag without its `#` or `＃`.
+        let body = whole
+            .as_str()
+            .split_at(whole.as_str().chars().next().map_or(0, char::len_utf8))
+            .1;
         let before = text[..whole.start()].chars().next_back();
         let after = &text[whole.end()..];
         !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '&')
@@ -455,22 +502,22 @@ pub fn hashtags(text: &str) -> Vec<Range<usize>> {
     })
 }
 
-/// The matches of `pattern` in `text` that `accept` keeps, leaving out those that start inside
-/// a link. Links are looked for only when a match is kept: most posts have none.
-fn entities(
-    text: &str,
+/// The matches of `pattern` in the text that `accept` keeps, leaving out those that start
+/// inside a link. Links are looked for only when a match is kept: most posts have none.
+fn kept_entities(
+    entities: &Entities<'_>,
     pattern: &Regex,
-    accept: impl Fn(&regex::Captures<'_>) -> bool,
+    accept: impl Fn(&regex::Match<'_>) -> bool,
 ) -> Vec<Range<usize>> {
     let mut kept = pattern
-        .captures_iter(text)
+        .find_iter(entities.text)
         .filter(|found| accept(found))
-        .map(|found| found.get(0).expect("match").range())
+        .map(|found| found.range())
         .peekable();
     if kept.peek().is_none() {
         return Vec::new();
     }
-    let links = urls(text, true);
+    let links = entities.urls();
     kept.filter(|found| {
         !links
             .iter()
@@ -483,15 +530,15 @@ fn entities(
 /// a handle of 1–20 ASCII letters, digits or `_`, not followed by a letter or `://`), and a
 /// Mastodon remote mention `@user@host` as one. Not inside links, never in an email address.
 /// Byte ranges including the `@`.
-pub fn mentions(text: &str) -> Vec<Range<usize>> {
+fn mentions(entities: &Entities<'_>) -> Vec<Range<usize>> {
     static MENTION: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"[@＠]([A-Za-z0-9_]{1,20})(@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,})?",
         )
         .expect("the mention pattern is valid")
     });
-    entities(text, &MENTION, |mention| {
-        let whole = mention.get(0).expect("match");
+    let text = entities.text;
+    kept_entities(entities, &MENTION, |whole| {
         let before = text[..whole.start()].chars().next_back();
         let after = &text[whole.end()..];
         let before_ok = !before

@@ -1,5 +1,14 @@
 use super::*;
 
+// The functions under test, on a text (the crate hands them a post's `Entities`).
+fn measure(text: &str, platform: Platform) -> Length {
+    super::measure(&Entities::new(text), platform)
+}
+
+fn x_weighted_length(text: &str, emoji_parsing: bool, limit: usize) -> (usize, Option<usize>) {
+    super::x_weighted_length(&Entities::new(text), emoji_parsing, limit)
+}
+
 #[test]
 fn x_counts_cjk_as_two_and_emoji_sequences_as_two() {
     assert_eq!(measure("hello", Platform::X).value, 5);
@@ -99,9 +108,17 @@ fn punycode_lengths_match_rfc_3492() {
 #[test]
 fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
     let text = "#rust and #2024 and C# and a#b #日本語 https://x.com/#frag";
-    let found: Vec<&str> = hashtags(text).into_iter().map(|r| &text[r]).collect();
+    let found: Vec<&str> = Entities::new(text)
+        .hashtags()
+        .iter()
+        .map(|r| &text[r.clone()])
+        .collect();
     assert_eq!(found, ["#rust", "#日本語"]);
     let text = "@ana and ana@example.com and @bo@mastodon.social, see https://medium.com/@cy";
-    let found: Vec<&str> = mentions(text).into_iter().map(|r| &text[r]).collect();
+    let found: Vec<&str> = Entities::new(text)
+        .mentions()
+        .iter()
+        .map(|r| &text[r.clone()])
+        .collect();
     assert_eq!(found, ["@ana", "@bo@mastodon.social"]);
 }

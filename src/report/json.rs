@@ -318,7 +318,8 @@ fn post_out<'a>(
             .engine
             .platform_of(post, report.corpus.sources.get(post.origin.source))
             .map(|platform| {
-                let length = crate::platform::measure(&post.text, platform);
+                let length =
+                    crate::platform::measure(&crate::platform::Entities::new(&post.text), platform);
                 LengthOut {
                     platform: platform.as_str(),
                     value: length.value,

@@ -12,7 +12,6 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::{PostCheck, PostHit, PostInput};
 use crate::finding::{Applicability, Edit, Fix};
-use crate::platform;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,7 +97,7 @@ impl PostCheck for HashtagCase {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
-        let tags = platform::hashtags(text);
+        let tags = input.entities.hashtags();
         let body_of = |tag: &Range<usize>| {
             let hash = text[tag.clone()].chars().next().map_or(1, char::len_utf8);
             tag.start + hash..tag.end
@@ -110,13 +109,13 @@ impl PostCheck for HashtagCase {
         let skip: Vec<Range<usize>> = tags
             .iter()
             .cloned()
-            .chain(platform::mentions(text))
+            .chain(input.entities.mentions().iter().cloned())
             .chain(input.links.iter().cloned())
             .collect();
         let words = plain_words(text, &skip);
         let mut first: Option<(Range<usize>, String)> = None;
         let mut edits = Vec::new();
-        for tag in &tags {
+        for tag in tags {
             let body = &text[body_of(tag)];
             if !is_lowercase_run(body) {
                 continue;

@@ -30,6 +30,7 @@ use anyhow::{Result, anyhow, bail};
 use serde::de::DeserializeOwned;
 
 use crate::finding::Fix;
+use crate::platform::Entities;
 use crate::post::{Platform, Post};
 
 use super::{TraitRegistry, TraitSet};
@@ -42,6 +43,8 @@ pub struct PostInput<'a> {
     pub traits: TraitSet,
     /// Byte ranges of the links in the post's text, found once by the engine.
     pub links: &'a [Range<usize>],
+    /// The text's twitter-text entities, found when a check first asks for them.
+    pub entities: &'a Entities<'a>,
     pub platform: Option<Platform>,
     /// Read from a platform's export of published posts: the platform accepted it as it is.
     pub published: bool,
@@ -95,6 +98,7 @@ fn check_text(check: &dyn PostCheck, text: &str, links: &[&str]) -> Option<PostH
         post: &post,
         traits: TraitSet::default(),
         links: &ranges,
+        entities: &Entities::new(&post.text),
         platform: None,
         published: false,
     })

@@ -29,7 +29,7 @@ impl PostCheck for OverLength {
         if input.published {
             return None;
         }
-        let length = platform::measure(&input.post.text, input.platform?);
+        let length = platform::measure(input.entities, input.platform?);
         let over_at = length.over_at.filter(|_| length.is_over())?;
         Some(PostHit {
             range: over_at..input.post.text.len(),
@@ -171,7 +171,7 @@ impl PostCheck for HashtagCount {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let limit = self.limit(input.platform);
-        let tags = platform::hashtags(&input.post.text);
+        let tags = input.entities.hashtags();
         if tags.len() <= limit {
             return None;
         }
@@ -226,7 +226,7 @@ impl PostCheck for MentionCount {
         let mut seen = HashSet::new();
         let mut first_excess = None;
         let mut last_end = 0;
-        for mention in platform::mentions(text) {
+        for mention in input.entities.mentions().iter().cloned() {
             let handle = text[mention.clone()]
                 .trim_start_matches(['@', '＠'])
                 .to_lowercase();
