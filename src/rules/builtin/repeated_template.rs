@@ -10,9 +10,9 @@
 //! Messages with equal keys are grouped in one hash map pass, so the check is linear in the
 //! number of messages.
 
-use std::collections::HashMap;
-
 use anyhow::{Result, bail};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -89,21 +89,24 @@ impl AccountCheck for RepeatedTemplate {
     }
 
     fn run(&self, input: AccountInput<'_>) -> Judgement {
+        let messages: Vec<usize> = input
+            .judged_posts()
+            .filter(|&index| input.posts[index].kind == self.kind)
+            .collect();
+        let templates: Vec<Option<Template>> = messages
+            .par_iter()
+            .map(|&index| template_of(&input.posts[index], self.options.min_words))
+            .collect();
         // Template key -> (posts, whether any of them had a name merged in).
-        let mut groups: HashMap<String, (Vec<usize>, bool)> = HashMap::new();
-        let mut messages = 0;
-        for index in input.judged_posts() {
-            let post = &input.posts[index];
-            if post.kind != self.kind {
-                continue;
-            }
-            messages += 1;
-            if let Some(template) = template_of(post, self.options.min_words) {
+        let mut groups: FxHashMap<String, (Vec<usize>, bool)> = FxHashMap::default();
+        for (&index, template) in messages.iter().zip(templates) {
+            if let Some(template) = template {
                 let group = groups.entry(template.key).or_default();
                 group.0.push(index);
                 group.1 |= template.merged_name;
             }
         }
+        let messages = messages.len();
         if messages < self.options.min_recipients {
             return Judgement::NotJudged {
                 reason: format!(
@@ -114,6 +117,14 @@ impl AccountCheck for RepeatedTemplate {
         }
         let mut hits: Vec<AccountHit> = groups
             .into_values()
+            // A group has at most as many recipients as messages.
+            .filter(|(evidence, _)| {
+                evidence.len()
+                    >= self
+                        .options
+                        .min_recipients
+                        .min(self.options.min_identical_recipients)
+            })
             .filter_map(|(evidence, merged_name)| {
                 let recipients = recipient_count(input.posts, &evidence);
                 let merged = merged_name && recipients >= self.options.min_recipients;
@@ -203,8 +214,15 @@ fn template_of(post: &Post, min_words: usize) -> Option<Template> {
     let mut words = 0;
     let mut merged_name = false;
     let mut after_greeting = false;
+    let mut lower = String::new();
     for (offset, word) in text[start..].unicode_word_indices() {
-        let lower = word.to_lowercase();
+        lower.clear();
+        if word.is_ascii() {
+            lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            // `str::to_lowercase`, not per char: a final sigma lowercases as `ς`.
+            lower.push_str(&word.to_lowercase());
+        }
         let is_handle = text[..start + offset].ends_with('@');
         let is_name = name_parts.contains(&lower)
             || (after_greeting && word.chars().next().is_some_and(char::is_uppercase));
