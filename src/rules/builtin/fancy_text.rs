@@ -190,8 +190,9 @@ impl PostCheck for FancyText {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
-        // Most posts hold no styled letter at all: no need to look for runs.
-        if !text.chars().any(|c| styled(c).is_some()) {
+        // Most posts hold no styled letter at all: no need to look for runs. Every styled
+        // letter is outside ASCII.
+        if !text.chars().any(|c| !c.is_ascii() && styled(c).is_some()) {
             return None;
         }
         let fullwidth_counts = !text.chars().any(is_cjk);

@@ -100,9 +100,13 @@ impl PostCheck for InvalidCharacters {
                 fix: None,
             });
         }
-        let (offset, c, what) = text
+        // Printable ASCII and line breaks are always fine: look from the first other byte.
+        let start = text
+            .bytes()
+            .position(|b| !(b.is_ascii_graphic() || matches!(b, b' ' | b'\n' | b'\r' | b'\t')))?;
+        let (offset, c, what) = text[start..]
             .char_indices()
-            .find_map(|(offset, c)| invalid_character(c).map(|what| (offset, c, what)))?;
+            .find_map(|(offset, c)| invalid_character(c).map(|what| (start + offset, c, what)))?;
         Some(PostHit {
             range: offset..offset + c.len_utf8(),
             values: vec![("problem", format!("U+{:04X}, {what}", c as u32))],
