@@ -10,7 +10,8 @@ hygiene's time to the floor's.
     python3 benches/run.py --sizes 10k,100k,1m --runs 3
 
 hygiene runs as `hygiene check FILE --format json` with every default rule (account rules and
-near-duplicate detection included), its report written to /dev/null.
+near-duplicate detection included), its report written to /dev/null. Last, it times hygiene on
+a 5 MB X archive `data/tweets.js` made of the 100k corpus's first posts.
 """
 
 import argparse
@@ -20,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +56,41 @@ def corpus(size, directory, seed):
              "--seed", str(seed)],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
+    return path
+
+
+def x_archive(source, directory, megabytes=5):
+    """An X archive's `data/tweets.js` of `megabytes` MB, made of `source`'s posts (a JSON Lines
+    corpus) in the export's real shape: pretty-printed with ` : `, every value a string, the
+    `entities`, `edit_info` and `source` fields each tweet carries."""
+    path = directory / f"tweets-{megabytes}mb.js"
+    if path.exists():
+        return path
+    tweets = []
+    size = 0
+    with source.open() as lines:
+        for line in lines:
+            post = json.loads(line)
+            when = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+            tweet = {"tweet": {
+                "edit_info": {"initial": {"editTweetIds": [post["id"]],
+                                          "editableUntil": when.isoformat(),
+                                          "editsRemaining": "5", "isEditEligible": False}},
+                "retweeted": False,
+                "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+                "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
+                "display_text_range": ["0", str(len(post["text"]))],
+                "favorite_count": "0", "id_str": post["id"], "truncated": False,
+                "retweet_count": "0", "id": post["id"],
+                "created_at": when.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+                "favorited": False, "full_text": post["text"], "lang": "en",
+            }}
+            text = json.dumps(tweet, indent=2, separators=(",", " : "), ensure_ascii=False)
+            tweets.append(text)
+            size += len(text.encode()) + 2
+            if size >= megabytes * 1e6:
+                break
+    path.write_text("window.YTD.tweets.part0 = [ " + ", ".join(tweets) + " ]\n")
     return path
 
 
@@ -104,6 +141,14 @@ def main():
         print(f"{posts:>9} {megabytes:>7.1f} | {ours_s:>9.3f} {posts / ours_s:>10,.0f} "
               f"{megabytes / ours_s:>6.1f} {rss / 1e6:>7.1f} {rss / (megabytes * 1e6):>6.2f} | "
               f"{base_s:>8.3f} {posts / base_s:>10,.0f} | {ours_s / base_s:>5.1f}")
+
+    archive = x_archive(corpus("100k", args.corpus_dir, args.seed), args.corpus_dir)
+    tweets = archive.read_text().count('"tweet" : {')
+    ours = [run([str(hygiene), "check", str(archive), "--format", "json"])
+            for _ in range(args.runs)]
+    print(f"\nX archive data/tweets.js, {archive.stat().st_size / 1e6:.1f} MB, {tweets:,} posts: "
+          f"{statistics.median(seconds for seconds, _ in ours) * 1000:.0f} ms, "
+          f"peak RSS {max(peak for _, peak in ours) / 1e6:.0f} MB")
 
 
 if __name__ == "__main__":

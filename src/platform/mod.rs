@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 use crate::post::Platform;
 
@@ -248,27 +248,60 @@ pub fn x_weighted_length(
     let mut total = 0;
     let mut over_at = None;
     let mut links = entities.urls().iter().peekable();
-    let mut skip_to = 0;
-    for (offset, cluster) in text.grapheme_indices(true) {
-        if offset < skip_to {
-            continue;
-        }
-        let weight = if let Some(link) = links.next_if(|link| link.start <= offset) {
-            skip_to = link.end;
-            URL_LENGTH * 100
-        } else if emoji_parsing && is_emoji_sequence(cluster) {
-            200
-        } else if cluster.is_ascii() {
-            100 * cluster.len()
+    let bytes = text.as_bytes();
+    let mut offset = 0;
+    while offset < text.len() {
+        let (weight, next) = if let Some(link) = links.next_if(|link| link.start <= offset) {
+            (URL_LENGTH * 100, {
+                let this_char = text[offset..].chars().next().map_or(1, char::len_utf8);
+                cluster_boundary_from(text, link.end.max(offset + this_char))
+            })
+        } else if bytes[offset].is_ascii()
+            && bytes
+                .get(offset + 1)
+                .is_none_or(|&next| next.is_ascii() && next != b'\n')
+        {
+            // An ASCII character followed by another (not a CR's LF) is a grapheme cluster of
+            // its own: no need to segment the text, which took most of the time.
+            (100, offset + 1)
         } else {
-            cluster.nfc().map(x_char_weight).sum()
+            // A cluster starting at a cluster boundary is the same in the rest of the text.
+            let cluster = text[offset..]
+                .graphemes(true)
+                .next()
+                .expect("a cluster starts before the end");
+            let weight = if emoji_parsing && is_emoji_sequence(cluster) {
+                200
+            } else if cluster.is_ascii() {
+                100 * cluster.len()
+            } else {
+                cluster.nfc().map(x_char_weight).sum()
+            };
+            (weight, offset + cluster.len())
         };
         total += weight;
         if total > limit * 100 && over_at.is_none() {
             over_at = Some(offset);
         }
+        offset = next;
     }
     (total / 100, over_at)
+}
+
+/// The first grapheme cluster boundary of `text` at or after `at`.
+fn cluster_boundary_from(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    if cursor.is_boundary(text, 0).unwrap_or(true) {
+        return at;
+    }
+    cursor
+        .next_boundary(text, 0)
+        .ok()
+        .flatten()
+        .unwrap_or(text.len())
 }
 
 /// A code point's weight on X, in hundredths (twitter-text config v2/v3 `ranges`).

@@ -122,3 +122,52 @@ fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
         .collect();
     assert_eq!(found, ["@ana", "@bo@mastodon.social"]);
 }
+
+/// The weighted length walks ASCII without segmenting it into grapheme clusters; on texts
+/// where clusters, links and ASCII meet, it equals walking every cluster (twitter-text's way).
+#[test]
+fn weighted_length_skips_segmenting_ascii_without_changing_it() {
+    fn by_clusters(text: &str, limit: usize) -> (usize, Option<usize>) {
+        let entities = Entities::new(text);
+        let mut links = entities.urls().iter().peekable();
+        let (mut total, mut over_at, mut skip_to) = (0, None, 0);
+        for (offset, cluster) in text.grapheme_indices(true) {
+            if offset < skip_to {
+                continue;
+            }
+            total += if let Some(link) = links.next_if(|link| link.start <= offset) {
+                skip_to = link.end;
+                URL_LENGTH * 100
+            } else if is_emoji_sequence(cluster) {
+                200
+            } else {
+                cluster.nfc().map(x_char_weight).sum()
+            };
+            if total > limit * 100 && over_at.is_none() {
+                over_at = Some(offset);
+            }
+        }
+        (total / 100, over_at)
+    }
+    let texts = [
+        "plain words, nothing else",
+        "e\u{301}te\u{301}",
+        "line\r\nbreak\nand\rmore\r\n",
+        "see example.com\u{301} now",
+        "https://example.com/é?x=1 and www.example.org",
+        "flags 🇯🇵🇺🇸🇯 and 👨‍👩‍👧 and 1\u{fe0f}\u{20e3}",
+        "\u{600}a prepend, a\u{200d}b zwj",
+        "故人西辞 mixed with ASCII",
+        "",
+        "a",
+    ];
+    for text in texts {
+        for limit in [0, 3, 10, 280] {
+            assert_eq!(
+                x_weighted_length(text, true, limit),
+                by_clusters(text, limit),
+                "{text:?} at {limit}"
+            );
+        }
+    }
+}
