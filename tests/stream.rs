@@ -128,22 +128,18 @@ fn a_streamed_jsonl_report_numbers_posts_across_batches() {
     assert_eq!(last["origin"]["record"], 3000);
 }
 
-#[test]
-fn findings_come_before_standard_input_is_closed() {
+/// Runs `hygiene check - <args>`, writes `before` to its standard input and, with standard input
+/// still open, reads the first line of its report; then writes `after`, closes standard input
+/// and returns that first line, how many lines came after it, and the exit code. The guard for
+/// the first line is generous: this pins the order, not the speed.
+fn first_line_while_open(
+    args: &[&str],
+    before: &[u8],
+    after: &[u8],
+) -> (String, usize, Option<i32>) {
     let mut child = hygiene()
-        .args([
-            "check",
-            "-",
-            "--isolated",
-            "--format",
-            "concise",
-            "--select",
-            "click-to-tweet",
-            "--input-format",
-            "text",
-            "--split",
-            "lines",
-        ])
+        .args(["check", "-", "--isolated"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -159,31 +155,69 @@ fn findings_come_before_standard_input_is_closed() {
             }
         }
     });
-    stdin.write_all(b"Morning bake done.\n").unwrap();
-    stdin
-        .write_all(b"If your loaf is flat, feed your starter. Click to Tweet\n")
-        .unwrap();
+    stdin.write_all(before).unwrap();
     stdin.flush().unwrap();
-    // Standard input is still open: the finding must come all the same (the guard is generous;
-    // this pins the order, not the speed).
-    let first = received.recv_timeout(Duration::from_secs(60));
-    let first = match first {
+    let first = match received.recv_timeout(Duration::from_secs(60)) {
         Ok(line) => line,
         Err(error) => {
             let _ = child.kill();
             panic!("no finding while standard input was open: {error}");
         }
     };
+    stdin.write_all(after).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    (first, received.try_iter().count(), status.code())
+}
+
+#[test]
+fn findings_come_before_standard_input_is_closed() {
+    let (first, more, code) = first_line_while_open(
+        &[
+            "--format",
+            "concise",
+            "--select",
+            "click-to-tweet",
+            "--input-format",
+            "text",
+            "--split",
+            "lines",
+        ],
+        b"Morning bake done.\nIf your loaf is flat, feed your starter. Click to Tweet\n",
+        b"Closing early today.\n",
+    );
     assert_eq!(
         first,
         "<stdin>:2:42: warning[click-to-tweet] canned share prompt “Click to Tweet”"
     );
-    stdin.write_all(b"Closing early today.\n").unwrap();
-    drop(stdin);
-    let status = child.wait().unwrap();
-    reader.join().unwrap();
-    assert_eq!(received.try_iter().count(), 0, "one finding only");
-    assert_eq!(status.code(), Some(1));
+    assert_eq!(more, 0, "one finding only");
+    assert_eq!(code, Some(1));
+}
+
+/// Without `--input-format`, the format is detected from the first 64 KiB: once they are in,
+/// findings come while standard input is open (they did not until 128 KiB had come).
+#[test]
+fn a_detected_format_streams_once_64_kib_are_in() {
+    let line = "Morning bake done, Click to Tweet\n";
+    let before = line.repeat(70 * 1024 / line.len());
+    let (first, _, code) = first_line_while_open(
+        &[
+            "--format",
+            "concise",
+            "--select",
+            "click-to-tweet",
+            "--split",
+            "lines",
+        ],
+        before.as_bytes(),
+        b"",
+    );
+    assert!(
+        first.starts_with("<stdin>:1:20: warning[click-to-tweet]"),
+        "{first}"
+    );
+    assert_eq!(code, Some(1));
 }
 
 #[test]

@@ -199,18 +199,30 @@ pub fn open_stdin<'a>(stdin: &'a mut dyn Read, options: &ReadOptions) -> Result<
 }
 
 /// Reads standard input until its first [`STDIN_SNIFF_BYTES`] after leading white space are in,
-/// in whole lines, or it ends: the bytes, and whether it ended. It stops early, undecided, at
-/// bytes that are not UTF-8 or after [`STDIN_HEAD_LIMIT`] bytes (a first line longer than that):
+/// in whole lines, or it ends: the bytes, and whether it ended. It stops undecided when those
+/// lines are not UTF-8 or after [`STDIN_HEAD_LIMIT`] bytes (a first line longer than that):
 /// such input is read whole, and what was read here is not held twice for long.
 fn read_head(stdin: &mut dyn Read) -> Result<(Vec<u8>, bool)> {
     let mut head = Vec::new();
+    let mut chunk = vec![0; 8 * 1024];
     loop {
-        let read = stdin
-            .take(STDIN_SNIFF_BYTES as u64)
-            .read_to_end(&mut head)
-            .context("could not read standard input")?;
+        // One read at a time: waiting for a fixed amount would wait for input that may come
+        // much later, with enough to decide already in.
+        let read = loop {
+            match stdin.read(&mut chunk) {
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                read => break read.context("could not read standard input")?,
+            }
+        };
         if read == 0 {
             return Ok((head, true));
+        }
+        head.extend_from_slice(&chunk[..read]);
+        if head.len() < STDIN_SNIFF_BYTES || !chunk[..read].contains(&b'\n') {
+            if head.len() >= STDIN_HEAD_LIMIT {
+                return Ok((head, false));
+            }
+            continue;
         }
         let enough = match std::str::from_utf8(whole_lines(&head)) {
             Ok(text) => text.trim_start().len() >= STDIN_SNIFF_BYTES,
