@@ -603,38 +603,48 @@ fn check_streamed(
     let mut printer = LinePrinter::new(format);
     let mut tally = Tally::new(engine);
     let mut failing_findings = false;
-    while let Some(mut corpus) = stream.next_batch(STREAM_BATCH_POSTS)? {
+    fn report<'a>(
+        engine: &'a Engine,
+        corpus: &'a Corpus,
+        analysis: &'a Analysis,
+        score: &'a Score,
+    ) -> Report<'a> {
+        Report {
+            engine,
+            corpus,
+            analysis,
+            score,
+            fixes: None,
+        }
+    }
+    // A problem in the input ends the stream after the findings before it, and after what
+    // comes last (github's notices of unused suppressions among the posts printed).
+    let ended = loop {
+        let mut corpus = match stream.next_batch(STREAM_BATCH_POSTS) {
+            Ok(Some(corpus)) => corpus,
+            Ok(None) => break Ok(()),
+            Err(error) => break Err(error),
+        };
         overrides.apply(&mut corpus, args.platform.is_some());
         let mut analysis = engine.run_posts(&corpus);
         if let Some(baseline) = &baseline {
             baseline.apply(engine, &corpus, &mut analysis);
         }
         tally.add(engine, &corpus, &analysis, 0..corpus.posts.len());
+        // The score so far: line printers print only post findings, never the account score.
         let score = score::score_tallied(engine, &tally, &analysis);
-        let report = Report {
-            engine,
-            corpus: &corpus,
-            analysis: &analysis,
-            score: &score,
-            fixes: None,
-        };
+        let report = report(engine, &corpus, &analysis, &score);
         printer.posts(&report, out)?;
         out.flush()?;
         failing_findings |= report.has_findings_at(args.fail_on);
-    }
+    };
     // No account rule runs, so the run as a whole has no account finding or outcome.
     let corpus = stream.end();
     let analysis = Analysis::default();
     let score = score::score_tallied(engine, &tally, &analysis);
-    let report = Report {
-        engine,
-        corpus: &corpus,
-        analysis: &analysis,
-        score: &score,
-        fixes: None,
-    };
-    printer.finish(&report, out)?;
+    printer.finish(&report(engine, &corpus, &analysis, &score), out)?;
     out.flush()?;
+    ended?;
     Ok(exit_status(args, failing_findings, &score))
 }
 

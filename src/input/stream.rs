@@ -290,6 +290,7 @@ pub struct PostStream<'a> {
 
 impl PostStream<'_> {
     /// The format the input is read as.
+    #[cfg(test)]
     pub fn format(&self) -> InputFormat {
         self.source.format
     }
