@@ -116,26 +116,53 @@ impl JsonlLines {
     /// Reads the next line, `raw_line` with its line break if it has one: a record unless it is
     /// blank. `name` is the input's name in errors.
     pub(super) fn line(&mut self, name: &str, raw_line: &str, posts: &mut Vec<Post>) -> Result<()> {
+        if let Some(record) = self.record(raw_line) {
+            posts.push(record.post(name)?);
+        }
+        Ok(())
+    }
+
+    /// Numbers the next line, `raw_line` with its line break if it has one: the record it holds,
+    /// `None` when it is blank. Parsing it ([`JsonlRecord::post`]) needs nothing else, so the
+    /// records of many lines can be parsed side by side.
+    pub(super) fn record<'l>(&mut self, raw_line: &'l str) -> Option<JsonlRecord<'l>> {
         self.lines += 1;
         let line = raw_line.strip_suffix('\n').unwrap_or(raw_line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
-            return Ok(());
+            return None;
         }
         let line_number = u32::try_from(self.lines).unwrap_or(u32::MAX);
         self.records = self.records.saturating_add(1);
-        let record: Value = serde_json::from_str(line)
-            .map_err(|error| syntax_error(name, Some(line_number), &error))?;
-        let location = Location::Record {
-            record: self.records,
-            line: Some(line_number),
+        Some(JsonlRecord {
+            line,
+            origin: Origin {
+                source: self.source,
+                location: Location::Record {
+                    record: self.records,
+                    line: Some(line_number),
+                },
+            },
+        })
+    }
+}
+
+/// One numbered line of JSON Lines that is not blank.
+#[derive(Debug)]
+pub(super) struct JsonlRecord<'l> {
+    line: &'l str,
+    origin: Origin,
+}
+
+impl JsonlRecord<'_> {
+    /// The post the record holds; `name` is the input's name in errors.
+    pub(super) fn post(&self, name: &str) -> Result<Post> {
+        let Location::Record { line, .. } = self.origin.location else {
+            unreachable!("JSON Lines records have record locations")
         };
-        let origin = Origin {
-            source: self.source,
-            location,
-        };
-        posts.push(post_from_record(name, record, origin)?);
-        Ok(())
+        let record: Value =
+            serde_json::from_str(self.line).map_err(|error| syntax_error(name, line, &error))?;
+        post_from_record(name, record, self.origin)
     }
 }
 
