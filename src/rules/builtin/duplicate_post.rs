@@ -233,49 +233,16 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     }
     drop(class_of_key);
 
-    // 4: verify candidates within each bucket, against a few representatives. Nearly every
-    // candidate pair is far from similar; the sketches rule those out without reading the
-    // shingle sets. A pair that shares several bands may be compared again: the answer is the
-    // same (not similar, or the pair would be joined already), and costs less than
-    // remembering which pairs were compared.
+    // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());
-    let mut comparisons = 0;
     band_keys.sort_unstable();
-    let similar_classes = |a: usize, b: usize| {
-        sketches[a].may_be_similar(&sketches[b], options.similarity)
-            && similar(
-                &shingle_store[shingle_ranges[a].clone()],
-                &shingle_store[shingle_ranges[b].clone()],
-                options.similarity,
-            )
-    };
-    let mut reps: Vec<usize> = Vec::with_capacity(MAX_REPS);
-    for bucket in band_keys.chunk_by(|a, b| a.0 == b.0) {
-        if bucket.len() < 2 {
-            continue;
-        }
-        reps.clear();
-        for &(_, class) in bucket {
-            let class = class as usize;
-            let root = sets.find(class);
-            let mut joined = false;
-            for &rep in &reps {
-                if sets.find(rep) == root {
-                    joined = true;
-                    break;
-                }
-                comparisons += 1;
-                if similar_classes(rep, class) {
-                    sets.union(rep, class);
-                    joined = true;
-                    break;
-                }
-            }
-            if !joined && reps.len() < MAX_REPS {
-                reps.push(class);
-            }
-        }
-    }
+    let comparisons = join_similar(
+        &band_keys,
+        &sketches,
+        |class| &shingle_store[shingle_ranges[class].clone()],
+        options.similarity,
+        &mut sets,
+    );
 
     // Groups: the posts of every class in a connected set.
     let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -295,6 +262,79 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
         groups,
         comparisons,
     }
+}
+
+/// Joins in `sets` the classes of each bucket of the sorted `band_keys` that are similar, each
+/// compared with at most [`MAX_REPS`] earlier classes of the bucket that were not joined by
+/// then (its representatives); returns how many pairs were compared.
+///
+/// Nearly every candidate pair is far from similar: the sketches rule those out without
+/// reading the shingle sets, so the time goes into reading the sketches from memory, one per
+/// text of a bucket. They are copied into a small buffer in bucket order, a batch of buckets at
+/// a time, before the batch is verified: the copy's loads do not wait on the branches of the
+/// verification, so they overlap, and it costs less than loading each sketch when it is
+/// needed, although it copies those of the texts alone in a bucket too. A pair that shares several bands may be
+/// compared again: the answer is the same (not similar, or the pair would be joined already),
+/// and costs less than remembering which pairs were compared.
+fn join_similar<'a>(
+    band_keys: &[(u64, u32)],
+    sketches: &[Sketch],
+    shingles_of: impl Fn(usize) -> &'a [u32],
+    similarity: f64,
+    sets: &mut UnionFind,
+) -> usize {
+    /// Texts verified per batch, about (a buffer of 0.5 MB).
+    const BATCH: usize = 1 << 14;
+    let needed = SharedNeeded::new(similarity);
+    let mut comparisons = 0;
+    let mut batch_sketches: Vec<Sketch> = Vec::with_capacity(BATCH);
+    // Representatives of a bucket, as indexes into it.
+    let mut reps: Vec<usize> = Vec::with_capacity(MAX_REPS);
+    let mut rest = band_keys;
+    while !rest.is_empty() {
+        // A batch ends with a bucket.
+        let mut end = rest.len().min(BATCH);
+        while end < rest.len() && rest[end].0 == rest[end - 1].0 {
+            end += 1;
+        }
+        let (batch, after) = rest.split_at(end);
+        rest = after;
+        batch_sketches.clear();
+        batch_sketches.extend(batch.iter().map(|&(_, class)| sketches[class as usize]));
+        let mut unread = &batch_sketches[..];
+        for bucket in batch.chunk_by(|a, b| a.0 == b.0) {
+            let these;
+            (these, unread) = unread.split_at(bucket.len());
+            if bucket.len() < 2 {
+                continue;
+            }
+            reps.clear();
+            for (index, &(_, class)) in bucket.iter().enumerate() {
+                let class = class as usize;
+                let root = sets.find(class);
+                let mut joined = false;
+                for &rep in &reps {
+                    let rep_class = bucket[rep].1 as usize;
+                    if sets.find(rep_class) == root {
+                        joined = true;
+                        break;
+                    }
+                    comparisons += 1;
+                    if these[rep].may_be_similar(&these[index], &needed)
+                        && similar(shingles_of(rep_class), shingles_of(class), similarity)
+                    {
+                        sets.union(rep_class, class);
+                        joined = true;
+                        break;
+                    }
+                }
+                if !joined && reps.len() < MAX_REPS {
+                    reps.push(index);
+                }
+            }
+        }
+    }
+    comparisons
 }
 
 /// What the grouping needs of one text: the key of its words, its shingle set (sorted, without
@@ -496,24 +536,49 @@ impl Sketch {
         }
     }
 
-    /// Whether the sets these sketch may have a Jaccard similarity of at least `threshold`
-    /// (false: they certainly do not).
-    fn may_be_similar(&self, other: &Sketch, threshold: f64) -> bool {
-        let big = u16::from(u8::MAX);
-        if self.len > big || other.len > big {
+    /// Whether the sets these sketch may have a Jaccard similarity of at least the threshold of
+    /// `needed` (false: they certainly do not).
+    fn may_be_similar(&self, other: &Sketch, needed: &SharedNeeded) -> bool {
+        let (Some(mine), Some(theirs)) = (self.counted(), other.counted()) else {
             return true;
-        }
-        let needed = shared_needed(usize::from(self.len + other.len), threshold);
-        if usize::from(self.len.min(other.len)) < needed {
+        };
+        let needed = needed.for_sizes(mine, theirs);
+        if mine.min(theirs) < needed {
             return false;
         }
-        let shared: usize = self
+        let shared: u16 = self
             .counts
             .iter()
             .zip(&other.counts)
-            .map(|(a, b)| usize::from(*a.min(b)))
+            .map(|(a, b)| u16::from(*a.min(b)))
             .sum();
         shared >= needed
+    }
+
+    /// The size of the set, if its shingles are counted per part.
+    fn counted(&self) -> Option<u16> {
+        (self.len <= u16::from(u8::MAX)).then_some(self.len)
+    }
+}
+
+/// [`shared_needed`] for the sizes of sets whose shingles a [`Sketch`] counts, looked up.
+struct SharedNeeded {
+    /// `by_total[t]`: `shared_needed(t, threshold)`, for `t` up to 2 · 255.
+    by_total: Vec<u16>,
+}
+
+impl SharedNeeded {
+    fn new(threshold: f64) -> SharedNeeded {
+        let most = 2 * usize::from(u8::MAX);
+        SharedNeeded {
+            by_total: (0..=most)
+                .map(|total| shared_needed(total, threshold) as u16)
+                .collect(),
+        }
+    }
+
+    fn for_sizes(&self, a: u16, b: u16) -> u16 {
+        self.by_total[usize::from(a + b)]
     }
 }
 
@@ -672,7 +737,8 @@ mod tests {
             };
             let (a, b) = (set(&only_a), set(&only_b));
             if similar(&a, &b, threshold) {
-                proptest::prop_assert!(Sketch::of(&a).may_be_similar(&Sketch::of(&b), threshold));
+                let needed = SharedNeeded::new(threshold);
+                proptest::prop_assert!(Sketch::of(&a).may_be_similar(&Sketch::of(&b), &needed));
             }
         }
     }
