@@ -13,8 +13,10 @@
 //!    agree on every row of some band are candidates (locality-sensitive hashing, banding): a
 //!    pair whose shingle sets have Jaccard similarity `s` becomes a candidate with probability
 //!    `1 − (1 − s⁴)²⁰`, which is 99.6% at `s` = 0.7, 72% at 0.5 and 0.001% at 0.05.
-//! 4. Candidates are verified with the real Jaccard similarity of their shingle sets; pairs at
-//!    or above `similarity` are joined (union-find), and a group is a connected set of posts.
+//! 4. Candidates are verified with the real Jaccard similarity of their shingle sets, once a
+//!    32-byte [`Sketch`] of each set has not ruled the pair out (an exact bound: the sketch only
+//!    spares reading the sets of pairs that cannot be similar); pairs at or above `similarity`
+//!    are joined (union-find), and a group is a connected set of posts.
 //!    Within one band's bucket a text is compared with at most [`MAX_REPS`] earlier texts of the
 //!    bucket, so a bucket of thousands of similar texts costs thousands of comparisons, not
 //!    millions.
@@ -24,7 +26,7 @@ use std::collections::HashMap;
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -179,7 +181,8 @@ impl AccountCheck for NearDuplicates {
 struct Grouping {
     /// Each group's members (indexes into the texts, ascending), groups of two or more only.
     groups: Vec<Vec<usize>>,
-    /// Jaccard similarities computed (read by the test that the work stays near-linear).
+    /// Candidate pairs compared, by sketch and, when it allows, by shingle set (read by the
+    /// test that the work stays near-linear).
     #[cfg_attr(not(test), allow(dead_code))]
     comparisons: usize,
 }
@@ -198,6 +201,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     let mut class_members: Vec<Vec<usize>> = Vec::new();
     let mut shingle_store: Vec<u32> = Vec::new();
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut sketches: Vec<Sketch> = Vec::new();
     let mut band_keys: Vec<(u64, u32)> = Vec::new();
     for (chunk_index, chunk) in texts.chunks(CHUNK).enumerate() {
         let fingerprints: Vec<Option<Fingerprint>> = chunk
@@ -216,6 +220,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
                 let start = shingle_store.len();
                 shingle_store.extend(fingerprint.shingles);
                 shingle_ranges.push(start..shingle_store.len());
+                sketches.push(fingerprint.sketch);
                 band_keys.extend(
                     fingerprint
                         .band_keys
@@ -230,40 +235,14 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
 
     // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());
-    let mut comparisons = 0;
-    let mut compared: FxHashSet<u64> = FxHashSet::default();
     band_keys.sort_unstable();
-    let shingles_of = |class: usize| &shingle_store[shingle_ranges[class].clone()];
-    for bucket in band_keys.chunk_by(|a, b| a.0 == b.0) {
-        if bucket.len() < 2 {
-            continue;
-        }
-        let mut reps: Vec<usize> = Vec::with_capacity(MAX_REPS);
-        for &(_, class) in bucket {
-            let class = class as usize;
-            let mut joined = false;
-            for &rep in &reps {
-                if sets.find(rep) == sets.find(class) {
-                    joined = true;
-                    break;
-                }
-                // A pair that shares several bands is compared once.
-                let pair = (rep.min(class) as u64) << 32 | rep.max(class) as u64;
-                if !compared.insert(pair) {
-                    continue;
-                }
-                comparisons += 1;
-                if similar(shingles_of(rep), shingles_of(class), options.similarity) {
-                    sets.union(rep, class);
-                    joined = true;
-                    break;
-                }
-            }
-            if !joined && reps.len() < MAX_REPS {
-                reps.push(class);
-            }
-        }
-    }
+    let comparisons = join_similar(
+        &band_keys,
+        &sketches,
+        |class| &shingle_store[shingle_ranges[class].clone()],
+        options.similarity,
+        &mut sets,
+    );
 
     // Groups: the posts of every class in a connected set.
     let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -285,11 +264,85 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     }
 }
 
+/// Joins in `sets` the classes of each bucket of the sorted `band_keys` that are similar, each
+/// compared with at most [`MAX_REPS`] earlier classes of the bucket that were not joined by
+/// then (its representatives); returns how many pairs were compared.
+///
+/// Nearly every candidate pair is far from similar: the sketches rule those out without
+/// reading the shingle sets, so the time goes into reading the sketches from memory, one per
+/// text of a bucket. They are copied into a small buffer in bucket order, a batch of buckets at
+/// a time, before the batch is verified: the copy's loads do not wait on the branches of the
+/// verification, so they overlap, and it costs less than loading each sketch when it is
+/// needed, although it copies those of the texts alone in a bucket too. A pair that shares several bands may be
+/// compared again: the answer is the same (not similar, or the pair would be joined already),
+/// and costs less than remembering which pairs were compared.
+fn join_similar<'a>(
+    band_keys: &[(u64, u32)],
+    sketches: &[Sketch],
+    shingles_of: impl Fn(usize) -> &'a [u32],
+    similarity: f64,
+    sets: &mut UnionFind,
+) -> usize {
+    /// Texts verified per batch, about (a buffer of 0.5 MB).
+    const BATCH: usize = 1 << 14;
+    let needed = SharedNeeded::new(similarity);
+    let mut comparisons = 0;
+    let mut batch_sketches: Vec<Sketch> = Vec::with_capacity(BATCH);
+    // Representatives of a bucket, as indexes into it.
+    let mut reps: Vec<usize> = Vec::with_capacity(MAX_REPS);
+    let mut rest = band_keys;
+    while !rest.is_empty() {
+        // A batch ends with a bucket.
+        let mut end = rest.len().min(BATCH);
+        while end < rest.len() && rest[end].0 == rest[end - 1].0 {
+            end += 1;
+        }
+        let (batch, after) = rest.split_at(end);
+        rest = after;
+        batch_sketches.clear();
+        batch_sketches.extend(batch.iter().map(|&(_, class)| sketches[class as usize]));
+        let mut unread = &batch_sketches[..];
+        for bucket in batch.chunk_by(|a, b| a.0 == b.0) {
+            let these;
+            (these, unread) = unread.split_at(bucket.len());
+            if bucket.len() < 2 {
+                continue;
+            }
+            reps.clear();
+            for (index, &(_, class)) in bucket.iter().enumerate() {
+                let class = class as usize;
+                let root = sets.find(class);
+                let mut joined = false;
+                for &rep in &reps {
+                    let rep_class = bucket[rep].1 as usize;
+                    if sets.find(rep_class) == root {
+                        joined = true;
+                        break;
+                    }
+                    comparisons += 1;
+                    if these[rep].may_be_similar(&these[index], &needed)
+                        && similar(shingles_of(rep_class), shingles_of(class), similarity)
+                    {
+                        sets.union(rep_class, class);
+                        joined = true;
+                        break;
+                    }
+                }
+                if !joined && reps.len() < MAX_REPS {
+                    reps.push(index);
+                }
+            }
+        }
+    }
+    comparisons
+}
+
 /// What the grouping needs of one text: the key of its words, its shingle set (sorted, without
 /// repeats) and the band keys of its MinHash signature.
 struct Fingerprint {
     key: u128,
     shingles: Vec<u32>,
+    sketch: Sketch,
     band_keys: [u64; BANDS],
 }
 
@@ -312,6 +365,7 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     }
     Some(Fingerprint {
         key: fnv1a_128(words.as_bytes()),
+        sketch: Sketch::of(&set),
         shingles: set,
         band_keys,
     })
@@ -421,7 +475,7 @@ fn similar(a: &[u32], b: &[u32], threshold: f64) -> bool {
     if total == 0 {
         return true;
     }
-    let needed = (threshold * total as f64 / (1.0 + threshold) - 1e-9).ceil() as usize;
+    let needed = shared_needed(total, threshold);
     if a.len().min(b.len()) < needed {
         return false;
     }
@@ -441,6 +495,91 @@ fn similar(a: &[u32], b: &[u32], threshold: f64) -> bool {
         }
     }
     common >= needed
+}
+
+/// The fewest shared elements two sets of `total` elements together need for a Jaccard
+/// similarity of at least `threshold`: `|A ∩ B| ≥ t·|A ∪ B|` means `|A ∩ B| ≥ t·(|A| + |B|) /
+/// (1 + t)`.
+fn shared_needed(total: usize, threshold: f64) -> usize {
+    (threshold * total as f64 / (1.0 + threshold) - 1e-9).ceil() as usize
+}
+
+/// Bins of a [`Sketch`].
+const SKETCH_BINS: usize = 30;
+
+/// A shingle set in 32 bytes: its size, and how many of its shingles fall in each of
+/// [`SKETCH_BINS`] equal parts of the hash range. Two sets share at most `min(a, b)` shingles
+/// of a part where they have `a` and `b`, so the sum of those minimums bounds their
+/// intersection from above: a bound, not an estimate, so a pair it rules out is not similar.
+/// It rules out nearly every candidate pair of texts that merely share a template.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(32))]
+struct Sketch {
+    /// Shingles in the set, at most `u16::MAX`.
+    len: u16,
+    /// Shingles in each part; only filled (and read) when the set has at most `u8::MAX`, so no
+    /// count is cut short.
+    counts: [u8; SKETCH_BINS],
+}
+
+impl Sketch {
+    fn of(set: &[u32]) -> Sketch {
+        let mut counts = [0u8; SKETCH_BINS];
+        if set.len() <= usize::from(u8::MAX) {
+            for &shingle in set {
+                counts[((u64::from(shingle) * SKETCH_BINS as u64) >> 32) as usize] += 1;
+            }
+        }
+        Sketch {
+            len: set.len().min(usize::from(u16::MAX)) as u16,
+            counts,
+        }
+    }
+
+    /// Whether the sets these sketch may have a Jaccard similarity of at least the threshold of
+    /// `needed` (false: they certainly do not).
+    fn may_be_similar(&self, other: &Sketch, needed: &SharedNeeded) -> bool {
+        let (Some(mine), Some(theirs)) = (self.counted(), other.counted()) else {
+            return true;
+        };
+        let needed = needed.for_sizes(mine, theirs);
+        if mine.min(theirs) < needed {
+            return false;
+        }
+        let shared: u16 = self
+            .counts
+            .iter()
+            .zip(&other.counts)
+            .map(|(a, b)| u16::from(*a.min(b)))
+            .sum();
+        shared >= needed
+    }
+
+    /// The size of the set, if its shingles are counted per part.
+    fn counted(&self) -> Option<u16> {
+        (self.len <= u16::from(u8::MAX)).then_some(self.len)
+    }
+}
+
+/// [`shared_needed`] for the sizes of sets whose shingles a [`Sketch`] counts, looked up.
+struct SharedNeeded {
+    /// `by_total[t]`: `shared_needed(t, threshold)`, for `t` up to 2 · 255.
+    by_total: Vec<u16>,
+}
+
+impl SharedNeeded {
+    fn new(threshold: f64) -> SharedNeeded {
+        let most = 2 * usize::from(u8::MAX);
+        SharedNeeded {
+            by_total: (0..=most)
+                .map(|total| shared_needed(total, threshold) as u16)
+                .collect(),
+        }
+    }
+
+    fn for_sizes(&self, a: u16, b: u16) -> u16 {
+        self.by_total[usize::from(a + b)]
+    }
 }
 
 /// Removes adjacent repeats from a sorted slice in place; returns the new length.
@@ -578,6 +717,30 @@ mod tests {
         let mut values = [1, 1, 2, 3, 3, 3];
         assert_eq!(dedup_sorted(&mut values), 3);
         assert_eq!(values[..3], [1, 2, 3]);
+    }
+
+    proptest::proptest! {
+        /// The sketch's bound is exact: no pair it rules out is similar.
+        #[test]
+        fn sketches_never_rule_out_a_similar_pair(
+            shared in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..300),
+            only_a in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..40),
+            only_b in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..40),
+            threshold in 0.05f64..=1.0,
+        ) {
+            let set = |only: &[u32]| {
+                let mut set = [&shared[..], only].concat();
+                set.sort_unstable();
+                let unique = dedup_sorted(&mut set);
+                set.truncate(unique);
+                set
+            };
+            let (a, b) = (set(&only_a), set(&only_b));
+            if similar(&a, &b, threshold) {
+                let needed = SharedNeeded::new(threshold);
+                proptest::prop_assert!(Sketch::of(&a).may_be_similar(&Sketch::of(&b), &needed));
+            }
+        }
     }
 
     /// 50,000 posts, mostly near-duplicates of 500 originals: every copy is grouped with its
