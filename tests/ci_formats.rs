@@ -7,10 +7,8 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::LazyLock;
 
-use insta_cmd::get_cargo_bin;
 use serde_json::{Value, json};
 
 /// The SARIF 2.1.0 schema, compiled once, with formats (`uri`, `uri-reference`) asserted.
@@ -30,14 +28,7 @@ static SARIF_SCHEMA: LazyLock<(boon::Schemas, boon::SchemaIndex)> = LazyLock::ne
 
 /// Runs hygiene in `dir` with `args` (and `stdin`), returns stdout; exit codes 0 and 1 only.
 fn run_in(dir: &Path, args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(get_cargo_bin("hygiene"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_piped(dir, args);
     child
         .stdin
         .take()

@@ -5,11 +5,13 @@
 //! the posts before it.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+mod common;
 
 fn hygiene() -> Command {
     let mut command = Command::new(get_cargo_bin("hygiene"));
@@ -35,16 +37,19 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
 }
 
+/// `hygiene check - --isolated <args>`, started with its standard streams piped.
+fn spawn_check(args: &[&str]) -> std::process::Child {
+    let args: Vec<&str> = ["check", "-", "--isolated"]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
+    common::spawn_piped(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &args)
+}
+
 /// Runs `hygiene check - <args>` with `stdin`: stdout, stderr and exit code.
 fn run(args: &[&str], stdin: &str) -> (String, String, Option<i32>) {
-    let mut child = hygiene()
-        .args(["check", "-", "--isolated"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_check(args);
     let mut input = child.stdin.take().unwrap();
     let stdin = stdin.to_string();
     let writer = std::thread::spawn(move || input.write_all(stdin.as_bytes()));
@@ -137,14 +142,7 @@ fn first_line_while_open(
     before: &[u8],
     after: &[u8],
 ) -> (String, usize, Option<i32>) {
-    let mut child = hygiene()
-        .args(["check", "-", "--isolated"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_check(args);
     let mut stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (lines, received) = mpsc::channel();
@@ -195,24 +193,23 @@ fn findings_come_before_standard_input_is_closed() {
     assert_eq!(code, Some(1));
 }
 
+/// One post per line, `click-to-tweet` only, concise findings.
+const CLICK_TO_TWEET_LINES: [&str; 6] = [
+    "--format",
+    "concise",
+    "--select",
+    "click-to-tweet",
+    "--split",
+    "lines",
+];
+
 /// Without `--input-format`, the format is detected from the first 64 KiB: once they are in,
 /// findings come while standard input is open (they did not until 128 KiB had come).
 #[test]
 fn a_detected_format_streams_once_64_kib_are_in() {
     let line = "Morning bake done, Click to Tweet\n";
     let before = line.repeat(70 * 1024 / line.len());
-    let (first, _, code) = first_line_while_open(
-        &[
-            "--format",
-            "concise",
-            "--select",
-            "click-to-tweet",
-            "--split",
-            "lines",
-        ],
-        before.as_bytes(),
-        b"",
-    );
+    let (first, _, code) = first_line_while_open(&CLICK_TO_TWEET_LINES, before.as_bytes(), b"");
     assert!(
         first.starts_with("<stdin>:1:20: warning[click-to-tweet]"),
         "{first}"
@@ -223,14 +220,7 @@ fn a_detected_format_streams_once_64_kib_are_in() {
 #[test]
 fn exit_codes_follow_fail_on_as_when_read_whole() {
     let flagged = "Morning bake done.\nFeed your starter. Click to Tweet\n";
-    let args = [
-        "--format",
-        "concise",
-        "--select",
-        "click-to-tweet",
-        "--split",
-        "lines",
-    ];
+    let args = CLICK_TO_TWEET_LINES;
     assert_eq!(run(&args, flagged).2, Some(1));
     assert_eq!(
         run(&args, "Morning bake done.\nFeed your starter.\n").2,

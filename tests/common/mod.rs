@@ -101,3 +101,17 @@ pub fn write_zip<N: AsRef<str>, C: AsRef<[u8]>>(path: &std::path::Path, members:
     }
     zip.finish().unwrap();
 }
+
+/// `hygiene <args>` started in `dir`, with standard input, output and error piped.
+pub fn spawn_piped(dir: &std::path::Path, args: &[&str]) -> std::process::Child {
+    use std::process::Stdio;
+    std::process::Command::new(insta_cmd::get_cargo_bin("hygiene"))
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
