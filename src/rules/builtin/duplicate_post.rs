@@ -352,7 +352,7 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     if letter_words < min_words {
         return None;
     }
-    let mut set: Vec<u32> = shingles(&words).collect();
+    let mut set = shingles(&words);
     set.sort_unstable();
     let unique = dedup_sorted(&mut set);
     set.truncate(unique);
@@ -364,16 +364,15 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
             .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
     }
     Some(Fingerprint {
-        key: fnv1a_128(words.as_bytes()),
+        key: words_key(&words),
         sketch: Sketch::of(&set),
         shingles: set,
         band_keys,
     })
 }
 
-/// A text's normalised words, separated by spaces, and how many of them have letters
-/// (placeholders do not count).
-fn normalize(text: &str) -> (String, usize) {
+/// A text's normalised words, and how many of them have letters (placeholders do not count).
+fn normalize(text: &str) -> (Vec<Cow<'_, str>>, usize) {
     let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
     let mut next_link = 0;
     // Words that need no change are borrowed from the text: most of them, in most posts.
@@ -398,6 +397,8 @@ fn normalize(text: &str) -> (String, usize) {
             .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
         {
             Cow::Borrowed(word)
+        } else if word.is_ascii() {
+            Cow::Owned(word.to_ascii_lowercase())
         } else {
             Cow::Owned(word.replace('’', "'").to_lowercase())
         };
@@ -421,7 +422,20 @@ fn normalize(text: &str) -> (String, usize) {
         .iter()
         .filter(|word| !word.starts_with('\u{1}') && word.chars().any(char::is_alphabetic))
         .count();
-    (words.join(" "), letter_words)
+    (words, letter_words)
+}
+
+/// The key of a text's normalised words: the 128-bit FNV-1a hash ([`fnv1a_128_step`]) of the
+/// words joined by spaces.
+fn words_key(words: &[Cow<'_, str>]) -> u128 {
+    let mut hash = FNV128_OFFSET;
+    for (index, word) in words.iter().enumerate() {
+        if index > 0 {
+            hash = fnv1a_128_step(hash, b' ');
+        }
+        hash = word.bytes().fold(hash, fnv1a_128_step);
+    }
+    hash
 }
 
 /// The words of `text` with their byte offsets, exactly as `text.unicode_word_indices()` gives
@@ -469,18 +483,27 @@ fn word_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// The shingles of a text: a hash of each word and of each pair of adjacent words.
-fn shingles(words: &str) -> impl Iterator<Item = u32> + '_ {
-    let hashes: Vec<u64> = words
-        .split(' ')
-        .map(|word| fnv1a(word.as_bytes()))
-        .collect();
-    let singles = hashes.clone().into_iter().map(|hash| mix(hash) as u32);
-    let pairs = hashes
-        .windows(2)
-        .map(|pair| mix(pair[0].rotate_left(23) ^ pair[1] ^ 0x9e37_79b9_7f4a_7c15) as u32)
-        .collect::<Vec<_>>();
-    singles.chain(pairs)
+/// The shingles of a text: a hash of each word and of each pair of adjacent words (not yet
+/// sorted or deduplicated). The words are those of the text joined by spaces and split at
+/// spaces again, as the shingles were first defined: a word holds a space only in contrived
+/// text (a space and a combining mark after it are one segment), and no words at all are one
+/// empty word.
+fn shingles(words: &[Cow<'_, str>]) -> Vec<u32> {
+    let mut hashes: Vec<u64> = Vec::with_capacity(words.len().max(1));
+    for word in words {
+        hashes.extend(word.split(' ').map(|part| fnv1a(part.as_bytes())));
+    }
+    if words.is_empty() {
+        hashes.push(fnv1a(b""));
+    }
+    let mut set = Vec::with_capacity(2 * hashes.len() - 1);
+    set.extend(hashes.iter().map(|&hash| mix(hash) as u32));
+    set.extend(
+        hashes
+            .windows(2)
+            .map(|pair| mix(pair[0].rotate_left(23) ^ pair[1] ^ 0x9e37_79b9_7f4a_7c15) as u32),
+    );
+    set
 }
 
 /// The MinHash signature of a shingle set, by one-permutation hashing with optimal
@@ -646,13 +669,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// 128-bit FNV-1a, for keys that must not collide by chance.
-fn fnv1a_128(bytes: &[u8]) -> u128 {
-    bytes
-        .iter()
-        .fold(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d, |hash, &byte| {
-            (hash ^ u128::from(byte)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b)
-        })
+/// 128-bit FNV-1a, for keys that must not collide by chance: the offset basis, and one byte's
+/// step.
+const FNV128_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+
+fn fnv1a_128_step(hash: u128, byte: u8) -> u128 {
+    (hash ^ u128::from(byte)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b)
 }
 
 /// The SplitMix64 finaliser: spreads every input bit over the output.
