@@ -352,7 +352,7 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     if letter_words < min_words {
         return None;
     }
-    let mut set: Vec<u32> = shingles(&words).collect();
+    let mut set = shingles(&words);
     set.sort_unstable();
     let unique = dedup_sorted(&mut set);
     set.truncate(unique);
@@ -364,21 +364,20 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
             .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
     }
     Some(Fingerprint {
-        key: fnv1a_128(words.as_bytes()),
+        key: words_key(&words),
         sketch: Sketch::of(&set),
         shingles: set,
         band_keys,
     })
 }
 
-/// A text's normalised words, separated by spaces, and how many of them have letters
-/// (placeholders do not count).
-fn normalize(text: &str) -> (String, usize) {
+/// A text's normalised words, and how many of them have letters (placeholders do not count).
+fn normalize(text: &str) -> (Vec<Cow<'_, str>>, usize) {
     let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
     let mut next_link = 0;
     // Words that need no change are borrowed from the text: most of them, in most posts.
     let mut words: Vec<Cow<'_, str>> = Vec::new();
-    for (offset, word) in text.unicode_word_indices() {
+    for (offset, word) in word_indices(text) {
         while next_link < links.len() && links[next_link].end <= offset {
             words.push(Cow::Borrowed(LINK_WORD));
             next_link += 1;
@@ -398,6 +397,8 @@ fn normalize(text: &str) -> (String, usize) {
             .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
         {
             Cow::Borrowed(word)
+        } else if word.is_ascii() {
+            Cow::Owned(word.to_ascii_lowercase())
         } else {
             Cow::Owned(word.replace('’', "'").to_lowercase())
         };
@@ -421,21 +422,88 @@ fn normalize(text: &str) -> (String, usize) {
         .iter()
         .filter(|word| !word.starts_with('\u{1}') && word.chars().any(char::is_alphabetic))
         .count();
-    (words.join(" "), letter_words)
+    (words, letter_words)
 }
 
-/// The shingles of a text: a hash of each word and of each pair of adjacent words.
-fn shingles(words: &str) -> impl Iterator<Item = u32> + '_ {
-    let hashes: Vec<u64> = words
-        .split(' ')
-        .map(|word| fnv1a(word.as_bytes()))
-        .collect();
-    let singles = hashes.clone().into_iter().map(|hash| mix(hash) as u32);
-    let pairs = hashes
-        .windows(2)
-        .map(|pair| mix(pair[0].rotate_left(23) ^ pair[1] ^ 0x9e37_79b9_7f4a_7c15) as u32)
-        .collect::<Vec<_>>();
-    singles.chain(pairs)
+/// The key of a text's normalised words: the 128-bit FNV-1a hash ([`fnv1a_128_step`]) of the
+/// words joined by spaces.
+fn words_key(words: &[Cow<'_, str>]) -> u128 {
+    let mut hash = FNV128_OFFSET;
+    for (index, word) in words.iter().enumerate() {
+        if index > 0 {
+            hash = fnv1a_128_step(hash, b' ');
+        }
+        hash = word.bytes().fold(hash, fnv1a_128_step);
+    }
+    hash
+}
+
+/// The words of `text` with their byte offsets, exactly as `text.unicode_word_indices()` gives
+/// them, but mostly by unicode-segmentation's path for ASCII text, which is several times
+/// faster than its look-ups per character: the text is cut into pieces at runs of ASCII
+/// whitespace between ASCII characters, and each piece is segmented alone, so the pieces that
+/// are all ASCII take that path even in a text with curly quotes or emoji.
+///
+/// UAX #29 (word boundaries) breaks on both sides of such a run (only a non-ASCII space before
+/// it, WB3d, or an extending character after it, WB4, would join it to its neighbours), and no
+/// rule looks across it, so each piece has the words it has in the whole text.
+fn word_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut next = 0;
+    let pieces = std::iter::from_fn(move || {
+        if next == bytes.len() {
+            return None;
+        }
+        let start = next;
+        let mut from = start;
+        loop {
+            let Some(found) = bytes[from..].iter().position(u8::is_ascii_whitespace) else {
+                next = bytes.len();
+                return Some(start..bytes.len());
+            };
+            let run = from + found;
+            let after = run
+                + bytes[run..]
+                    .iter()
+                    .take_while(|byte| byte.is_ascii_whitespace())
+                    .count();
+            if (run == 0 || bytes[run - 1].is_ascii()) && bytes.get(after).is_none_or(u8::is_ascii)
+            {
+                next = after;
+                return Some(start..run);
+            }
+            from = after;
+        }
+    });
+    pieces.flat_map(|piece| {
+        let start = piece.start;
+        text[piece]
+            .unicode_word_indices()
+            .map(move |(offset, word)| (start + offset, word))
+    })
+}
+
+/// The shingles of a text: a hash of each word and of each pair of adjacent words (not yet
+/// sorted or deduplicated). The words are those of the text joined by spaces and split at
+/// spaces again, as the shingles were first defined: a word holds a space only in contrived
+/// text (a space and a combining mark after it are one segment), and no words at all are one
+/// empty word.
+fn shingles(words: &[Cow<'_, str>]) -> Vec<u32> {
+    let mut hashes: Vec<u64> = Vec::with_capacity(words.len().max(1));
+    for word in words {
+        hashes.extend(word.split(' ').map(|part| fnv1a(part.as_bytes())));
+    }
+    if words.is_empty() {
+        hashes.push(fnv1a(b""));
+    }
+    let mut set = Vec::with_capacity(2 * hashes.len() - 1);
+    set.extend(hashes.iter().map(|&hash| mix(hash) as u32));
+    set.extend(
+        hashes
+            .windows(2)
+            .map(|pair| mix(pair[0].rotate_left(23) ^ pair[1] ^ 0x9e37_79b9_7f4a_7c15) as u32),
+    );
+    set
 }
 
 /// The MinHash signature of a shingle set, by one-permutation hashing with optimal
@@ -601,13 +669,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// 128-bit FNV-1a, for keys that must not collide by chance.
-fn fnv1a_128(bytes: &[u8]) -> u128 {
-    bytes
-        .iter()
-        .fold(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d, |hash, &byte| {
-            (hash ^ u128::from(byte)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b)
-        })
+/// 128-bit FNV-1a, for keys that must not collide by chance: the offset basis, and one byte's
+/// step.
+const FNV128_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+
+fn fnv1a_128_step(hash: u128, byte: u8) -> u128 {
+    (hash ^ u128::from(byte)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b)
 }
 
 /// The SplitMix64 finaliser: spreads every input bit over the output.
@@ -719,7 +786,45 @@ mod tests {
         assert_eq!(values[..3], [1, 2, 3]);
     }
 
+    #[test]
+    fn words_are_found_as_unicode_segmentation_finds_them() {
+        let texts = [
+            "",
+            "   ",
+            "Hello, world! It's 3.14 — e.g. https://a.example/x?y=1 #tag @ana",
+            "I’m testing — more soon 🎉🎉 🇫🇷🇫🇷 a\u{200D}🎉 中文 字 カタカナ אב",
+            "a \u{301}b \t\u{93F}x \u{AD}y  \u{200D}z \r\n\u{301}w",
+            "  \u{93F}  ",
+            "1, 000 1,000 can't x.y:z_w 12ab ab12 _ __a",
+            "\r\n\r\n x\u{301} \u{301}\u{301} y",
+        ];
+        for text in texts {
+            let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            assert_eq!(word_indices(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn words_are_found_as_unicode_segmentation_finds_them_in_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Zé", "1", "0", "_", ".", ",", ":", ";", "'", "’", "@", "#", "-", "/",
+                    " ", "  ", "\t", "\n", "\r", "\r\n", "\u{b}", "\u{c}", "\u{a0}",
+                    "\u{3000}", "\u{301}", "\u{93f}", "\u{200d}", "\u{ad}", "\u{200b}", "🎉",
+                    "👍🏽", "🇫", "🇷", "中", "カ", "א", "\"", "٣", "ǅ", "ß", "İ", "\u{1680}",
+                    "\u{2028}", "\u{85}", "\u{feff}", "\u{3099}", "\u{b7}", "\u{ff0e}",
+                    "\u{66c}", "\u{5f3}", "\u{e0020}",
+                ]),
+                0..40,
+            )
+        ) {
+            let text = pieces.concat();
+            let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            proptest::prop_assert_eq!(word_indices(&text).collect::<Vec<_>>(), expected);
+        }
+
+
         /// The sketch's bound is exact: no pair it rules out is similar.
         #[test]
         fn sketches_never_rule_out_a_similar_pair(
