@@ -208,22 +208,28 @@ fn fix_killed_mid_write_leaves_the_old_or_the_new_file() {
             }
         }
     };
-    // Killed while the temporary file is there.
-    fs::write(&file, &original).unwrap();
-    let mut child = run();
+    // Killed while the temporary file is there. The write is over in moments, so a run may
+    // end between two looks: up to 20 runs, until one is caught.
     let mut caught = false;
-    while child.try_wait().unwrap().is_none() {
-        if temporary() {
-            child.kill().unwrap();
-            caught = true;
+    for _ in 0..20 {
+        fs::write(&file, &original).unwrap();
+        let mut child = run();
+        while child.try_wait().unwrap().is_none() {
+            if temporary() {
+                child.kill().unwrap();
+                caught = true;
+                break;
+            }
+        }
+        child.wait().unwrap();
+        let content = fs::read_to_string(&file).unwrap();
+        assert!(content == original || content == fixed, "half a file");
+        clear_temporaries();
+        if caught {
             break;
         }
     }
-    child.wait().unwrap();
-    assert!(caught, "the run ended before a temporary file was seen");
-    let content = fs::read_to_string(&file).unwrap();
-    assert!(content == original || content == fixed, "half a file");
-    clear_temporaries();
+    assert!(caught, "no run of 20 was seen with its temporary file");
 
     // Killed at staggered moments.
     for delay in [0, 10, 50, 150, 400] {
