@@ -198,25 +198,26 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // 10⁻²⁷ for a million posts.
     const CHUNK: usize = 1 << 14;
     let mut class_of_key: FxHashMap<u128, usize> = FxHashMap::default();
-    let mut class_members: Vec<Vec<usize>> = Vec::new();
+    // The class of each text, NOT_COMPARED for texts with too few words.
+    const NOT_COMPARED: u32 = u32::MAX;
+    let mut class_of: Vec<u32> = Vec::with_capacity(texts.len());
     let mut shingle_store: Vec<u32> = Vec::new();
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
     let mut band_keys: Vec<(u64, u32)> = Vec::new();
-    for (chunk_index, chunk) in texts.chunks(CHUNK).enumerate() {
+    for chunk in texts.chunks(CHUNK) {
         let fingerprints: Vec<Option<Fingerprint>> = chunk
             .par_iter()
             .map(|text| fingerprint(text, options.min_words))
             .collect();
-        for (offset, fingerprint) in fingerprints.into_iter().enumerate() {
+        for fingerprint in fingerprints {
             let Some(fingerprint) = fingerprint else {
+                class_of.push(NOT_COMPARED);
                 continue;
             };
-            let index = chunk_index * CHUNK + offset;
-            let next = class_members.len();
+            let next = sketches.len();
             let class = *class_of_key.entry(fingerprint.key).or_insert(next);
             if class == next {
-                class_members.push(Vec::new());
                 let start = shingle_store.len();
                 shingle_store.extend(fingerprint.shingles);
                 shingle_ranges.push(start..shingle_store.len());
@@ -228,7 +229,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
                         .map(|key| (key, class as u32)),
                 );
             }
-            class_members[class].push(index);
+            class_of.push(class as u32);
         }
     }
     drop(class_of_key);
@@ -244,20 +245,29 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
         &mut sets,
     );
 
-    // Groups: the posts of every class in a connected set.
-    let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (class, members) in class_members.into_iter().enumerate() {
-        by_root.entry(sets.find(class)).or_default().extend(members);
+    // Groups: the texts of every class in a connected set, numbered in the order of their
+    // first text.
+    let roots: Vec<usize> = (0..sketches.len()).map(|class| sets.find(class)).collect();
+    let mut texts_of_root = vec![0usize; sketches.len()];
+    for &class in class_of.iter().filter(|&&class| class != NOT_COMPARED) {
+        texts_of_root[roots[class as usize]] += 1;
     }
-    let mut groups: Vec<Vec<usize>> = by_root
-        .into_values()
-        .filter(|members| members.len() >= 2)
-        .map(|mut members| {
-            members.sort_unstable();
-            members
-        })
-        .collect();
-    groups.sort_unstable_by_key(|members| members[0]);
+    let mut group_of_root: Vec<Option<usize>> = vec![None; sketches.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (index, &class) in class_of.iter().enumerate() {
+        if class == NOT_COMPARED {
+            continue;
+        }
+        let root = roots[class as usize];
+        if texts_of_root[root] < 2 {
+            continue;
+        }
+        let group = *group_of_root[root].get_or_insert_with(|| {
+            groups.push(Vec::with_capacity(texts_of_root[root]));
+            groups.len() - 1
+        });
+        groups[group].push(index);
+    }
     Grouping {
         groups,
         comparisons,
