@@ -198,25 +198,26 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // 10⁻²⁷ for a million posts.
     const CHUNK: usize = 1 << 14;
     let mut class_of_key: FxHashMap<u128, usize> = FxHashMap::default();
-    let mut class_members: Vec<Vec<usize>> = Vec::new();
+    // The class of each text, NOT_COMPARED for texts with too few words.
+    const NOT_COMPARED: u32 = u32::MAX;
+    let mut class_of: Vec<u32> = Vec::with_capacity(texts.len());
     let mut shingle_store: Vec<u32> = Vec::new();
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
     let mut band_keys: Vec<(u64, u32)> = Vec::new();
-    for (chunk_index, chunk) in texts.chunks(CHUNK).enumerate() {
+    for chunk in texts.chunks(CHUNK) {
         let fingerprints: Vec<Option<Fingerprint>> = chunk
             .par_iter()
             .map(|text| fingerprint(text, options.min_words))
             .collect();
-        for (offset, fingerprint) in fingerprints.into_iter().enumerate() {
+        for fingerprint in fingerprints {
             let Some(fingerprint) = fingerprint else {
+                class_of.push(NOT_COMPARED);
                 continue;
             };
-            let index = chunk_index * CHUNK + offset;
-            let next = class_members.len();
+            let next = sketches.len();
             let class = *class_of_key.entry(fingerprint.key).or_insert(next);
             if class == next {
-                class_members.push(Vec::new());
                 let start = shingle_store.len();
                 shingle_store.extend(fingerprint.shingles);
                 shingle_ranges.push(start..shingle_store.len());
@@ -228,7 +229,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
                         .map(|key| (key, class as u32)),
                 );
             }
-            class_members[class].push(index);
+            class_of.push(class as u32);
         }
     }
     drop(class_of_key);
@@ -244,20 +245,29 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
         &mut sets,
     );
 
-    // Groups: the posts of every class in a connected set.
-    let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (class, members) in class_members.into_iter().enumerate() {
-        by_root.entry(sets.find(class)).or_default().extend(members);
+    // Groups: the texts of every class in a connected set, numbered in the order of their
+    // first text.
+    let roots: Vec<usize> = (0..sketches.len()).map(|class| sets.find(class)).collect();
+    let mut texts_of_root = vec![0usize; sketches.len()];
+    for &class in class_of.iter().filter(|&&class| class != NOT_COMPARED) {
+        texts_of_root[roots[class as usize]] += 1;
     }
-    let mut groups: Vec<Vec<usize>> = by_root
-        .into_values()
-        .filter(|members| members.len() >= 2)
-        .map(|mut members| {
-            members.sort_unstable();
-            members
-        })
-        .collect();
-    groups.sort_unstable_by_key(|members| members[0]);
+    let mut group_of_root: Vec<Option<usize>> = vec![None; sketches.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (index, &class) in class_of.iter().enumerate() {
+        if class == NOT_COMPARED {
+            continue;
+        }
+        let root = roots[class as usize];
+        if texts_of_root[root] < 2 {
+            continue;
+        }
+        let group = *group_of_root[root].get_or_insert_with(|| {
+            groups.push(Vec::with_capacity(texts_of_root[root]));
+            groups.len() - 1
+        });
+        groups[group].push(index);
+    }
     Grouping {
         groups,
         comparisons,
@@ -513,7 +523,6 @@ fn shingles(words: &[Cow<'_, str>]) -> Vec<u32> {
 /// probability equal to their Jaccard similarity, as with independent hash functions, at the
 /// cost of one hash per shingle instead of one per shingle and function.
 fn minhash(set: &[u32]) -> [u64; BANDS * ROWS] {
-    const BINS: u64 = (BANDS * ROWS) as u64;
     let mut bins = [u64::MAX; BANDS * ROWS];
     for &shingle in set {
         let hash = mix(u64::from(shingle));
@@ -525,15 +534,42 @@ fn minhash(set: &[u32]) -> [u64; BANDS * ROWS] {
     }
     let mut signature = bins;
     for (bin, slot) in signature.iter_mut().enumerate() {
-        let mut attempt = 1u64;
+        let mut attempt = 1;
         while *slot == u64::MAX {
-            let probe = (mix(((bin as u64) << 32) | attempt) % BINS) as usize;
+            let probe = match PROBE_TABLE[bin].get(attempt - 1) {
+                Some(&probe) => usize::from(probe),
+                None => probe(bin, attempt),
+            };
             *slot = bins[probe];
             attempt += 1;
         }
     }
     signature
 }
+
+/// Bins of a MinHash signature.
+const BINS: u64 = (BANDS * ROWS) as u64;
+
+/// The bin an empty `bin` of a signature looks at on its `attempt`th try (from 1).
+const fn probe(bin: usize, attempt: usize) -> usize {
+    (mix(((bin as u64) << 32) | attempt as u64) % BINS) as usize
+}
+
+/// The first tries of [`probe`] for each bin, computed at compile time: a bin of a short text
+/// is often empty, and looking its probes up spares a hash each.
+const PROBE_TABLE: [[u8; 32]; BANDS * ROWS] = {
+    let mut table = [[0; 32]; BANDS * ROWS];
+    let mut bin = 0;
+    while bin < BANDS * ROWS {
+        let mut attempt = 1;
+        while attempt <= 32 {
+            table[bin][attempt - 1] = probe(bin, attempt) as u8;
+            attempt += 1;
+        }
+        bin += 1;
+    }
+    table
+};
 
 /// Whether the Jaccard similarity of two sorted, deduplicated sets is at least `threshold`.
 /// Gives up as soon as the shared elements left cannot reach it: `|A ∩ B| ≥ t·|A ∪ B|` means
@@ -678,32 +714,34 @@ fn fnv1a_128_step(hash: u128, byte: u8) -> u128 {
 }
 
 /// The SplitMix64 finaliser: spreads every input bit over the output.
-fn mix(mut x: u64) -> u64 {
+const fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
 }
 
-/// Disjoint sets with path halving and union by size.
+/// Disjoint sets with path halving and union by size, of fewer than 2³² elements (the 4-byte
+/// parents keep more of the sets in the cache).
 struct UnionFind {
-    parent: Vec<usize>,
-    size: Vec<usize>,
+    parent: Vec<u32>,
+    size: Vec<u32>,
 }
 
 impl UnionFind {
     fn new(len: usize) -> Self {
         UnionFind {
-            parent: (0..len).collect(),
+            parent: (0..len as u32).collect(),
             size: vec![1; len],
         }
     }
 
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
+    fn find(&mut self, x: usize) -> usize {
+        let mut x = x as u32;
+        while self.parent[x as usize] != x {
+            self.parent[x as usize] = self.parent[self.parent[x as usize] as usize];
+            x = self.parent[x as usize];
         }
-        x
+        x as usize
     }
 
     fn union(&mut self, a: usize, b: usize) {
@@ -716,7 +754,7 @@ impl UnionFind {
         } else {
             (b, a)
         };
-        self.parent[small] = big;
+        self.parent[small] = big as u32;
         self.size[big] += self.size[small];
     }
 }
@@ -847,6 +885,30 @@ mod tests {
                 let needed = SharedNeeded::new(threshold);
                 proptest::prop_assert!(Sketch::of(&a).may_be_similar(&Sketch::of(&b), &needed));
             }
+        }
+    }
+
+    /// The probes looked up are the probes computed, for sets so small that most bins try more
+    /// probes than the table holds.
+    #[test]
+    fn signatures_do_not_depend_on_the_probe_table() {
+        for size in [1, 2, 3, 9, 40, 200] {
+            let set: Vec<u32> = (0..size).map(|n| mix(n) as u32).collect();
+            let mut expected = [u64::MAX; BANDS * ROWS];
+            for &shingle in &set {
+                let hash = mix(u64::from(shingle));
+                let bin = (hash % BINS) as usize;
+                expected[bin] = expected[bin].min(hash / BINS);
+            }
+            let filled = expected;
+            for (bin, slot) in expected.iter_mut().enumerate() {
+                let mut attempt = 1;
+                while *slot == u64::MAX {
+                    *slot = filled[probe(bin, attempt)];
+                    attempt += 1;
+                }
+            }
+            assert_eq!(minhash(&set), expected, "{size} shingles");
         }
     }
 
