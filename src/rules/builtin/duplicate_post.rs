@@ -385,8 +385,10 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
 fn normalize(text: &str) -> (Vec<Cow<'_, str>>, usize) {
     let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
     let mut next_link = 0;
-    // Words that need no change are borrowed from the text: most of them, in most posts.
-    let mut words: Vec<Cow<'_, str>> = Vec::new();
+    // Words that need no change are borrowed from the text: most of them, in most posts. A
+    // word and its separator take five bytes or more, nearly always; a long text grows the
+    // vector as it needs.
+    let mut words: Vec<Cow<'_, str>> = Vec::with_capacity((text.len() / 5 + 1).min(128));
     for (offset, word) in word_indices(text) {
         while next_link < links.len() && links[next_link].end <= offset {
             words.push(Cow::Borrowed(LINK_WORD));
@@ -501,7 +503,11 @@ fn word_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
 fn shingles(words: &[Cow<'_, str>]) -> Vec<u32> {
     let mut hashes: Vec<u64> = Vec::with_capacity(words.len().max(1));
     for word in words {
-        hashes.extend(word.split(' ').map(|part| fnv1a(part.as_bytes())));
+        if word.bytes().any(|byte| byte == b' ') {
+            hashes.extend(word.split(' ').map(|part| fnv1a(part.as_bytes())));
+        } else {
+            hashes.push(fnv1a(word.as_bytes()));
+        }
     }
     if words.is_empty() {
         hashes.push(fnv1a(b""));
