@@ -191,7 +191,7 @@ struct Grouping {
 fn group(texts: &[&str], options: &Options) -> Grouping {
     // 1–3: normalise; texts with equal words share one class; each class gets the shingle
     // set (kept flat) and band keys of its first text. The per-text work is spread over the
-    // cores a chunk of texts at a time, then classes are assigned in order, so only a chunk's
+    // cores a chunk of texts at a time, and classes are assigned in order, so only two chunks'
     // fingerprints and one per distinct text are alive at once (keeping every text's words
     // cost 250 bytes per post, as a vector of strings 1.5 KB). A class is known by a 128-bit
     // hash of its words: two different texts share one with a probability of about n²/2¹²⁹,
@@ -205,33 +205,42 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
     let mut band_keys: Vec<(u64, u32)> = Vec::new();
-    for chunk in texts.chunks(CHUNK) {
-        let fingerprints: Vec<Option<Fingerprint>> = chunk
-            .par_iter()
-            .map(|text| fingerprint(text, options.min_words))
-            .collect();
-        for fingerprint in fingerprints {
-            let Some(fingerprint) = fingerprint else {
-                class_of.push(NOT_COMPARED);
-                continue;
-            };
-            let next = sketches.len();
-            let class = *class_of_key.entry(fingerprint.key).or_insert(next);
-            if class == next {
-                let start = shingle_store.len();
-                shingle_store.extend(fingerprint.shingles);
-                shingle_ranges.push(start..shingle_store.len());
-                sketches.push(fingerprint.sketch);
-                band_keys.extend(
-                    fingerprint
-                        .band_keys
-                        .into_iter()
-                        .map(|key| (key, class as u32)),
-                );
-            }
-            class_of.push(class as u32);
+    let mut assign = |fingerprint: Option<Fingerprint>| {
+        let Some(fingerprint) = fingerprint else {
+            class_of.push(NOT_COMPARED);
+            return;
+        };
+        let next = sketches.len();
+        let class = *class_of_key.entry(fingerprint.key).or_insert(next);
+        if class == next {
+            let start = shingle_store.len();
+            shingle_store.extend(fingerprint.shingles);
+            shingle_ranges.push(start..shingle_store.len());
+            sketches.push(fingerprint.sketch);
+            band_keys.extend(
+                fingerprint
+                    .band_keys
+                    .into_iter()
+                    .map(|key| (key, class as u32)),
+            );
         }
+        class_of.push(class as u32);
+    };
+    // A chunk's classes are assigned while the next chunk is fingerprinted.
+    let mut fingerprinted: Vec<Option<Fingerprint>> = Vec::new();
+    for chunk in texts.chunks(CHUNK) {
+        let (next, ()) = rayon::join(
+            || {
+                chunk
+                    .par_iter()
+                    .map(|text| fingerprint(text, options.min_words))
+                    .collect()
+            },
+            || fingerprinted.drain(..).for_each(&mut assign),
+        );
+        fingerprinted = next;
     }
+    fingerprinted.into_iter().for_each(assign);
     drop(class_of_key);
 
     // 4: verify candidates within each bucket, against a few representatives.
