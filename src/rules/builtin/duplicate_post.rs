@@ -848,6 +848,7 @@ mod tests {
             "I’m testing — more soon 🎉🎉 🇫🇷🇫🇷 a\u{200D}🎉 中文 字 カタカナ אב",
             "a \u{301}b \t\u{93F}x \u{AD}y  \u{200D}z \r\n\u{301}w",
             "  \u{93F}  ",
+            "\u{3000} \u{93F}",
             "1, 000 1,000 can't x.y:z_w 12ab ab12 _ __a",
             "\r\n\r\n x\u{301} \u{301}\u{301} y",
         ];
