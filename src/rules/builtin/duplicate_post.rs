@@ -292,9 +292,11 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
 /// text of a bucket. They are copied into a small buffer in bucket order, a batch of buckets at
 /// a time, before the batch is verified: the copy's loads do not wait on the branches of the
 /// verification, so they overlap, and it costs less than loading each sketch when it is
-/// needed, although it copies those of the texts alone in a bucket too. A pair that shares several bands may be
-/// compared again: the answer is the same (not similar, or the pair would be joined already),
-/// and costs less than remembering which pairs were compared.
+/// needed, although it copies those of the texts alone in a bucket too.
+///
+/// A pair that shares several bands may be compared again: the answer is the same (not
+/// similar, or the pair would be joined already), and costs less than remembering which pairs
+/// were compared.
 fn join_similar<'a>(
     band_keys: &[(u64, u32)],
     sketches: &[Sketch],
