@@ -191,7 +191,7 @@ struct Grouping {
 fn group(texts: &[&str], options: &Options) -> Grouping {
     // 1–3: normalise; texts with equal words share one class; each class gets the shingle
     // set (kept flat) and band keys of its first text. The per-text work is spread over the
-    // cores a chunk of texts at a time, then classes are assigned in order, so only a chunk's
+    // cores a chunk of texts at a time, and classes are assigned in order, so only two chunks'
     // fingerprints and one per distinct text are alive at once (keeping every text's words
     // cost 250 bytes per post, as a vector of strings 1.5 KB). A class is known by a 128-bit
     // hash of its words: two different texts share one with a probability of about n²/2¹²⁹,
@@ -205,33 +205,42 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
     let mut band_keys: Vec<(u64, u32)> = Vec::new();
-    for chunk in texts.chunks(CHUNK) {
-        let fingerprints: Vec<Option<Fingerprint>> = chunk
-            .par_iter()
-            .map(|text| fingerprint(text, options.min_words))
-            .collect();
-        for fingerprint in fingerprints {
-            let Some(fingerprint) = fingerprint else {
-                class_of.push(NOT_COMPARED);
-                continue;
-            };
-            let next = sketches.len();
-            let class = *class_of_key.entry(fingerprint.key).or_insert(next);
-            if class == next {
-                let start = shingle_store.len();
-                shingle_store.extend(fingerprint.shingles);
-                shingle_ranges.push(start..shingle_store.len());
-                sketches.push(fingerprint.sketch);
-                band_keys.extend(
-                    fingerprint
-                        .band_keys
-                        .into_iter()
-                        .map(|key| (key, class as u32)),
-                );
-            }
-            class_of.push(class as u32);
+    let mut assign = |fingerprint: Option<Fingerprint>| {
+        let Some(fingerprint) = fingerprint else {
+            class_of.push(NOT_COMPARED);
+            return;
+        };
+        let next = sketches.len();
+        let class = *class_of_key.entry(fingerprint.key).or_insert(next);
+        if class == next {
+            let start = shingle_store.len();
+            shingle_store.extend(fingerprint.shingles);
+            shingle_ranges.push(start..shingle_store.len());
+            sketches.push(fingerprint.sketch);
+            band_keys.extend(
+                fingerprint
+                    .band_keys
+                    .into_iter()
+                    .map(|key| (key, class as u32)),
+            );
         }
+        class_of.push(class as u32);
+    };
+    // A chunk's classes are assigned while the next chunk is fingerprinted.
+    let mut fingerprinted: Vec<Option<Fingerprint>> = Vec::new();
+    for chunk in texts.chunks(CHUNK) {
+        let (next, ()) = rayon::join(
+            || {
+                chunk
+                    .par_iter()
+                    .map(|text| fingerprint(text, options.min_words))
+                    .collect()
+            },
+            || fingerprinted.drain(..).for_each(&mut assign),
+        );
+        fingerprinted = next;
     }
+    fingerprinted.into_iter().for_each(assign);
     drop(class_of_key);
 
     // 4: verify candidates within each bucket, against a few representatives.
@@ -283,9 +292,11 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
 /// text of a bucket. They are copied into a small buffer in bucket order, a batch of buckets at
 /// a time, before the batch is verified: the copy's loads do not wait on the branches of the
 /// verification, so they overlap, and it costs less than loading each sketch when it is
-/// needed, although it copies those of the texts alone in a bucket too. A pair that shares several bands may be
-/// compared again: the answer is the same (not similar, or the pair would be joined already),
-/// and costs less than remembering which pairs were compared.
+/// needed, although it copies those of the texts alone in a bucket too.
+///
+/// A pair that shares several bands may be compared again: the answer is the same (not
+/// similar, or the pair would be joined already), and costs less than remembering which pairs
+/// were compared.
 fn join_similar<'a>(
     band_keys: &[(u64, u32)],
     sketches: &[Sketch],
@@ -385,8 +396,10 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
 fn normalize(text: &str) -> (Vec<Cow<'_, str>>, usize) {
     let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
     let mut next_link = 0;
-    // Words that need no change are borrowed from the text: most of them, in most posts.
-    let mut words: Vec<Cow<'_, str>> = Vec::new();
+    // Words that need no change are borrowed from the text: most of them, in most posts. A
+    // word and its separator take five bytes or more, nearly always; a long text grows the
+    // vector as it needs.
+    let mut words: Vec<Cow<'_, str>> = Vec::with_capacity((text.len() / 5 + 1).min(128));
     for (offset, word) in word_indices(text) {
         while next_link < links.len() && links[next_link].end <= offset {
             words.push(Cow::Borrowed(LINK_WORD));
@@ -501,7 +514,11 @@ fn word_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
 fn shingles(words: &[Cow<'_, str>]) -> Vec<u32> {
     let mut hashes: Vec<u64> = Vec::with_capacity(words.len().max(1));
     for word in words {
-        hashes.extend(word.split(' ').map(|part| fnv1a(part.as_bytes())));
+        if word.bytes().any(|byte| byte == b' ') {
+            hashes.extend(word.split(' ').map(|part| fnv1a(part.as_bytes())));
+        } else {
+            hashes.push(fnv1a(word.as_bytes()));
+        }
     }
     if words.is_empty() {
         hashes.push(fnv1a(b""));
@@ -833,6 +850,7 @@ mod tests {
             "I’m testing — more soon 🎉🎉 🇫🇷🇫🇷 a\u{200D}🎉 中文 字 カタカナ אב",
             "a \u{301}b \t\u{93F}x \u{AD}y  \u{200D}z \r\n\u{301}w",
             "  \u{93F}  ",
+            "\u{3000} \u{93F}",
             "1, 000 1,000 can't x.y:z_w 12ab ab12 _ __a",
             "\r\n\r\n x\u{301} \u{301}\u{301} y",
             // A non-ASCII space joins the ASCII one after it (WB3d): found by the proptest.
