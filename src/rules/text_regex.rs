@@ -11,10 +11,11 @@
 //! - on a text whose word characters are all ASCII (emoji and curly quotes are not word
 //!   characters; measured: four posts in five of the benchmark corpus), the same regex with
 //!   ASCII boundaries, which is exact there;
-//! - on any other text, a *prefilter* first: the regex with its word boundaries removed.
-//!   Removing an assertion can only add matches, so a post the prefilter rejects cannot match,
-//!   and no match starts before the prefilter's first one: the exact regex runs only on the
-//!   posts that pass, from that position.
+//! - on any other text, a *prefilter* first: the regex with its word boundaries removed and
+//!   every class with non-ASCII characters widened to all of them. Removing an assertion or
+//!   widening a class can only add matches, so a post the prefilter rejects cannot match, and
+//!   no match starts before the prefilter's first one: the exact regex runs only on the posts
+//!   that pass, from that position.
 
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
@@ -78,8 +79,9 @@ struct Compiled {
     /// The regex with ASCII word boundaries: the same matches on a text whose word characters
     /// are all ASCII, since there a Unicode boundary and an ASCII one are at the same places.
     ascii: OnceLock<meta::Regex>,
-    /// The regex without its word boundaries. Removing an assertion can only add matches, so
-    /// no match of the exact regex starts before the prefilter's first match.
+    /// The regex without its word boundaries, its classes widened (see [`for_prefilter`]).
+    /// Both can only add matches, so no match of the exact regex starts before the
+    /// prefilter's first match.
     prefilter: OnceLock<meta::Regex>,
 }
 
@@ -149,13 +151,19 @@ impl TextRegex {
                 &|look| Hir::look(ascii_boundary(look)),
                 &for_ascii_words,
             ),
-            Form::Prefilter => rewrite(self.hir.clone(), &|_| Hir::empty(), &|class| class),
+            Form::Prefilter => rewrite(self.hir.clone(), &|_| Hir::empty(), &for_prefilter),
         };
+        // The exact form of a regex with word boundaries only runs on texts with non-ASCII word
+        // characters, where the lazy DFA gives up: it needs neither the DFA nor the reverse NFA
+        // that the DFA's searches would need, which are half of its compile time.
+        let dfa = !(matches!(form, Form::Exact) && self.has_word_boundaries);
         meta::Builder::new()
             .configure(
                 meta::Config::new()
                     .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                    .auto_prefilter(false),
+                    .auto_prefilter(false)
+                    .hybrid(dfa)
+                    .dfa(dfa),
             )
             .build_from_hir(&hir)
             .map_err(|error| match error.size_limit() {
@@ -561,6 +569,29 @@ fn for_ascii_words(class: Class) -> Class {
     }
 }
 
+/// `class` widened for the prefilter, which need only accept a superset of the exact regex's
+/// matches: a class with non-ASCII characters takes in every non-ASCII character. A Unicode
+/// class (`\w`, `\s`, a letter in any case) then compiles as a handful of UTF-8 ranges instead
+/// of hundreds; the exact regex still checks every place the prefilter lets through.
+fn for_prefilter(class: Class) -> Class {
+    match class {
+        Class::Unicode(mut unicode) => {
+            if unicode
+                .ranges()
+                .last()
+                .is_some_and(|range| range.end() > '\x7F')
+            {
+                unicode.union(&ClassUnicode::new([ClassUnicodeRange::new(
+                    '\u{80}',
+                    char::MAX,
+                )]));
+            }
+            Class::Unicode(unicode)
+        }
+        bytes @ Class::Bytes(_) => bytes,
+    }
+}
+
 fn is_unicode_word_boundary(look: Look) -> bool {
     ascii_boundary(look) != look
 }
@@ -629,6 +660,8 @@ mod tests {
             "promoção, then promo",
             "cafés, café au lait",
             "thanksé thanks for the follow",
+            // The Kelvin sign and the long s are a `k` and an `s` to a case-insensitive regex.
+            "than\u{212A}\u{17F} for the follow",
             "",
         ];
         // More candidates than are tried anchored before the exact regex searches the rest.
