@@ -79,6 +79,23 @@ fn fix_writes_the_fixes_and_reports_what_remains() {
     assert_eq!(String::from_utf8(again.stdout).unwrap(), "");
 }
 
+/// The JSON report of a `--fix` run ends with `fixes`, after `posts`: what was written, and
+/// what could not be.
+#[test]
+fn fix_lists_what_it_wrote_in_the_json_report() {
+    let folder = copy_of_fixtures();
+    let output = hygiene(folder.path())
+        .args(["--fix", "--format", "json"])
+        .args(FILES)
+        .output()
+        .unwrap();
+    let report = String::from_utf8(output.stdout).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(document["fixes"]["fixed"].as_array().unwrap().len(), 3);
+    assert_eq!(document["fixes"]["not_fixed"][0]["path"], FILES[3]);
+    insta::assert_snapshot!(report);
+}
+
 #[test]
 fn without_fix_no_input_is_written() {
     let folder = copy_of_fixtures();

@@ -5,11 +5,13 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Report;
 use crate::engine::{AccountOutcome, PostAnalysis};
 use crate::finding::{Applicability, Finding, Severity, Target};
+use crate::fix::FixPlan;
 use crate::post::{Location, Post};
 use crate::score::Evidence;
 use crate::text::{TextSpan, char_range};
@@ -27,10 +29,9 @@ struct Document<'a> {
     summary: Summary<'a>,
     score: ScoreOut<'a>,
     account: AccountOut<'a>,
-    posts: PostsOut<'a>,
-    /// What `--fix` wrote before the inputs were read again; only with `--fix`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fixes: Option<FixesOut<'a>>,
+    // The last fields, written by [`write`] after these: `posts`, every post with its
+    // analysis, and `fixes`, what `--fix` wrote before the inputs were read again (only with
+    // `--fix`).
 }
 
 #[derive(Serialize)]
@@ -276,29 +277,64 @@ pub(super) fn write_line(
 
 /// Writes the JSON report, followed by a newline.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report))?;
-    writeln!(out)
-}
-
-/// Every post with its analysis, serialized one at a time as the report is written: a report
-/// of a million posts never holds them all as wire structs.
-struct PostsOut<'a> {
-    report: &'a Report<'a>,
-}
-
-impl Serialize for PostsOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.report;
-        serializer.collect_seq(
-            report
-                .corpus
-                .posts
-                .iter()
-                .zip(&report.analysis.posts)
-                .enumerate()
-                .map(|(index, (post, analysis))| post_out(report, index, post, analysis)),
-        )
+    let head = serde_json::to_vec_pretty(&document(report))?;
+    let head = head
+        .strip_suffix(b"\n}")
+        .expect("pretty JSON ends an object with a line break and `}`");
+    out.write_all(head)?;
+    out.write_all(b",\n  \"posts\": ")?;
+    write_posts(report, out)?;
+    if let Some(plan) = report.fixes {
+        out.write_all(b",\n  \"fixes\": ")?;
+        out.write_all(&pretty(&fixes_out(plan), 1)?)?;
     }
+    out.write_all(b"\n}\n")
+}
+
+/// Posts rendered at a time (see [`write_posts`]).
+const POSTS_PER_BATCH: usize = 1024;
+
+/// The `posts` array: every post with its analysis, as `serde_json` prints it pretty at that
+/// depth. Posts are rendered on all cores, [`POSTS_PER_BATCH`] at a time, then written in
+/// order: a report of a million posts never holds them all as wire structs or text, and
+/// writing it is no serial tail as long as checking all the posts on one core.
+fn write_posts(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let posts = &report.corpus.posts;
+    if posts.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for start in (0..posts.len()).step_by(POSTS_PER_BATCH) {
+        let end = posts.len().min(start + POSTS_PER_BATCH);
+        let rendered: Vec<Vec<u8>> = (start..end)
+            .into_par_iter()
+            .map(|index| {
+                let post = post_out(report, index, &posts[index], &report.analysis.posts[index]);
+                pretty(&post, 2)
+            })
+            .collect::<io::Result<_>>()?;
+        for (index, post) in (start..end).zip(&rendered) {
+            out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
+            out.write_all(post)?;
+        }
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// `value` as pretty JSON nested `depth` levels deep: every line after the first indented by
+/// that many levels of two spaces, as `serde_json` indents. A JSON string holds no raw line
+/// break, so every line break is the pretty printer's own.
+fn pretty(value: &impl Serialize, depth: usize) -> io::Result<Vec<u8>> {
+    let json = serde_json::to_vec_pretty(value)?;
+    let mut nested = Vec::with_capacity(json.len() + json.len() / 8);
+    for (number, line) in json.split(|&byte| byte == b'\n').enumerate() {
+        if number > 0 {
+            nested.push(b'\n');
+            nested.extend(std::iter::repeat_n(b' ', 2 * depth));
+        }
+        nested.extend_from_slice(line);
+    }
+    Ok(nested)
 }
 
 fn post_out<'a>(
@@ -349,6 +385,28 @@ fn post_out<'a>(
             .map(|&rule| report.engine.rules()[rule].id.as_str())
             .collect(),
         unused_allow: &analysis.unused_allow,
+    }
+}
+
+fn fixes_out(plan: &FixPlan) -> FixesOut<'_> {
+    FixesOut {
+        fixed: plan
+            .changes
+            .iter()
+            .map(|change| FixedOut {
+                path: &change.path,
+                fixes: change.fixes,
+            })
+            .collect(),
+        not_fixed: plan
+            .not_applied
+            .iter()
+            .map(|skipped| NotFixedOut {
+                path: &skipped.path,
+                fixes: skipped.fixes,
+                reason: &skipped.reason,
+            })
+            .collect(),
     }
 }
 
@@ -452,26 +510,6 @@ fn document<'a>(report: &'a Report<'a>) -> Document<'a> {
                 .map(|finding| finding_out(report, finding))
                 .collect(),
         },
-        posts: PostsOut { report },
-        fixes: report.fixes.map(|plan| FixesOut {
-            fixed: plan
-                .changes
-                .iter()
-                .map(|change| FixedOut {
-                    path: &change.path,
-                    fixes: change.fixes,
-                })
-                .collect(),
-            not_fixed: plan
-                .not_applied
-                .iter()
-                .map(|skipped| NotFixedOut {
-                    path: &skipped.path,
-                    fixes: skipped.fixes,
-                    reason: &skipped.reason,
-                })
-                .collect(),
-        }),
     }
 }
 
