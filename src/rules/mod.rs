@@ -421,111 +421,18 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         .flat_map(|file| &file.spec.traits)
         .map(|definition| (definition.name.as_str(), definition))
         .collect();
+    // Files compile on all cores (compiling regexes is most of a run's start-up); the first
+    // error in file order is the one reported.
+    let compiled: Vec<Result<(Vec<TraitDef>, Rule)>> = files
+        .par_iter()
+        .map(|file| compile_file(file, &traits, &trait_specs, overrides))
+        .collect();
     let mut trait_defs = Vec::new();
     let mut rules = Vec::new();
-    for file in files {
-        let compiler = Compiler {
-            traits: &traits,
-            specs: &trait_specs,
-            eager: !file.builtin,
-        };
-        let spec = &file.spec;
-        let context = || format!("{}: rule `{}`", file.origin, spec.id);
-        for definition in &spec.traits {
-            let trait_context = || format!("{}, trait `{}`", context(), definition.name);
-            if let Some(pattern) = definition.patterns.iter().find(|p| p.fix.is_some()) {
-                return Err(anyhow!(
-                    "pattern `{}`: a trait's patterns make no findings, so they carry no `fix`",
-                    pattern.label
-                ))
-                .with_context(trait_context);
-            }
-            let id = traits.get(&definition.name).expect("registered above");
-            let patterns = compiler
-                .patterns(&definition.patterns, KindSet::AUTHORED, 0)
-                .with_context(trait_context)?;
-            let implied_by = traits
-                .set_of(&definition.implied_by, &traits.known_names())
-                .with_context(trait_context)?;
-            let depends_on = patterns.iter().fold(implied_by, |set, pattern| {
-                TraitSet(set.0 | pattern.uses_traits().0)
-            });
-            trait_defs.push(TraitDef {
-                id,
-                patterns,
-                implied_by,
-                depends_on,
-            });
-        }
-        let rule_kinds = spec.kinds.as_deref().map_or(KindSet::AUTHORED, KindSet::of);
-        let patterns = compiler
-            .patterns(&spec.patterns, rule_kinds, 0)
-            .with_context(context)?;
-        let built = match &spec.builtin {
-            Some(name) => {
-                let check =
-                    builtin::build(name, spec.options.clone(), &traits).with_context(context)?;
-                match overrides.get(&spec.id) {
-                    Some(extra) => Some(
-                        with_overrides(name, &spec.options, extra, check.tunable(), &traits)
-                            .with_context(|| format!("--rule-option for `{}`", spec.id))?,
-                    ),
-                    None => Some(check),
-                }
-            }
-            None if !spec.options.is_empty() => {
-                return Err(anyhow!("`options` are only read by a `builtin` check"))
-                    .with_context(context);
-            }
-            None if overrides.contains_key(&spec.id) => {
-                bail!("--rule-option: rule `{}` has no options", spec.id);
-            }
-            None => None,
-        };
-        let (post_check, check) = match built {
-            Some(Builtin::Post(check)) => (Some(check), None),
-            Some(Builtin::Account(check)) => (None, Some(check)),
-            None => (None, None),
-        };
-        if patterns.is_empty() && post_check.is_none() && check.is_none() && spec.traits.is_empty()
-        {
-            return Err(anyhow!("the rule has no `patterns`, `traits` or `builtin`"))
-                .with_context(context);
-        }
-        let mut message_placeholders = vec!["match", "pattern"];
-        if let Some(check) = &post_check {
-            message_placeholders.extend(check.placeholders());
-        }
-        let message = template(
-            &spec.message,
-            "message",
-            !patterns.is_empty() || post_check.is_some(),
-            &message_placeholders,
-        )
-        .with_context(context)?;
-        let account_message = template(
-            &spec.account_message,
-            "account_message",
-            check.is_some(),
-            check.as_ref().map_or(&[], |check| check.placeholders()),
-        )
-        .with_context(context)?;
-        rules.push(Rule {
-            id: spec.id.clone(),
-            category: spec.category.clone(),
-            severity: spec.severity,
-            points: spec.points,
-            summary: spec.summary.clone(),
-            message,
-            account_message,
-            suggestion: spec.suggestion.clone(),
-            explanation: spec.explanation.clone(),
-            kinds: rule_kinds,
-            patterns,
-            post_check,
-            check,
-            spec: spec.clone(),
-        });
+    for file in compiled {
+        let (definitions, rule) = file?;
+        trait_defs.extend(definitions);
+        rules.push(rule);
     }
     let mut trait_defs = order_by_dependencies(trait_defs, &traits)?;
     let mut gate = GateBuilder::default();
@@ -543,6 +450,117 @@ pub fn compile(files: &[RuleFile], overrides: &OptionOverrides) -> Result<Compil
         traits,
         trait_defs,
     })
+}
+
+/// The traits a rule file defines and its rule.
+fn compile_file(
+    file: &RuleFile,
+    traits: &TraitRegistry,
+    trait_specs: &HashMap<&str, &spec::TraitSpec>,
+    overrides: &OptionOverrides,
+) -> Result<(Vec<TraitDef>, Rule)> {
+    let mut trait_defs = Vec::new();
+    let compiler = Compiler {
+        traits,
+        specs: trait_specs,
+        eager: !file.builtin,
+    };
+    let spec = &file.spec;
+    let context = || format!("{}: rule `{}`", file.origin, spec.id);
+    for definition in &spec.traits {
+        let trait_context = || format!("{}, trait `{}`", context(), definition.name);
+        if let Some(pattern) = definition.patterns.iter().find(|p| p.fix.is_some()) {
+            return Err(anyhow!(
+                "pattern `{}`: a trait's patterns make no findings, so they carry no `fix`",
+                pattern.label
+            ))
+            .with_context(trait_context);
+        }
+        let id = traits.get(&definition.name).expect("registered above");
+        let patterns = compiler
+            .patterns(&definition.patterns, KindSet::AUTHORED, 0)
+            .with_context(trait_context)?;
+        let implied_by = traits
+            .set_of(&definition.implied_by, &traits.known_names())
+            .with_context(trait_context)?;
+        let depends_on = patterns.iter().fold(implied_by, |set, pattern| {
+            TraitSet(set.0 | pattern.uses_traits().0)
+        });
+        trait_defs.push(TraitDef {
+            id,
+            patterns,
+            implied_by,
+            depends_on,
+        });
+    }
+    let rule_kinds = spec.kinds.as_deref().map_or(KindSet::AUTHORED, KindSet::of);
+    let patterns = compiler
+        .patterns(&spec.patterns, rule_kinds, 0)
+        .with_context(context)?;
+    let built = match &spec.builtin {
+        Some(name) => {
+            let check = builtin::build(name, spec.options.clone(), traits).with_context(context)?;
+            match overrides.get(&spec.id) {
+                Some(extra) => Some(
+                    with_overrides(name, &spec.options, extra, check.tunable(), traits)
+                        .with_context(|| format!("--rule-option for `{}`", spec.id))?,
+                ),
+                None => Some(check),
+            }
+        }
+        None if !spec.options.is_empty() => {
+            return Err(anyhow!("`options` are only read by a `builtin` check"))
+                .with_context(context);
+        }
+        None if overrides.contains_key(&spec.id) => {
+            bail!("--rule-option: rule `{}` has no options", spec.id);
+        }
+        None => None,
+    };
+    let (post_check, check) = match built {
+        Some(Builtin::Post(check)) => (Some(check), None),
+        Some(Builtin::Account(check)) => (None, Some(check)),
+        None => (None, None),
+    };
+    if patterns.is_empty() && post_check.is_none() && check.is_none() && spec.traits.is_empty() {
+        return Err(anyhow!("the rule has no `patterns`, `traits` or `builtin`"))
+            .with_context(context);
+    }
+    let mut message_placeholders = vec!["match", "pattern"];
+    if let Some(check) = &post_check {
+        message_placeholders.extend(check.placeholders());
+    }
+    let message = template(
+        &spec.message,
+        "message",
+        !patterns.is_empty() || post_check.is_some(),
+        &message_placeholders,
+    )
+    .with_context(context)?;
+    let account_message = template(
+        &spec.account_message,
+        "account_message",
+        check.is_some(),
+        check.as_ref().map_or(&[], |check| check.placeholders()),
+    )
+    .with_context(context)?;
+    let rule = Rule {
+        id: spec.id.clone(),
+        category: spec.category.clone(),
+        severity: spec.severity,
+        points: spec.points,
+        summary: spec.summary.clone(),
+        message,
+        account_message,
+        suggestion: spec.suggestion.clone(),
+        explanation: spec.explanation.clone(),
+        kinds: rule_kinds,
+        patterns,
+        post_check,
+        check,
+        spec: spec.clone(),
+    };
+    Ok((trait_defs, rule))
 }
 
 fn validate_header(spec: &RuleSpec) -> Result<()> {
