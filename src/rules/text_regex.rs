@@ -23,7 +23,9 @@ use std::sync::{LazyLock, OnceLock};
 use regex_automata::{Anchored, Input, meta};
 use regex_syntax::ParserBuilder;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
+use regex_syntax::hir::{
+    Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
+};
 
 use super::gate::{Candidates, GateBuilder};
 
@@ -324,16 +326,19 @@ fn without_letter_case(hir: &Hir) -> Hir {
             Some(letter) => Hir::literal([letter]),
             None => hir.clone(),
         },
-        HirKind::Repetition(repetition) => {
-            let mut repetition = repetition.clone();
-            repetition.sub = Box::new(without_letter_case(&repetition.sub));
-            Hir::repetition(repetition)
-        }
-        HirKind::Capture(capture) => {
-            let mut capture = capture.clone();
-            capture.sub = Box::new(without_letter_case(&capture.sub));
-            Hir::capture(capture)
-        }
+        // Built field by field: cloning the node would clone its whole subtree, only to
+        // replace it: a deep copy at every level of nesting.
+        HirKind::Repetition(repetition) => Hir::repetition(Repetition {
+            min: repetition.min,
+            max: repetition.max,
+            greedy: repetition.greedy,
+            sub: Box::new(without_letter_case(&repetition.sub)),
+        }),
+        HirKind::Capture(capture) => Hir::capture(Capture {
+            index: capture.index,
+            name: capture.name.clone(),
+            sub: Box::new(without_letter_case(&capture.sub)),
+        }),
         HirKind::Concat(parts) => Hir::concat(parts.iter().map(without_letter_case).collect()),
         HirKind::Alternation(branches) => {
             Hir::alternation(branches.iter().map(without_letter_case).collect())
