@@ -204,7 +204,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     let mut shingle_store: Vec<u32> = Vec::new();
     let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
-    let mut band_keys: Vec<(u64, u32)> = Vec::new();
+    let mut band_keys: Vec<BandKey> = Vec::new();
     let mut assign = |fingerprint: Option<Fingerprint>| {
         let Some(fingerprint) = fingerprint else {
             class_of.push(NOT_COMPARED);
@@ -221,7 +221,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
                 fingerprint
                     .band_keys
                     .into_iter()
-                    .map(|key| (key, class as u32)),
+                    .map(|key| BandKey::new(key, class as u32)),
             );
         }
         class_of.push(class as u32);
@@ -245,7 +245,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
 
     // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());
-    band_keys.sort_unstable();
+    band_keys.sort_unstable_by_key(|entry| (entry.key(), entry.class()));
     let comparisons = join_similar(
         &band_keys,
         &sketches,
@@ -298,7 +298,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
 /// similar, or the pair would be joined already), and costs less than remembering which pairs
 /// were compared.
 fn join_similar<'a>(
-    band_keys: &[(u64, u32)],
+    band_keys: &[BandKey],
     sketches: &[Sketch],
     shingles_of: impl Fn(usize) -> &'a [u32],
     similarity: f64,
@@ -315,27 +315,27 @@ fn join_similar<'a>(
     while !rest.is_empty() {
         // A batch ends with a bucket.
         let mut end = rest.len().min(BATCH);
-        while end < rest.len() && rest[end].0 == rest[end - 1].0 {
+        while end < rest.len() && rest[end].key() == rest[end - 1].key() {
             end += 1;
         }
         let (batch, after) = rest.split_at(end);
         rest = after;
         batch_sketches.clear();
-        batch_sketches.extend(batch.iter().map(|&(_, class)| sketches[class as usize]));
+        batch_sketches.extend(batch.iter().map(|entry| sketches[entry.class() as usize]));
         let mut unread = &batch_sketches[..];
-        for bucket in batch.chunk_by(|a, b| a.0 == b.0) {
+        for bucket in batch.chunk_by(|a, b| a.key() == b.key()) {
             let these;
             (these, unread) = unread.split_at(bucket.len());
             if bucket.len() < 2 {
                 continue;
             }
             reps.clear();
-            for (index, &(_, class)) in bucket.iter().enumerate() {
-                let class = class as usize;
+            for (index, entry) in bucket.iter().enumerate() {
+                let class = entry.class() as usize;
                 let root = sets.find(class);
                 let mut joined = false;
                 for &rep in &reps {
-                    let rep_class = bucket[rep].1 as usize;
+                    let rep_class = bucket[rep].class() as usize;
                     if sets.find(rep_class) == root {
                         joined = true;
                         break;
@@ -356,6 +356,30 @@ fn join_similar<'a>(
         }
     }
     comparisons
+}
+
+/// A distinct text's key in one band, with its class: the buckets are runs of equal keys once
+/// these are sorted. Packed into 12 bytes (a `(u64, u32)` takes 16): with [`BANDS`] of them per
+/// distinct text, they were the largest part of the grouping's memory.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, packed(4))]
+struct BandKey {
+    key: u64,
+    class: u32,
+}
+
+impl BandKey {
+    fn new(key: u64, class: u32) -> BandKey {
+        BandKey { key, class }
+    }
+
+    fn key(self) -> u64 {
+        self.key
+    }
+
+    fn class(self) -> u32 {
+        self.class
+    }
 }
 
 /// What the grouping needs of one text: the key of its words, its shingle set (sorted, without
