@@ -248,7 +248,14 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
 
     // 4: verify candidates within each bucket, against a few representatives.
     let mut sets = UnionFind::new(shingle_ranges.len());
-    band_keys.sort_unstable_by_key(|entry| (entry.key(), entry.class()));
+    // By key, then class: sorting by the key alone and then each run of equal keys by class
+    // takes fewer instructions than comparing pairs (most runs are a single entry).
+    band_keys.sort_unstable_by_key(|entry| entry.key());
+    for bucket in band_keys.chunk_by_mut(|a, b| a.key() == b.key()) {
+        if bucket.len() > 1 {
+            bucket.sort_unstable_by_key(|entry| entry.class());
+        }
+    }
     let comparisons = join_similar(
         &band_keys,
         &sketches,
