@@ -175,8 +175,9 @@ pub struct Post {
     /// `t.co` links, a Bluesky link facet); rules see these domains, not the shortener's.
     pub links: Vec<String>,
     /// Rules the author turned off for this post, with why (`"hygiene": {"allow": […],
-    /// "reason": "…"}` in JSON).
-    pub allow: Option<Allow>,
+    /// "reason": "…"}` in JSON). Boxed: few posts have one, and unboxed it took 48 of every
+    /// post's bytes.
+    pub allow: Option<Box<Allow>>,
     pub origin: Origin,
 }
 

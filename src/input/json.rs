@@ -294,7 +294,7 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
     }
     let allow = match object.get("hygiene") {
         None | Some(Value::Null) => None,
-        Some(value) => Some(super::parse_allow(value).map_err(fail)?),
+        Some(value) => Some(Box::new(super::parse_allow(value).map_err(fail)?)),
     };
 
     Ok(Post {

@@ -416,7 +416,7 @@ fn read_tweet(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) ->
             }
             post.created_at = options.schedule;
             post.platform = Some(Platform::X);
-            post.allow = allow;
+            post.allow = allow.map(Box::new);
             posts.push(post);
         }
         match next {
@@ -488,7 +488,7 @@ fn read_markdown(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>)
         post.platform = platform_of(&front.fields);
         post.created_at = date_of(&front.fields);
     }
-    post.allow = front_matter_allow(context.name, content, 0, front.as_ref())?;
+    post.allow = front_matter_allow(context.name, content, 0, front.as_ref())?.map(Box::new);
     if post.created_at.is_none() {
         post.created_at = context.path.and_then(date_in_name).map(midnight);
     }
@@ -681,7 +681,7 @@ fn yaml_post(text: &str, fields: Option<&Mapping>, origin: Origin) -> Result<Opt
     if let Some(fields) = fields {
         post.platform = platform_of(fields);
         post.created_at = date_of(fields);
-        post.allow = allow_of(fields)?;
+        post.allow = allow_of(fields)?.map(Box::new);
     }
     Ok(Some(post))
 }

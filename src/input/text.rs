@@ -153,7 +153,7 @@ impl TextLines {
 
     fn push(&mut self, text: String, line: u32, posts: &mut Vec<Post>) {
         let mut post = text_post(text, self.source, line);
-        post.allow = self.allow.take().map(|(allow, _)| allow);
+        post.allow = self.allow.take().map(|(allow, _)| Box::new(allow));
         posts.push(post);
     }
 }
@@ -255,7 +255,7 @@ mod tests {
         read_text("in", content, split, 0, &mut posts)?;
         Ok(posts
             .into_iter()
-            .map(|post| (post.text, post.allow))
+            .map(|post| (post.text, post.allow.map(|allow| *allow)))
             .collect())
     }
 

@@ -361,7 +361,7 @@ fn write_summary_with(
         .analysis
         .posts
         .iter()
-        .map(|post| post.suppressed.len())
+        .map(|post| post.suppressed().len())
         .sum();
     if suppressed > 0 {
         writeln!(
@@ -371,7 +371,7 @@ fn write_summary_with(
         )?;
     }
     for (post, analysis) in report.corpus.posts.iter().zip(&report.analysis.posts) {
-        for id in &analysis.unused_allow {
+        for id in analysis.unused_allow() {
             writeln!(
                 out,
                 "{}: {}",

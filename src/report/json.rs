@@ -380,11 +380,11 @@ fn post_out<'a>(
             .map(|finding| finding_out(report, finding))
             .collect(),
         suppressed: analysis
-            .suppressed
+            .suppressed()
             .iter()
             .map(|&rule| report.engine.rules()[rule].id.as_str())
             .collect(),
-        unused_allow: &analysis.unused_allow,
+        unused_allow: analysis.unused_allow(),
     }
 }
 

@@ -70,7 +70,7 @@ impl LinePrinter {
         }
         if self.format == LineFormat::Github {
             for (index, analysis) in report.analysis.posts.iter().enumerate() {
-                for id in &analysis.unused_allow {
+                for id in analysis.unused_allow() {
                     self.notices.push(unused_allow_notice(report, index, id));
                 }
             }

@@ -15,6 +15,7 @@ pub(crate) mod text_regex;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
 use rayon::prelude::*;
@@ -324,7 +325,8 @@ pub struct Rule {
     pub message: String,
     /// Message template of account findings (empty for post-only rules).
     pub account_message: String,
-    pub suggestion: String,
+    /// Shared with every finding of the rule.
+    pub suggestion: Arc<str>,
     pub explanation: String,
     /// Post kinds the rule looks at (its patterns may narrow this).
     pub kinds: KindSet,
@@ -552,7 +554,7 @@ fn compile_file(
         summary: spec.summary.clone(),
         message,
         account_message,
-        suggestion: spec.suggestion.clone(),
+        suggestion: spec.suggestion.as_str().into(),
         explanation: spec.explanation.clone(),
         kinds: rule_kinds,
         patterns,
