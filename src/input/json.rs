@@ -9,10 +9,16 @@
 
 use anyhow::{Result, anyhow, bail};
 use chrono::DateTime;
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
 
 use crate::post::{Location, Origin, Platform, Post, PostKind};
 
+use super::fields::{Loose, Scalar};
 use super::{ReadContext, describe, infer_kind};
 
 /// Field names that hold a post's text, in order of preference.
@@ -75,6 +81,7 @@ pub(super) fn read_json(
             record: record_number,
             line: None,
         };
+        let record = Record::deserialize(&record).expect("any JSON value is a record");
         posts.push(post_from_record(name, record, Origin { source, location })?);
     }
     Ok(())
@@ -160,7 +167,7 @@ impl JsonlRecord<'_> {
         let Location::Record { line, .. } = self.origin.location else {
             unreachable!("JSON Lines records have record locations")
         };
-        let record: Value =
+        let record: Record<'_> =
             serde_json::from_str(self.line).map_err(|error| syntax_error(name, line, &error))?;
         post_from_record(name, record, self.origin)
     }
@@ -201,7 +208,87 @@ pub(crate) fn syntax_error(
     anyhow!("{name}:{line}:{column}: invalid JSON: {message}")
 }
 
-fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
+/// A record of a JSON or JSON Lines file: a post's text alone, or an object with the fields
+/// hygiene reads (the rest are skipped, not built), or anything else, which is an error.
+enum Record<'a> {
+    Text(Cow<'a, str>),
+    Object(Box<Fields<'a>>),
+    Other(&'static str),
+}
+
+/// The fields of a post object hygiene reads. As in a `Value`, a repeated key keeps its last
+/// value.
+#[derive(Default)]
+struct Fields<'a> {
+    /// By [`TEXT_FIELDS`]: the first that is not null is the text.
+    texts: [Scalar<'a>; TEXT_FIELDS.len()],
+    id: Scalar<'a>,
+    in_reply_to: Scalar<'a>,
+    kind: Scalar<'a>,
+    platform: Scalar<'a>,
+    channel: Scalar<'a>,
+    network: Scalar<'a>,
+    created_at: Scalar<'a>,
+    scheduled_at: Scalar<'a>,
+    to: Scalar<'a>,
+    received: Scalar<'a>,
+    hygiene: Option<Value>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Loose::<Fields<'a>>::deserialize(deserializer)? {
+            Loose::Object(fields) => Record::Object(Box::new(fields)),
+            Loose::Scalar(Scalar::Str(text)) => Record::Text(text),
+            Loose::Scalar(other) => Record::Other(other.describe()),
+        })
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a post object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields<'de>, M::Error> {
+                let mut fields = Fields::default();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    let field = match key.as_ref() {
+                        "hygiene" => {
+                            fields.hygiene = map.next_value()?;
+                            continue;
+                        }
+                        "id" => &mut fields.id,
+                        "in_reply_to" => &mut fields.in_reply_to,
+                        "kind" => &mut fields.kind,
+                        "platform" => &mut fields.platform,
+                        "channel" => &mut fields.channel,
+                        "network" => &mut fields.network,
+                        "created_at" => &mut fields.created_at,
+                        "scheduled_at" => &mut fields.scheduled_at,
+                        "to" => &mut fields.to,
+                        "received" => &mut fields.received,
+                        other => match TEXT_FIELDS.iter().position(|text| *text == other) {
+                            Some(index) => &mut fields.texts[index],
+                            None => {
+                                map.next_value::<IgnoredAny>()?;
+                                continue;
+                            }
+                        },
+                    };
+                    *field = map.next_value()?;
+                }
+                Ok(fields)
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+fn post_from_record(name: &str, record: Record<'_>, origin: Origin) -> Result<Post> {
     let Location::Record {
         record: number,
         line,
@@ -209,81 +296,90 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
     else {
         unreachable!("JSON posts have record locations")
     };
-    let place = match line {
-        Some(line) => format!("{name}:{line}: record {number}"),
-        None => format!("{name}: record {number}"),
+    // Where the record is, with its id once known: written only for an error.
+    let place = |id: Option<&str>| {
+        let at = match line {
+            Some(line) => format!("{name}:{line}: record {number}"),
+            None => format!("{name}: record {number}"),
+        };
+        match id {
+            Some(id) => format!("{at} (id {id})"),
+            None => at,
+        }
     };
     let object = match record {
-        Value::String(text) => {
+        Record::Text(text) => {
             let kind = infer_kind(&text, false);
-            return Ok(Post::new(text, kind, origin));
+            return Ok(Post::new(text.into_owned(), kind, origin));
         }
-        Value::Object(object) => object,
-        other => bail!(
-            "{place}: expected a post (a string, or an object with `text`), found {}",
-            describe(&other)
+        Record::Object(object) => object,
+        Record::Other(kind) => bail!(
+            "{}: expected a post (a string, or an object with `text`), found {kind}",
+            place(None)
         ),
     };
-    let id = optional_id(&object, "id").map_err(|e| anyhow!("{place}: {e}"))?;
-    let place = match &id {
-        Some(id) => format!("{place} (id {id})"),
-        None => place,
-    };
-    let fail = |e: String| anyhow!("{place}: {e}");
+    let id = optional_id(&object.id, "id").map_err(|e| anyhow!("{}: {e}", place(None)))?;
+    let fail = |e: String| anyhow!("{}: {e}", place(id.as_deref()));
 
-    let Some((field, value)) = TEXT_FIELDS.iter().find_map(|field| {
-        object
-            .get(*field)
-            .filter(|value| !value.is_null())
-            .map(|value| (*field, value))
-    }) else {
+    let Some((field, value)) = TEXT_FIELDS
+        .iter()
+        .zip(&object.texts)
+        .find(|(_, value)| !matches!(value, Scalar::Absent | Scalar::Null))
+    else {
         return Err(fail(format!(
             "no text: expected one of {}",
             TEXT_FIELDS.map(|f| format!("`{f}`")).join(", ")
         )));
     };
-    let Value::String(text) = value else {
+    let Scalar::Str(text) = value else {
         return Err(fail(format!(
             "`{field}` must be a string, found {}",
-            describe(value)
+            value.describe()
         )));
     };
 
-    let in_reply_to = optional_id(&object, "in_reply_to").map_err(fail)?;
-    let kind = match optional_string(&object, "kind").map_err(fail)? {
+    let in_reply_to = optional_id(&object.in_reply_to, "in_reply_to").map_err(fail)?;
+    let kind = match optional_string(&object.kind, "kind").map_err(fail)? {
         Some(kind) => parse_kind(kind).map_err(fail)?,
         None => infer_kind(text, in_reply_to.is_some()),
     };
     // Scheduler queues call it `channel` or `network`; those may also name other things, so
     // only a known platform name counts there.
-    let platform = match optional_string(&object, "platform").map_err(fail)? {
+    let platform = match optional_string(&object.platform, "platform").map_err(fail)? {
         Some(platform) => Some(parse_platform(platform).map_err(fail)?),
-        None => ["channel", "network"]
+        None => [&object.channel, &object.network]
             .iter()
-            .filter_map(|field| object.get(*field).and_then(Value::as_str))
+            .filter_map(|value| value.str())
             .find_map(|name| parse_platform(name).ok()),
     };
-    let created_at = ["created_at", "scheduled_at"]
-        .iter()
-        .find_map(|field| optional_string(&object, field).transpose().map(|v| (*field, v)))
-        .map(|(field, value)| {
-            let value = value?;
-            DateTime::parse_from_rfc3339(value).map_err(|error| {
-                format!("`{field}` is not an RFC 3339 timestamp (like 2024-05-01T09:30:00Z): `{value}` ({error})")
-            })
+    let created_at = [
+        ("created_at", &object.created_at),
+        ("scheduled_at", &object.scheduled_at),
+    ]
+    .into_iter()
+    .find_map(|(field, value)| {
+        optional_string(value, field)
+            .transpose()
+            .map(|v| (field, v))
+    })
+    .map(|(field, value)| {
+        let value = value?;
+        DateTime::parse_from_rfc3339(value).map_err(|error| {
+            format!("`{field}` is not an RFC 3339 timestamp (like 2024-05-01T09:30:00Z): `{value}` ({error})")
         })
-        .transpose()
-        .map_err(fail)?;
-    let to = optional_string(&object, "to")
+    })
+    .transpose()
+    .map_err(fail)?;
+    let to = optional_string(&object.to, "to")
         .map_err(fail)?
         .map(str::to_string);
-    let received = match object.get("received") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(received)) => *received,
-        Some(other) => {
+    let received = match &object.received {
+        Scalar::Absent | Scalar::Null => false,
+        Scalar::Bool(received) => *received,
+        other => {
             return Err(fail(format!(
                 "`received` must be true or false, found {}",
-                describe(other)
+                other.describe()
             )));
         }
     };
@@ -292,8 +388,8 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
             "`received` is only for direct messages (\"kind\": \"dm\")".to_string(),
         ));
     }
-    let allow = match object.get("hygiene") {
-        None | Some(Value::Null) => None,
+    let allow = match &object.hygiene {
+        None => None,
         Some(value) => Some(Box::new(super::parse_allow(value).map_err(fail)?)),
     };
 
@@ -305,36 +401,33 @@ fn post_from_record(name: &str, record: Value, origin: Origin) -> Result<Post> {
         platform,
         received,
         allow,
-        ..Post::new(text.clone(), kind, origin)
+        ..Post::new(text.to_string(), kind, origin)
     })
 }
 
 /// A string field, if present and not null.
-fn optional_string<'a>(
-    object: &'a Map<String, Value>,
-    field: &str,
-) -> Result<Option<&'a str>, String> {
-    match object.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value)),
-        Some(other) => Err(format!(
+fn optional_string<'a>(value: &'a Scalar<'_>, field: &str) -> Result<Option<&'a str>, String> {
+    match value {
+        Scalar::Absent | Scalar::Null => Ok(None),
+        Scalar::Str(value) => Ok(Some(value)),
+        other => Err(format!(
             "`{field}` must be a string, found {}",
-            describe(other)
+            other.describe()
         )),
     }
 }
 
 /// An id field: a string, or an integer (ids are often numeric in exports).
-fn optional_id(object: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
-    match object.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value.clone())),
-        Some(Value::Number(number)) if number.is_u64() || number.is_i64() => {
+fn optional_id(value: &Scalar<'_>, field: &str) -> Result<Option<String>, String> {
+    match value {
+        Scalar::Absent | Scalar::Null => Ok(None),
+        Scalar::Str(value) => Ok(Some(value.to_string())),
+        Scalar::Number(number) if number.is_u64() || number.is_i64() => {
             Ok(Some(number.to_string()))
         }
-        Some(other) => Err(format!(
+        other => Err(format!(
             "`{field}` must be a string or an integer, found {}",
-            describe(other)
+            other.describe()
         )),
     }
 }
@@ -396,6 +489,27 @@ mod tests {
             read_jsonl(context, content, &mut posts)
         })?;
         Ok(posts)
+    }
+
+    /// Records are read field by field, not as a `Value`, and answer the same: a repeated key
+    /// keeps its last value, unknown fields of any shape are skipped, escapes are decoded, and
+    /// JSON and JSON Lines agree.
+    #[test]
+    fn records_read_as_a_json_value_would() {
+        let record = r#"{"text": "first", "extra": {"a": [1, {"b": null}]}, "text": "caf\u00e9 \"ok\"", "id": 12, "received": false, "to": "@b"}"#;
+        for posts in [read(&format!("[{record}]")), read_lines(record)] {
+            let post = &posts.unwrap()[0];
+            assert_eq!(post.text, "café \"ok\"");
+            assert_eq!(post.id.as_deref(), Some("12"));
+            assert_eq!(post.to.as_deref(), Some("@b"));
+        }
+        let error = read_lines(r#"{"id": "x1", "text": "a", "received": [true]}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "in.jsonl:1: record 1 (id x1): `received` must be true or false, found an array"
+        );
     }
 
     #[test]

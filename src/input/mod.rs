@@ -16,6 +16,7 @@
 
 mod bluesky;
 mod csv_file;
+mod fields;
 mod json;
 mod mastodon;
 mod meta;

@@ -26,7 +26,6 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -34,10 +33,10 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 use serde::Deserialize;
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::fields::{Loose, Scalar};
 use super::json::syntax_error;
 use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
@@ -272,7 +271,7 @@ fn place(name: &str, record: usize, id: Option<&str>) -> String {
 
 fn read_tweets(
     context: ReadContext<'_>,
-    items: &[Loose<Tweet<'_>>],
+    items: &[Loose<'_, Tweet<'_>>],
     posts: &mut Vec<Post>,
 ) -> Result<()> {
     let name = context.name;
@@ -281,17 +280,18 @@ fn read_tweets(
         let record = index + 1;
         let tweet = match item {
             // 2019 archives and later wrap each tweet; the earliest ones did not.
-            Loose::Is(item) => match &item.tweet {
-                Some(Loose::Is(tweet)) => tweet.as_ref(),
+            Loose::Object(item) => match &item.tweet {
+                Some(Loose::Object(tweet)) => tweet.as_ref(),
                 None if !item.full_text.is_absent() || !item.id_str.is_absent() => item,
                 _ => bail!(
                     "{}: expected a `{{\"tweet\": {{…}}}}` item",
                     place(name, record, None)
                 ),
             },
-            Loose::Other(kind) => bail!(
-                "{}: expected a `{{\"tweet\": {{…}}}}` item, found {kind}",
+            Loose::Scalar(other) => bail!(
+                "{}: expected a `{{\"tweet\": {{…}}}}` item, found {}",
                 place(name, record, None),
+                other.describe()
             ),
         };
         let id = tweet.id_str.id().or_else(|| tweet.id.id());
@@ -357,7 +357,7 @@ fn read_tweets(
 /// a `Value`, a repeated key keeps its last value.
 #[derive(Default)]
 struct Tweet<'a> {
-    tweet: Option<Loose<Box<Tweet<'a>>>>,
+    tweet: Option<Loose<'a, Box<Tweet<'a>>>>,
     id_str: Scalar<'a>,
     id: Scalar<'a>,
     full_text: Scalar<'a>,
@@ -408,140 +408,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tweet<'a> {
             }
         }
         deserializer.deserialize_map(Visit)
-    }
-}
-
-/// A JSON value read as a `T` when it is an object, else only what it is, for the message.
-enum Loose<T> {
-    Is(T),
-    Other(&'static str),
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Loose<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Visit<T> {
-            type Value = Loose<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Loose<T>, M::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(Loose::Is)
-            }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Loose<T>, S::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Loose::Other("an array"))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Loose<T>, E> {
-                Ok(Loose::Other("a string"))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Loose<T>, E> {
-                Ok(Loose::Other("a boolean"))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Loose<T>, E> {
-                Ok(Loose::Other("a number"))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Loose<T>, E> {
-                Ok(Loose::Other("a number"))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Loose<T>, E> {
-                Ok(Loose::Other("a number"))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Loose<T>, E> {
-                Ok(Loose::Other("null"))
-            }
-        }
-        deserializer.deserialize_any(Visit(PhantomData))
-    }
-}
-
-/// A field of a tweet as whatever JSON it holds: a string borrowed from the file when it has
-/// no escapes, a number as written, or only what else it is.
-#[derive(Default)]
-enum Scalar<'a> {
-    #[default]
-    Absent,
-    Null,
-    Str(Cow<'a, str>),
-    Number(serde_json::Number),
-    Other(&'static str),
-}
-
-impl Scalar<'_> {
-    fn is_absent(&self) -> bool {
-        matches!(self, Scalar::Absent)
-    }
-
-    fn str(&self) -> Option<&str> {
-        match self {
-            Scalar::Str(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    /// An id: a non-empty string (trimmed), or a number.
-    fn id(&self) -> Option<String> {
-        match self {
-            Scalar::Str(id) if !id.trim().is_empty() => Some(id.trim().to_string()),
-            Scalar::Number(id) => Some(id.to_string()),
-            _ => None,
-        }
-    }
-
-    /// What the value is, as [`describe`] says it.
-    fn describe(&self) -> &'static str {
-        match self {
-            Scalar::Absent | Scalar::Null => "null",
-            Scalar::Str(_) => "a string",
-            Scalar::Number(_) => "a number",
-            Scalar::Other(kind) => kind,
-        }
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Scalar<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Str(Cow::Borrowed(text)))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Str(Cow::Owned(text.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, text: String) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Str(Cow::Owned(text)))
-            }
-            fn visit_i64<E: de::Error>(self, number: i64) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Number(number.into()))
-            }
-            fn visit_u64<E: de::Error>(self, number: u64) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Number(number.into()))
-            }
-            fn visit_f64<E: de::Error>(self, number: f64) -> Result<Scalar<'de>, E> {
-                Ok(serde_json::Number::from_f64(number)
-                    .map_or(Scalar::Other("a number"), Scalar::Number))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Other("a boolean"))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Null)
-            }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Scalar<'de>, S::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other("an array"))
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Scalar<'de>, M::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other("an object"))
-            }
-        }
-        deserializer.deserialize_any(Visit)
     }
 }
 
