@@ -560,6 +560,8 @@ fn for_ascii_words(class: Class) -> Class {
         word
     });
     match class {
+        // Most classes are a letter in either case: nothing to leave out.
+        Class::Unicode(unicode) if unicode.is_ascii() => Class::Unicode(unicode),
         Class::Unicode(mut unicode) => {
             let before = unicode.ranges().len();
             let original = unicode.clone();
