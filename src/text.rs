@@ -36,6 +36,37 @@ impl TextSpan {
     pub fn new(text: &str, bytes: Range<usize>) -> TextSpan {
         let end = bytes.end.min(text.len());
         let start = bytes.start.min(end);
+        // Up to an end followed by ASCII, ASCII other than `\r` (which joins a `\n`) is one
+        // grapheme cluster per byte: no need to segment the text.
+        let prefix = &text.as_bytes()[..end];
+        let clusters = if prefix.iter().all(|&b| b.is_ascii() && b != b'\r')
+            && text.as_bytes().get(end).is_none_or(u8::is_ascii)
+        {
+            Clusters {
+                byte_start: start,
+                grapheme_start: start,
+                byte_end: end,
+                grapheme_end: end,
+            }
+        } else {
+            Clusters::segmented(text, start, end)
+        };
+        clusters.span(text)
+    }
+}
+
+/// A byte range widened to the grapheme clusters it touches, and their indexes.
+#[derive(Debug, PartialEq)]
+struct Clusters {
+    byte_start: usize,
+    grapheme_start: usize,
+    byte_end: usize,
+    grapheme_end: usize,
+}
+
+impl Clusters {
+    /// The clusters of `start..end` (within `text`), found by segmenting `text` from its start.
+    fn segmented(text: &str, start: usize, end: usize) -> Clusters {
         // Grapheme clusters holding the first and the last byte of the range.
         let mut first: Option<(usize, usize)> = None; // (byte offset, grapheme index)
         let mut last: Option<(usize, usize)> = None; // (byte end, grapheme end index)
@@ -56,15 +87,23 @@ impl TextSpan {
         }
         let (byte_start, grapheme_start) = first.unwrap_or((text.len(), count));
         let (byte_end, grapheme_end) = last.unwrap_or((byte_start, grapheme_start));
+        Clusters {
+            byte_start,
+            grapheme_start,
+            byte_end,
+            grapheme_end,
+        }
+    }
 
-        let before = &text[..byte_start];
+    fn span(&self, text: &str) -> TextSpan {
+        let before = &text[..self.byte_start];
         let char_start = before.chars().count();
         let (line, column) = line_column(before);
-        let (end_line, end_column) = line_column(&text[..byte_end]);
+        let (end_line, end_column) = line_column(&text[..self.byte_end]);
         TextSpan {
-            bytes: byte_start..byte_end,
-            chars: char_start..char_start + text[byte_start..byte_end].chars().count(),
-            graphemes: grapheme_start..grapheme_end,
+            bytes: self.byte_start..self.byte_end,
+            chars: char_start..char_start + text[self.byte_start..self.byte_end].chars().count(),
+            graphemes: self.grapheme_start..self.grapheme_end,
             line,
             column,
             end_line,
@@ -184,6 +223,30 @@ mod tests {
         assert_eq!(span.graphemes, 5..19);
         assert_eq!(span.chars, 11..25);
         assert_eq!(span.column, 12);
+    }
+
+    proptest::proptest! {
+        /// Where a span takes the one-byte-per-cluster path, segmenting the text gives the same
+        /// clusters: on texts of ASCII, CR LF, combining marks, joiners and emoji.
+        #[test]
+        fn ascii_clusters_are_the_segmented_ones(
+            text in "[a \\r\\n\u{301}\u{200D}é👍]{0,6}",
+            start in 0usize..8,
+            len in 0usize..8,
+        ) {
+            let end = (start + len).min(text.len());
+            let start = start.min(end);
+            if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                let span = TextSpan::new(&text, start..end);
+                proptest::prop_assert_eq!(span, Clusters::segmented(&text, start, end).span(&text));
+            }
+        }
+    }
+
+    #[test]
+    fn a_span_ending_inside_crlf_takes_the_whole_break() {
+        let span = TextSpan::new("a\r\nb", 0..2);
+        assert_eq!((span.bytes, span.graphemes), (0..3, 0..2));
     }
 
     #[test]
