@@ -1,6 +1,7 @@
-//! JSON read field by field: [`Scalar`] and [`Loose`] keep what a reader needs of a value and
-//! what kind of value it was, for the error message, without building a `serde_json::Value`
-//! of every record (most of reading a large file went into building and dropping them).
+//! JSON read field by field: a [`FieldSet`] reads the keys of an object it knows, [`Scalar`]
+//! and [`Loose`] keep what a reader needs of a value and what kind of value it was, for the
+//! error message, without building a `serde_json::Value` of every record (most of reading a
+//! large file went into building and dropping them).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -9,6 +10,37 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// The fields a reader keeps of a JSON object.
+pub(super) trait FieldSet<'de>: Default {
+    /// Reads the value of `key` from `map` when the set keeps that field; `false` when it
+    /// does not, and the value is skipped.
+    fn read<M: MapAccess<'de>>(&mut self, key: &str, map: &mut M) -> Result<bool, M::Error>;
+}
+
+/// A [`FieldSet`] from a JSON object: every key it keeps, in order (as in a `Value`, a
+/// repeated key keeps its last value), the rest skipped without being built.
+pub(super) fn deserialize_fields<'de, T: FieldSet<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct Visit<T>(PhantomData<T>);
+    impl<'de, T: FieldSet<'de>> Visitor<'de> for Visit<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<T, M::Error> {
+            let mut fields = T::default();
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                if !fields.read(&key, &mut map)? {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(fields)
+        }
+    }
+    deserializer.deserialize_map(Visit(PhantomData))
+}
 
 /// A JSON value read as a `T` when it is an object, else as a [`Scalar`].
 pub(super) enum Loose<'a, T> {

@@ -10,15 +10,14 @@
 use anyhow::{Result, anyhow, bail};
 use chrono::DateTime;
 use std::borrow::Cow;
-use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess};
 use serde_json::Value;
 
 use crate::post::{Location, Origin, Platform, Post, PostKind};
 
-use super::fields::{Loose, Scalar};
+use super::fields::{FieldSet, Loose, Scalar, deserialize_fields};
 use super::{ReadContext, describe, infer_kind};
 
 /// Field names that hold a post's text, in order of preference.
@@ -212,14 +211,13 @@ pub(crate) fn syntax_error(
 /// hygiene reads (the rest are skipped, not built), or anything else, which is an error.
 enum Record<'a> {
     Text(Cow<'a, str>),
-    Object(Box<Fields<'a>>),
+    Object(Box<PostFields<'a>>),
     Other(&'static str),
 }
 
-/// The fields of a post object hygiene reads. As in a `Value`, a repeated key keeps its last
-/// value.
+/// The fields of a post object hygiene reads.
 #[derive(Default)]
-struct Fields<'a> {
+struct PostFields<'a> {
     /// By [`TEXT_FIELDS`]: the first that is not null is the text.
     texts: [Scalar<'a>; TEXT_FIELDS.len()],
     id: Scalar<'a>,
@@ -237,7 +235,7 @@ struct Fields<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match Loose::<Fields<'a>>::deserialize(deserializer)? {
+        Ok(match Loose::<PostFields<'a>>::deserialize(deserializer)? {
             Loose::Object(fields) => Record::Object(Box::new(fields)),
             Loose::Scalar(Scalar::Str(text)) => Record::Text(text),
             Loose::Scalar(other) => Record::Other(other.describe()),
@@ -245,46 +243,36 @@ impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+impl<'de> FieldSet<'de> for PostFields<'de> {
+    fn read<M: MapAccess<'de>>(&mut self, key: &str, map: &mut M) -> Result<bool, M::Error> {
+        let field = match key {
+            "hygiene" => {
+                self.hygiene = map.next_value()?;
+                return Ok(true);
+            }
+            "id" => &mut self.id,
+            "in_reply_to" => &mut self.in_reply_to,
+            "kind" => &mut self.kind,
+            "platform" => &mut self.platform,
+            "channel" => &mut self.channel,
+            "network" => &mut self.network,
+            "created_at" => &mut self.created_at,
+            "scheduled_at" => &mut self.scheduled_at,
+            "to" => &mut self.to,
+            "received" => &mut self.received,
+            other => match TEXT_FIELDS.iter().position(|text| *text == other) {
+                Some(index) => &mut self.texts[index],
+                None => return Ok(false),
+            },
+        };
+        *field = map.next_value()?;
+        Ok(true)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for PostFields<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Fields<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a post object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields<'de>, M::Error> {
-                let mut fields = Fields::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let field = match key.as_ref() {
-                        "hygiene" => {
-                            fields.hygiene = map.next_value()?;
-                            continue;
-                        }
-                        "id" => &mut fields.id,
-                        "in_reply_to" => &mut fields.in_reply_to,
-                        "kind" => &mut fields.kind,
-                        "platform" => &mut fields.platform,
-                        "channel" => &mut fields.channel,
-                        "network" => &mut fields.network,
-                        "created_at" => &mut fields.created_at,
-                        "scheduled_at" => &mut fields.scheduled_at,
-                        "to" => &mut fields.to,
-                        "received" => &mut fields.received,
-                        other => match TEXT_FIELDS.iter().position(|text| *text == other) {
-                            Some(index) => &mut fields.texts[index],
-                            None => {
-                                map.next_value::<IgnoredAny>()?;
-                                continue;
-                            }
-                        },
-                    };
-                    *field = map.next_value()?;
-                }
-                Ok(fields)
-            }
-        }
-        deserializer.deserialize_map(Visit)
+        deserialize_fields::<PostFields<'de>, D>(deserializer)
     }
 }
 

@@ -23,9 +23,7 @@
 //!   judged rather than silently excused.
 //! * `account.js`: the owner (`accountId`, `username`); no posts.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -33,10 +31,10 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess};
 use serde_json::{Map, Value};
 
-use super::fields::{Loose, Scalar};
+use super::fields::{FieldSet, Loose, Scalar, deserialize_fields};
 use super::json::syntax_error;
 use super::{ReadContext, describe, prefix};
 use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
@@ -353,8 +351,7 @@ fn read_tweets(
 
 /// A tweet in `tweets.js`, with only the fields hygiene reads: the rest are skipped without
 /// being built (a `Value` of every tweet was two thirds of reading a 5 MB archive). An item is
-/// `{"tweet": {…}}`, or in the earliest layout the tweet itself, so both are read as one. As in
-/// a `Value`, a repeated key keeps its last value.
+/// `{"tweet": {…}}`, or in the earliest layout the tweet itself, so both are read as one.
 #[derive(Default)]
 struct Tweet<'a> {
     tweet: Option<Loose<'a, Box<Tweet<'a>>>>,
@@ -369,45 +366,35 @@ struct Tweet<'a> {
     entities: Option<Value>,
 }
 
+impl<'de> FieldSet<'de> for Tweet<'de> {
+    fn read<M: MapAccess<'de>>(&mut self, key: &str, map: &mut M) -> Result<bool, M::Error> {
+        let field = match key {
+            "tweet" => {
+                self.tweet = Some(map.next_value()?);
+                return Ok(true);
+            }
+            "entities" => {
+                self.entities = Some(map.next_value()?);
+                return Ok(true);
+            }
+            "id_str" => &mut self.id_str,
+            "id" => &mut self.id,
+            "full_text" => &mut self.full_text,
+            "text" => &mut self.text,
+            "in_reply_to_status_id_str" => &mut self.in_reply_to_status_id_str,
+            "in_reply_to_status_id" => &mut self.in_reply_to_status_id,
+            "created_at" => &mut self.created_at,
+            "in_reply_to_screen_name" => &mut self.in_reply_to_screen_name,
+            _ => return Ok(false),
+        };
+        *field = map.next_value()?;
+        Ok(true)
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Tweet<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Tweet<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a tweet object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Tweet<'de>, M::Error> {
-                let mut tweet = Tweet::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let field = match key.as_ref() {
-                        "tweet" => {
-                            tweet.tweet = Some(map.next_value()?);
-                            continue;
-                        }
-                        "entities" => {
-                            tweet.entities = Some(map.next_value()?);
-                            continue;
-                        }
-                        "id_str" => &mut tweet.id_str,
-                        "id" => &mut tweet.id,
-                        "full_text" => &mut tweet.full_text,
-                        "text" => &mut tweet.text,
-                        "in_reply_to_status_id_str" => &mut tweet.in_reply_to_status_id_str,
-                        "in_reply_to_status_id" => &mut tweet.in_reply_to_status_id,
-                        "created_at" => &mut tweet.created_at,
-                        "in_reply_to_screen_name" => &mut tweet.in_reply_to_screen_name,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                            continue;
-                        }
-                    };
-                    *field = map.next_value()?;
-                }
-                Ok(tweet)
-            }
-        }
-        deserializer.deserialize_map(Visit)
+        deserialize_fields::<Tweet<'de>, D>(deserializer)
     }
 }
 
