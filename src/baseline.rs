@@ -44,7 +44,7 @@ pub(crate) fn key(engine: &Engine, corpus: &Corpus, finding: &Finding) -> String
         Target::Account { evidence } => {
             let mut texts: Vec<&str> = evidence
                 .iter()
-                .map(|&index| corpus.posts[index].text.as_str())
+                .map(|&index| &*corpus.posts[index].text)
                 .collect();
             texts.sort_unstable();
             hash.write(b"\0account");

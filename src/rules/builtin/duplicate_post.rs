@@ -128,7 +128,7 @@ impl AccountCheck for NearDuplicates {
         let groups = by_platform.into_values().flat_map(|posts| {
             let texts: Vec<&str> = posts
                 .iter()
-                .map(|&index| input.posts[index].text.as_str())
+                .map(|&index| &*input.posts[index].text)
                 .collect();
             group(&texts, &self.options)
                 .groups
