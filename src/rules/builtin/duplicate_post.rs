@@ -208,7 +208,9 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // The first text of each class.
     let mut first_text: Vec<u32> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
-    let mut band_keys: Vec<BandKey> = Vec::new();
+    // The keys of each class's bands, [`BANDS`] of them a class, in class order: the class
+    // and band are implied by the position.
+    let mut band_keys: Vec<u64> = Vec::new();
     let mut assign = |fingerprint: Option<Fingerprint>| {
         let Some(fingerprint) = fingerprint else {
             class_of.push(NOT_COMPARED);
@@ -220,12 +222,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
         if class == next {
             first_text.push(class_of.len() as u32);
             sketches.push(fingerprint.sketch);
-            band_keys.extend(
-                fingerprint
-                    .band_keys
-                    .into_iter()
-                    .map(|key| BandKey::new(key, class as u32)),
-            );
+            band_keys.extend(fingerprint.band_keys);
         }
         class_of.push(class as u32);
     };
@@ -246,23 +243,40 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     fingerprinted.into_iter().for_each(assign);
     drop(class_of_key);
 
-    // 4: verify candidates within each bucket, against a few representatives.
+    // 4: verify candidates within each bucket, against a few representatives. The buckets are
+    // the runs of equal keys once the keys are sorted with their classes. Rather than sorting a
+    // copy of all keys with their classes, the keys of one part of the key range are copied
+    // and sorted at a time, parts in ascending order, so the buckets come in the same order.
     let mut sets = UnionFind::new(sketches.len());
-    // By key, then class: sorting by the key alone and then each run of equal keys by class
-    // takes fewer instructions than comparing pairs (most runs are a single entry).
-    band_keys.sort_unstable_by_key(|entry| entry.key());
-    for bucket in band_keys.chunk_by_mut(|a, b| a.key() == b.key()) {
-        if bucket.len() > 1 {
-            bucket.sort_unstable_by_key(|entry| entry.class());
+    let range_bits = (band_keys.len() >> 16).checked_ilog2().unwrap_or(0).min(4);
+    let range_of = |key: u64| key.checked_shr(64 - range_bits).unwrap_or(0);
+    let mut range_keys: Vec<BandKey> = Vec::new();
+    let mut comparisons = 0;
+    for range in 0..1 << range_bits {
+        range_keys.clear();
+        for (class, keys) in band_keys.chunks_exact(BANDS).enumerate() {
+            for &key in keys {
+                if range_of(key) == range {
+                    range_keys.push(BandKey::new(key, class as u32));
+                }
+            }
         }
+        // By key, then class: sorting by the key alone and then each run of equal keys by
+        // class takes fewer instructions than comparing pairs (most runs are a single entry).
+        range_keys.sort_unstable_by_key(|entry| entry.key());
+        for bucket in range_keys.chunk_by_mut(|a, b| a.key() == b.key()) {
+            if bucket.len() > 1 {
+                bucket.sort_unstable_by_key(|entry| entry.class());
+            }
+        }
+        comparisons += join_similar(
+            &range_keys,
+            &sketches,
+            |class| shingle_set(texts[first_text[class] as usize]),
+            options.similarity,
+            &mut sets,
+        );
     }
-    let comparisons = join_similar(
-        &band_keys,
-        &sketches,
-        |class| shingle_set(texts[first_text[class] as usize]),
-        options.similarity,
-        &mut sets,
-    );
 
     // Groups: the texts of every class in a connected set, numbered in the order of their
     // first text.
@@ -376,8 +390,8 @@ fn join_similar(
 }
 
 /// A distinct text's key in one band, with its class: the buckets are runs of equal keys once
-/// these are sorted. Packed into 12 bytes (a `(u64, u32)` takes 16): with [`BANDS`] of them per
-/// distinct text, they were the largest part of the grouping's memory.
+/// these are sorted. Packed into 12 bytes (a `(u64, u32)` takes 16): the keys of one part of
+/// the key range are copied into these at a time.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(4))]
 struct BandKey {
