@@ -200,8 +200,10 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // 10⁻²⁷ for a million posts.
     const CHUNK: usize = 1 << 14;
     // Keyed by the two halves of the hash: an entry keyed by a `u128` (aligned to 16 bytes) took
-    // 32 bytes, this one 24.
-    let mut class_of_key: FxHashMap<[u64; 2], u32> = FxHashMap::default();
+    // 32 bytes, this one 24. Sized for every text at once: growing, it held its old table and
+    // the new one, twice the size, together.
+    let mut class_of_key: FxHashMap<[u64; 2], u32> =
+        FxHashMap::with_capacity_and_hasher(texts.len(), Default::default());
     // The class of each text, NOT_COMPARED for texts with too few words.
     const NOT_COMPARED: u32 = u32::MAX;
     let mut class_of: Vec<u32> = Vec::with_capacity(texts.len());
