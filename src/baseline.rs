@@ -118,7 +118,9 @@ impl Baseline {
             !known
         };
         for post in &mut analysis.posts {
-            post.findings.retain(&mut keep);
+            let mut findings = std::mem::take(&mut post.findings).into_vec();
+            findings.retain(&mut keep);
+            post.findings = findings.into_boxed_slice();
         }
         analysis.account_findings.retain(&mut keep);
         analysis.baselined = removed;
