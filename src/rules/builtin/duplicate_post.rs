@@ -1045,4 +1045,34 @@ mod tests {
             grouping.comparisons
         );
     }
+
+    /// Enough distinct texts that their band keys are sorted and verified in several parts of
+    /// the key range: each text is still grouped with its copy (its last word changed, a
+    /// Jaccard similarity of 0.86), and with nothing else.
+    #[test]
+    fn texts_are_grouped_across_key_range_parts() {
+        const ORIGINALS: usize = 8_000;
+        let text = |n: usize, changed: bool| -> String {
+            (0..14)
+                .map(|k| {
+                    if changed && k == 13 {
+                        format!("changed{n}")
+                    } else {
+                        format!("w{n}x{k}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let texts: Vec<String> = (0..2 * ORIGINALS)
+            .map(|i| text(i % ORIGINALS, i >= ORIGINALS))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        assert!(
+            (refs.len() * BANDS) >> 16 >= 4,
+            "the band keys are verified in four parts or more"
+        );
+        let expected: Vec<Vec<usize>> = (0..ORIGINALS).map(|n| vec![n, n + ORIGINALS]).collect();
+        assert_eq!(group(&refs, &options()).groups, expected);
+    }
 }
