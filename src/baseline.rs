@@ -44,7 +44,7 @@ pub(crate) fn key(engine: &Engine, corpus: &Corpus, finding: &Finding) -> String
         Target::Account { evidence } => {
             let mut texts: Vec<&str> = evidence
                 .iter()
-                .map(|&index| corpus.posts[index].text.as_str())
+                .map(|&index| &*corpus.posts[index].text)
                 .collect();
             texts.sort_unstable();
             hash.write(b"\0account");
@@ -118,7 +118,9 @@ impl Baseline {
             !known
         };
         for post in &mut analysis.posts {
-            post.findings.retain(&mut keep);
+            let mut findings = std::mem::take(&mut post.findings).into_vec();
+            findings.retain(&mut keep);
+            post.findings = findings.into_boxed_slice();
         }
         analysis.account_findings.retain(&mut keep);
         analysis.baselined = removed;

@@ -157,14 +157,15 @@ pub struct Origin {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Post {
     /// The id the input gave the post, if any.
-    pub id: Option<String>,
-    /// The text as read; never modified afterwards.
-    pub text: String,
+    pub id: Option<Box<str>>,
+    /// The text as read; never modified afterwards. Boxed (no spare capacity, 8 bytes less
+    /// than a `String`), like the other strings of a post: every post is kept to the report.
+    pub text: Box<str>,
     pub kind: PostKind,
     /// Recipient handle or name, for DMs and replies.
-    pub to: Option<String>,
+    pub to: Option<Box<str>>,
     /// Id of the post this one answers.
-    pub in_reply_to: Option<String>,
+    pub in_reply_to: Option<Box<str>>,
     /// When it was (or is scheduled to be) published.
     pub created_at: Option<DateTime<FixedOffset>>,
     pub platform: Option<Platform>,
@@ -193,7 +194,7 @@ impl Post {
     pub fn new(text: String, kind: PostKind, origin: Origin) -> Post {
         Post {
             id: None,
-            text,
+            text: text.into_boxed_str(),
             kind,
             to: None,
             in_reply_to: None,

@@ -54,7 +54,7 @@ fn every_shared_sample_reads_as_its_manifest_says() {
         let first = corpus
             .posts
             .first()
-            .map(|post| post.text.as_str())
+            .map(|post| &*post.text)
             .unwrap_or_default();
         let prefix: String = first
             .chars()

@@ -99,7 +99,11 @@ fn texts(path: &Path) -> Vec<String> {
         &mut std::io::empty(),
     )
     .unwrap();
-    corpus.posts.into_iter().map(|post| post.text).collect()
+    corpus
+        .posts
+        .into_iter()
+        .map(|post| post.text.into())
+        .collect()
 }
 
 #[test]

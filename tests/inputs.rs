@@ -96,7 +96,7 @@ fn reads_posts_in_a_folder_and_skips_what_is_not_posts() {
     write(&root, "logo.png", b"\x89PNG\r\n\x1a\n\x00\xff");
     write(&root, ".git/config.json", POSTS.as_bytes());
     let corpus = read(&root);
-    let texts: Vec<&str> = corpus.posts.iter().map(|post| post.text.as_str()).collect();
+    let texts: Vec<&str> = corpus.posts.iter().map(|post| &*post.text).collect();
     assert_eq!(texts, ["Morning bake is done.", "Click to Tweet"]);
     assert_eq!(corpus.sources.len(), 1);
     assert!(

@@ -75,7 +75,7 @@ fn reads_a_legacy_archive_folder() {
         ["http://kilnnotes.example/free-glaze-guide"]
     );
     assert_eq!(
-        grailbird[1].text,
+        &*grailbird[1].text,
         "@river_clay Trimming too wet is my favourite mistake & I keep making it."
     );
     assert_eq!(grailbird[1].to.as_deref(), Some("@river_clay"));
@@ -83,13 +83,13 @@ fn reads_a_legacy_archive_folder() {
     // expanded_urls repeats a link once per use; it is kept once.
     assert_eq!(csv[0].links, ["https://kilnnotes.example/book"]);
     assert_eq!(
-        csv[2].text,
+        &*csv[2].text,
         "RT @glazelab: Why crawling happens & how to stop it: http://t.co/aaaaaaaaa2"
     );
     assert_eq!(csv[2].links, ["http://buff.ly/1AbCdEf"]);
     // A quoted text with raw line breaks is one row; the next row's line is after it.
     assert_eq!(
-        csv[3].text,
+        &*csv[3].text,
         "Studio rules, revised:\n1. Wedge before you throw\n2. \"Good enough\" bisque is not good enough\n3. Sweep > mop"
     );
     assert_eq!(line(&corpus, 6), Some(5));
@@ -109,7 +109,7 @@ fn reads_linkedin_shares_with_its_line_break_quirk() {
     );
     let first = &corpus.posts[0];
     assert_eq!(
-        first.text,
+        &*first.text,
         "Three things our team changed after a year of four-day weeks:\n\n\
          1. Meetings end at noon on Thursdays.\n\
          2. Every project has one owner, not a committee.\n\
@@ -145,7 +145,7 @@ fn reads_buffer_and_hootsuite_bulk_files() {
     let buffer = &corpus.posts[..4];
     assert!(buffer[0].text.starts_with("Our spring glaze workshop"));
     assert_eq!(
-        buffer[1].text,
+        &*buffer[1].text,
         "\"Pots are slow on purpose.\" Click to Tweet https://ctt.ec/Zz9Yx"
     );
     assert_eq!(buffer[3].kind, PostKind::Reply);

@@ -49,7 +49,7 @@ fn reads_a_mastodon_export_folder_with_its_owner() {
         ]
     );
     assert_eq!(
-        outbox[0].text,
+        &*outbox[0].text,
         "First firing of the year came out of the kiln this morning. The celadon finally pooled \
          the way I wanted.\n\nNotes on the glaze recipe: \
          https://wrenclay.example/notes/2024/celadon-that-pools"
@@ -59,19 +59,19 @@ fn reads_a_mastodon_export_folder_with_its_owner() {
         ["https://wrenclay.example/notes/2024/celadon-that-pools"]
     );
     assert_eq!(
-        outbox[1].text,
+        &*outbox[1].text,
         "@tomas Cone 6, oxidation. I'll send you the schedule & the bisque temps."
     );
     assert_eq!(outbox[1].to.as_deref(), Some("@tomas@kiln.example"));
     assert!(outbox[1].links.is_empty());
-    assert_eq!(outbox[2].text, "");
+    assert_eq!(&*outbox[2].text, "");
     assert_eq!(
         outbox[2].links,
         ["https://kiln.example/users/tomas/statuses/9050"]
     );
     let dm = &outbox[3];
     assert_eq!(
-        dm.text,
+        &*dm.text,
         "@juno Thanks for following! Check out my shop at https://shop.example.social"
     );
     assert_eq!(dm.to.as_deref(), Some("@juno"));
@@ -88,7 +88,7 @@ fn reads_a_mastodon_export_folder_with_its_owner() {
     );
     // Followers-only is not a DM; the content warning is not text.
     assert_eq!(
-        outbox[5].text,
+        &*outbox[5].text,
         "Studio's closed this weekend \u{2014} kiln repair. #pottery"
     );
     assert!(
@@ -104,7 +104,7 @@ fn reads_the_pre_4_1_outbox_layout() {
     let corpus = read("mastodon/outbox-pre-4.1.json");
     assert_eq!(kinds(&corpus), [PostKind::Post, PostKind::Reply]);
     assert_eq!(
-        corpus.posts[1].text,
+        &*corpus.posts[1].text,
         "Sourdough starter update: it's alive.\nDay 6, doubling in 5 hours."
     );
 }

@@ -104,7 +104,7 @@ fn reads_a_twitter_together_folder() {
     );
     assert!(thread[2].text.starts_with("2. The config file"));
     assert_eq!(
-        thread[3].text, "Which one should we write about first?",
+        &*thread[3].text, "Which one should we write about first?",
         "inline poll options are not text"
     );
     let reply = &corpus.posts[5];
@@ -120,7 +120,7 @@ fn reads_a_twitter_together_folder() {
     for post in &corpus.posts {
         let file = PathBuf::from(&corpus.sources[post.origin.source].path);
         let length = post.text.chars().count();
-        assert_eq!(text_at(&file, post.origin.location, length), post.text);
+        assert_eq!(text_at(&file, post.origin.location, length), &*post.text);
     }
     assert_eq!(
         thread[1].origin.location,
@@ -223,12 +223,12 @@ fn reads_yaml_queues_and_skips_the_state_file() {
         ]
     );
     assert_eq!(
-        corpus.posts[1].text,
+        &*corpus.posts[1].text,
         "We moved the docs search to run in the browser.\nNo tracking, and it works offline on the train."
     );
     assert_eq!(corpus.posts[1].platform, Some(Platform::Mastodon));
     assert_eq!(
-        corpus.posts[3].text,
+        &*corpus.posts[3].text,
         "💡 Tip: a pull request that does one thing gets reviewed the same day.\n\nThree small ones beat one large one every time."
     );
 }
@@ -388,9 +388,9 @@ proptest::proptest! {
                                 .map(str::len)
                                 .sum();
                             let at: String = text[start..].chars().skip(column as usize - 1).collect();
-                            proptest::prop_assert!(at.starts_with(&post.text), "{:?} not at {}:{}", post.text, line, column);
+                            proptest::prop_assert!(at.starts_with(&*post.text), "{:?} not at {}:{}", post.text, line, column);
                         }
-                        proptest::prop_assert_eq!(post.text.trim(), post.text.as_str());
+                        proptest::prop_assert_eq!(post.text.trim(), &*post.text);
                     }
                 }
                 Err(error) => proptest::prop_assert!(error.to_string().starts_with("f"), "{}", error),

@@ -89,13 +89,7 @@ fn reads_an_archive_folder_with_its_owner() {
     assert_reads_the_whole_archive(&corpus);
     let templates: Vec<(&str, Option<&str>, &[String])> = corpus.posts[4..7]
         .iter()
-        .map(|post| {
-            (
-                post.text.as_str(),
-                post.to.as_deref(),
-                post.links.as_slice(),
-            )
-        })
+        .map(|post| (&*post.text, post.to.as_deref(), post.links.as_slice()))
         .collect();
     let ebook = ["https://example.com/ebook".to_string()];
     assert_eq!(
@@ -120,13 +114,13 @@ fn reads_an_archive_folder_with_its_owner() {
     );
     let received = &corpus.posts[3];
     assert_eq!(
-        received.text,
+        &*received.text,
         "Thanks! Loved your thread on static sites & docs, by the way."
     );
     assert_eq!(received.to, None);
     let reply = &corpus.posts[10];
     assert_eq!(
-        reply.text,
+        &*reply.text,
         "@marco_dev Good point. I had not tried the cache > disk case yet, will test it tonight."
     );
     assert_eq!(reply.to.as_deref(), Some("@marco_dev"));

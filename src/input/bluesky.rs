@@ -152,7 +152,7 @@ fn from_feed_item(item: &Value, origin: Origin) -> Result<Option<Post>, ItemErro
     let Some(mut built) = record_post(record, kind, origin).map_err(fail)? else {
         return Ok(None);
     };
-    built.id = uri;
+    built.id = uri.map(Into::into);
     if kind == PostKind::Repost {
         // When the owner reposted it, not when its author wrote it.
         built.created_at =
@@ -169,7 +169,7 @@ fn from_feed_item(item: &Value, origin: Origin) -> Result<Option<Post>, ItemErro
             .and_then(|author| author.get("handle"))
             .and_then(Value::as_str)
             .filter(|handle| !handle.is_empty())
-            .map(|handle| format!("@{handle}"));
+            .map(|handle| format!("@{handle}").into());
     }
     Ok(Some(built))
 }
@@ -201,7 +201,10 @@ fn from_list_item(item: &Value, origin: Origin) -> Result<Option<Post>, ItemErro
         }
         Some(_) => None,
     };
-    Ok(built.map(|built| Post { id: uri, ..built }))
+    Ok(built.map(|built| Post {
+        id: uri.map(Into::into),
+        ..built
+    }))
 }
 
 /// The kind of a post record: reply > quote > post. `view_embed` is the type of the feed
@@ -251,7 +254,7 @@ fn record_post(
         .and_then(|reply| reply.get("parent"))
         .and_then(|parent| parent.get("uri"))
         .and_then(Value::as_str)
-        .map(str::to_string);
+        .map(Box::from);
     post.platform = Some(Platform::Bluesky);
     post.links = links(record);
     Ok(Some(post))
@@ -395,21 +398,21 @@ mod tests {
             ]
         );
         assert_eq!(posts[0].to.as_deref(), Some("@them.example.social"));
-        assert_eq!(posts[0].in_reply_to, Some(format!("{THEM}/p")));
-        assert_eq!(posts[0].id, Some(format!("{ME}/1")));
-        assert_eq!(posts[1].text, "reposted reply");
+        assert_eq!(posts[0].in_reply_to.as_deref(), Some(&*format!("{THEM}/p")));
+        assert_eq!(posts[0].id.as_deref(), Some(&*format!("{ME}/1")));
+        assert_eq!(&*posts[1].text, "reposted reply");
         assert_eq!(
             posts[1].created_at.map(|time| time.to_rfc3339()),
             Some("2024-05-02T08:00:00+00:00".to_string())
         );
-        assert_eq!(posts[3].text, "plain");
+        assert_eq!(&*posts[3].text, "plain");
         assert_eq!(
             posts[3]
                 .created_at
                 .map(|time| time.timestamp_subsec_micros()),
             Some(123_456)
         );
-        assert_eq!(posts[4].text, "");
+        assert_eq!(&*posts[4].text, "");
         assert_eq!(
             posts[4].origin.location,
             Location::Record {
@@ -437,7 +440,7 @@ mod tests {
         );
         let posts = read_as(InputFormat::BlueskyListRecords, &content).unwrap();
         assert_eq!(posts[0].links, ["https://shop.example/spring-sale"]);
-        assert_eq!(posts[0].text, "Nouveautés ✨ shop.example/sp...");
+        assert_eq!(&*posts[0].text, "Nouveautés ✨ shop.example/sp...");
         assert_eq!(posts[1].links, ["https://blog.example/a"]);
         assert_eq!(posts[1].kind, PostKind::Quote);
     }
@@ -457,7 +460,7 @@ mod tests {
         let posts = read_as(InputFormat::BlueskyListRecords, &content).unwrap();
         let kinds: Vec<PostKind> = posts.iter().map(|post| post.kind).collect();
         assert_eq!(kinds, [PostKind::Post, PostKind::Reply, PostKind::Repost]);
-        assert_eq!(posts[1].in_reply_to, Some(format!("{THEM}/p")));
+        assert_eq!(posts[1].in_reply_to.as_deref(), Some(&*format!("{THEM}/p")));
         assert_eq!(posts[1].to, None);
         assert_eq!(
             posts[2].id.as_deref(),

@@ -302,17 +302,17 @@ fn header_row(
     };
     match header.style {
         Style::Shares => {
-            post.id = field(header.id).map(linkedin_id);
+            post.id = field(header.id).map(linkedin_id).map(Into::into);
             post.links.extend(field(header.link).map(str::to_string));
             post.platform = Some(Platform::Linkedin);
         }
         Style::Comments => {
             // `Link` is the post commented on.
-            post.in_reply_to = field(header.link).map(linkedin_id);
+            post.in_reply_to = field(header.link).map(linkedin_id).map(Into::into);
             post.platform = Some(Platform::Linkedin);
         }
         Style::Scheduler => {
-            post.id = field(header.id).map(str::to_string);
+            post.id = field(header.id).map(Box::from);
             post.links.extend(field(header.link).map(str::to_string));
             post.platform = field(header.platform).and_then(platform);
         }
@@ -651,7 +651,7 @@ mod tests {
     }
 
     fn texts(posts: &[Post]) -> Vec<&str> {
-        posts.iter().map(|post| post.text.as_str()).collect()
+        posts.iter().map(|post| &*post.text).collect()
     }
 
     fn record(post: &Post) -> (u32, Option<u32>) {

@@ -178,7 +178,7 @@ fn post_from_item(item: &Value, context: Item<'_>) -> Result<Option<Post>, ItemE
                 _ => None,
             };
             let mut post = Post::new(String::new(), PostKind::Repost, origin);
-            post.id = activity_id;
+            post.id = activity_id.map(Into::into);
             post.created_at = timestamp(activity.get("published"));
             post.platform = Some(Platform::Mastodon);
             post.links = target.into_iter().collect();
@@ -253,9 +253,9 @@ fn note_post(
         _ => None,
     };
     let mut post = Post::new(text.to_string(), kind, origin);
-    post.id = id;
-    post.to = to;
-    post.in_reply_to = in_reply_to;
+    post.id = id.map(Into::into);
+    post.to = to.map(Into::into);
+    post.in_reply_to = in_reply_to.map(Into::into);
     post.created_at =
         timestamp(note.get("published")).or_else(|| timestamp(activity.get("published")));
     post.platform = Some(Platform::Mastodon);
@@ -626,7 +626,7 @@ mod tests {
     fn nested_tags_keep_their_text() {
         let html = r#"<p><span class="h-card" translate="no"><a href="https://other.example/@ana" class="u-url mention">@<span>ana</span></a></span> see <a href="https://social.example/tags/rust" class="mention hashtag" rel="tag">#<span>rust</span></a> <b><i>now</i></b></p>"#;
         let converted = html_to_text(html);
-        assert_eq!(converted.text, "@ana see #rust now");
+        assert_eq!(&*converted.text, "@ana see #rust now");
         assert!(converted.links.is_empty(), "{:?}", converted.links);
     }
 
@@ -795,7 +795,7 @@ mod tests {
         assert_eq!(sniff(None, &content), Some(InputFormat::MastodonOutbox));
         let posts = read_outbox(&content).unwrap();
         assert_eq!(posts.len(), 1);
-        assert_eq!(posts[0].text, "kept");
+        assert_eq!(&*posts[0].text, "kept");
         // The other way round, the empty list is the one read.
         let content =
             format!(r#"{{"type":"OrderedCollection","orderedItems":[{item}],"orderedItems":[]}}"#);
@@ -812,7 +812,7 @@ mod tests {
         assert_eq!(posts.len(), 1);
         let boost = &posts[0];
         assert_eq!(boost.kind, PostKind::Repost);
-        assert_eq!(boost.text, "");
+        assert_eq!(&*boost.text, "");
         assert_eq!(boost.links, ["https://other.example/users/ana/statuses/7"]);
         assert_eq!(
             boost.id.as_deref(),
@@ -835,7 +835,7 @@ mod tests {
         let posts = read_outbox(&content).unwrap();
         assert_eq!(posts.len(), 1);
         let post = &posts[0];
-        assert_eq!(post.text, "The ending!");
+        assert_eq!(&*post.text, "The ending!");
         assert_eq!(
             post.id.as_deref(),
             Some("https://social.example/users/kit/statuses/3")

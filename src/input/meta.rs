@@ -296,7 +296,7 @@ fn threads_post(item: &Value, origin: Origin) -> Result<Option<Post>, String> {
                     .to_string()
             })
             .filter(|handle| !handle.is_empty())
-            .map(|handle| format!("@{handle}"));
+            .map(|handle| format!("@{handle}").into());
     }
     post.created_at = unix_time(item.get("creation_timestamp"));
     post.platform = Some(Platform::Threads);
@@ -403,7 +403,7 @@ mod tests {
         assert_eq!(sniff(None, &content), Some(InputFormat::FacebookYourPosts));
         let posts = read_as(InputFormat::FacebookYourPosts, &content).unwrap();
         assert_eq!(posts.len(), 2);
-        assert_eq!(posts[0].text, "Grab my free ebook 😌\n\nsecond part");
+        assert_eq!(&*posts[0].text, "Grab my free ebook 😌\n\nsecond part");
         assert_eq!(posts[0].links, ["https://shop.example/ebook"]);
         assert_eq!(
             posts[0].created_at.map(|time| time.to_rfc3339()),
@@ -411,7 +411,7 @@ mod tests {
         );
         assert_eq!(posts[0].platform, Some(Platform::Facebook));
         assert_eq!(posts[0].kind, PostKind::Post);
-        assert_eq!(posts[1].text, "just words");
+        assert_eq!(&*posts[1].text, "just words");
         assert_eq!(
             posts[1].origin.location,
             Location::Record {
@@ -437,7 +437,7 @@ mod tests {
         let posts = read_as(InputFormat::ThreadsPosts, &content).unwrap();
         let kinds: Vec<PostKind> = posts.iter().map(|post| post.kind).collect();
         assert_eq!(kinds, [PostKind::Post, PostKind::Reply, PostKind::Post]);
-        assert_eq!(posts[0].text, "Bài viết mới ✨");
+        assert_eq!(&*posts[0].text, "Bài viết mới ✨");
         assert_eq!(posts[1].to.as_deref(), Some("@someone"));
         assert_eq!(posts[0].to, None);
         assert_eq!(
@@ -468,7 +468,7 @@ mod tests {
         );
         assert_eq!(sniff(None, &content), Some(InputFormat::InstagramPosts));
         let posts = read_as(InputFormat::InstagramPosts, &content).unwrap();
-        let texts: Vec<&str> = posts.iter().map(|post| post.text.as_str()).collect();
+        let texts: Vec<&str> = posts.iter().map(|post| &*post.text).collect();
         assert_eq!(texts, ["Café ☕", "carousel caption"]);
         assert!(posts[0].created_at.is_some());
         assert_eq!(posts[1].platform, Some(Platform::Instagram));

@@ -810,7 +810,7 @@ pub fn post_offset(content: &str, post: &Post) -> Option<usize> {
             .map(|(offset, _)| offset)
             .chain(std::iter::once(rest.len()))
             .nth(column.checked_sub(1)? as usize)?;
-    (content.get(start..start + post.text.len()) == Some(post.text.as_str())).then_some(start)
+    (content.get(start..start + post.text.len()) == Some(&*post.text)).then_some(start)
 }
 
 /// The format an extension suggests, if it suggests one.

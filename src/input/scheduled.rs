@@ -408,10 +408,10 @@ fn read_tweet(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) ->
             if let Some(reply) = &options.reply {
                 match STATUS_URL.captures(reply.trim()) {
                     Some(status) => {
-                        post.to = Some(format!("@{}", &status[1]));
-                        post.in_reply_to = Some(status[2].to_string());
+                        post.to = Some(format!("@{}", &status[1]).into());
+                        post.in_reply_to = Some(status[2].into());
                     }
-                    None => post.in_reply_to = Some(reply.trim().to_string()),
+                    None => post.in_reply_to = Some(reply.trim().into()),
                 }
             }
             post.created_at = options.schedule;
@@ -589,7 +589,7 @@ fn read_yaml(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) -> 
                 .map_err(|error| anyhow!("{name}: {error}"))?
                 {
                     post.created_at = parse_when(&key);
-                    post.id = Some(key);
+                    post.id = Some(key.into());
                     posts.push(post);
                 }
             }
@@ -623,7 +623,10 @@ fn read_yaml(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) -> 
                         };
                         yaml_post(text, Some(fields), origin)
                             .map_err(fail)?
-                            .map(|post| Post { id, ..post })
+                            .map(|post| Post {
+                                id: id.map(Into::into),
+                                ..post
+                            })
                     }
                     other => yaml_post(other.as_str().unwrap_or_default(), None, origin)
                         .map_err(|error| anyhow!("{name}: record {}: {error}", index + 1))?,
@@ -945,14 +948,14 @@ mod tests {
                 .nth(column as usize - 1)
                 .map_or(line_text.len(), |(offset, _)| offset);
         assert!(
-            content[start..].starts_with(&post.text),
+            content[start..].starts_with(&*post.text),
             "{:?} is not at {line}:{column} of {content:?}",
             post.text
         );
     }
 
     fn texts(posts: &[Post]) -> Vec<&str> {
-        posts.iter().map(|post| post.text.as_str()).collect()
+        posts.iter().map(|post| &*post.text).collect()
     }
 
     fn kinds(posts: &[Post]) -> Vec<PostKind> {
@@ -1003,7 +1006,7 @@ mod tests {
     fn retweet_without_text_is_a_repost_with_empty_text() {
         let posts = tweet("---\nretweet: https://twitter.com/a/status/1\n---\n");
         assert_eq!(kinds(&posts), [PostKind::Repost]);
-        assert_eq!(posts[0].text, "");
+        assert_eq!(&*posts[0].text, "");
     }
 
     #[test]

@@ -458,7 +458,11 @@ mod tests {
             match stream.next_batch(max) {
                 Ok(Some(corpus)) => batches.push((
                     corpus.first_post,
-                    corpus.posts.into_iter().map(|post| post.text).collect(),
+                    corpus
+                        .posts
+                        .into_iter()
+                        .map(|post| post.text.into())
+                        .collect(),
                 )),
                 Ok(None) => return Ok(batches),
                 Err(error) => {
@@ -519,7 +523,7 @@ mod tests {
             let mut posts = Vec::new();
             read_lines(&mut lines, &mut &input[..], &mut posts, &mut |_| {})
                 .map_err(|error| error.to_string())?;
-            Ok(posts.into_iter().map(|post| post.text).collect())
+            Ok(posts.into_iter().map(|post| post.text.into()).collect())
         }
         let mut many = String::from("\u{feff}");
         for index in 0..PARALLEL_LINES * 2 + 5 {

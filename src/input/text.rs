@@ -203,7 +203,7 @@ mod tests {
         posts
             .into_iter()
             .map(|post| match post.origin.location {
-                Location::Text { line, .. } => (post.text, line),
+                Location::Text { line, .. } => (post.text.into(), line),
                 Location::Record { .. } => unreachable!("text posts have text locations"),
             })
             .collect()
@@ -255,7 +255,7 @@ mod tests {
         read_text("in", content, split, 0, &mut posts)?;
         Ok(posts
             .into_iter()
-            .map(|post| (post.text, post.allow.map(|allow| *allow)))
+            .map(|post| (post.text.into(), post.allow.map(|allow| *allow)))
             .collect())
     }
 

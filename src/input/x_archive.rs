@@ -322,20 +322,20 @@ fn read_tweets(
             continue;
         }
         let mut post = Post::new(text.to_string(), kind, origin(&context, record));
-        post.id = id;
+        post.id = id.map(Into::into);
         post.created_at = tweet
             .created_at
             .str()
             .and_then(|time| DateTime::parse_from_str(time.trim(), TWEET_TIME_FORMAT).ok());
         post.platform = Some(Platform::X);
         if kind == PostKind::Reply {
-            post.in_reply_to = reply_to;
+            post.in_reply_to = reply_to.map(Into::into);
             post.to = tweet
                 .in_reply_to_screen_name
                 .str()
                 .map(str::trim)
                 .filter(|handle| !handle.is_empty())
-                .map(|handle| format!("@{handle}"));
+                .map(|handle| format!("@{handle}").into());
         }
         post.links = links(
             tweet
@@ -432,7 +432,7 @@ fn read_note_tweets(
             continue;
         }
         let mut post = Post::new(text.to_string(), PostKind::Post, origin(&context, record));
-        post.id = id;
+        post.id = id.map(Into::into);
         post.created_at = timestamp(note.get("createdAt"));
         post.platform = Some(Platform::X);
         post.links = links(core.get("urls"), "expandedUrl");
@@ -526,12 +526,12 @@ fn read_direct_messages(
                 _ => false,
             };
             let mut post = Post::new(text.to_string(), PostKind::Dm, origin(&context, record));
-            post.id = id;
+            post.id = id.map(Into::into);
             post.created_at = timestamp(message.get("createdAt"));
             post.platform = Some(Platform::X);
             post.received = received;
             if !received {
-                post.to = field_id(message, &["recipientId"]);
+                post.to = field_id(message, &["recipientId"]).map(Into::into);
             }
             post.links = links(message.get("urls"), "expanded");
             posts.push(post);
@@ -653,7 +653,7 @@ mod tests {
     }
 
     fn texts(posts: &[Post]) -> Vec<&str> {
-        posts.iter().map(|post| post.text.as_str()).collect()
+        posts.iter().map(|post| &*post.text).collect()
     }
 
     fn kinds(posts: &[Post]) -> Vec<PostKind> {
@@ -1013,11 +1013,11 @@ mod tests {
             1,
             "2024-03-12T09:30:05Z",
         );
-        tweet.id = Some("tweet-1".to_string());
+        tweet.id = Some("tweet-1".into());
         tweet.kind = PostKind::Reply;
         tweet.links = vec!["https://twitter.com/i/web/status/1".to_string()];
         let mut note = post_at(full, 2, "2024-03-12T09:30:05.000Z");
-        note.id = Some("note-1".to_string());
+        note.id = Some("note-1".into());
         note.links = vec!["https://example.com/late".to_string()];
         let earlier = post_at("Read before this group…", 0, "2024-03-12T09:30:05Z");
         let unmatched_note = post_at("A note whose post was deleted", 2, "2024-03-01T00:00:00Z");
@@ -1033,7 +1033,7 @@ mod tests {
         assert_eq!(posts.len(), 4);
         assert_eq!(posts[0], earlier);
         let merged = &posts[1];
-        assert_eq!(merged.text, full);
+        assert_eq!(&*merged.text, full);
         assert_eq!(merged.id.as_deref(), Some("tweet-1"));
         assert_eq!(merged.kind, PostKind::Reply);
         assert_eq!(merged.origin, tweet.origin);
@@ -1076,7 +1076,7 @@ mod tests {
         let tweet = post_at("Long text that goes…", 1, "2024-03-12T09:30:05Z");
         let mut posts = vec![tweet.clone(), tweet.clone(), note.clone()];
         merge_note_tweets(&mut posts, 0);
-        assert_eq!(texts(&posts), [note.text.as_str(), "Long text that goes…"]);
+        assert_eq!(texts(&posts), [&*note.text, "Long text that goes…"]);
         // Out of range is a no-op.
         merge_note_tweets(&mut posts, 10);
         assert_eq!(posts.len(), 2);

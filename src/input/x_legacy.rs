@@ -164,10 +164,10 @@ fn csv_row(columns: &CsvColumns, record: &StringRecord, origin: Origin) -> Optio
         return None;
     }
     let mut post = Post::new(text.to_string(), kind, origin);
-    post.id = field(columns.id).map(str::to_string);
-    post.in_reply_to = in_reply_to.map(str::to_string);
+    post.id = field(columns.id).map(Box::from);
+    post.in_reply_to = in_reply_to.map(Box::from);
     if kind == PostKind::Reply {
-        post.to = leading_handle(text);
+        post.to = leading_handle(text).map(Into::into);
     }
     post.created_at = field(columns.timestamp).and_then(parse_datetime);
     post.platform = Some(Platform::X);
@@ -301,14 +301,15 @@ fn grailbird_tweet(tweet: &Value, origin: Origin) -> Result<Option<Post>, TweetE
         return Ok(None);
     }
     let mut post = Post::new(text.to_string(), kind, origin);
-    post.id = id;
+    post.id = id.map(Into::into);
     if kind == PostKind::Reply {
         post.to = string(tweet, "in_reply_to_screen_name")
             .filter(|name| !name.is_empty())
             .map(|name| format!("@{name}"))
-            .or_else(|| leading_handle(text));
+            .or_else(|| leading_handle(text))
+            .map(Into::into);
     }
-    post.in_reply_to = in_reply_to;
+    post.in_reply_to = in_reply_to.map(Into::into);
     post.created_at = string(tweet, "created_at").and_then(parse_datetime);
     post.platform = Some(Platform::X);
     post.links = entity_urls(tweet);
@@ -385,7 +386,7 @@ second ""quoted"" line &amp; more","","","","""#,
             r#""101","99","5","2016-01-02 04:00:00 +0000","","@ana_b agreed!","","","","https://a.example/x,https://a.example/x""#,
         ]);
         let posts = read_as(InputFormat::XLegacyTweetsCsv, &content).unwrap();
-        assert_eq!(posts[0].text, "first line\nsecond \"quoted\" line & more");
+        assert_eq!(&*posts[0].text, "first line\nsecond \"quoted\" line & more");
         assert_eq!(
             posts[0].origin.location,
             Location::Record {
@@ -425,7 +426,7 @@ second ""quoted"" line &amp; more","","","","""#,
             kinds(&posts),
             [PostKind::Repost, PostKind::Repost, PostKind::Post]
         );
-        assert_eq!(posts[1].text, "");
+        assert_eq!(&*posts[1].text, "");
         assert_eq!(
             posts[2].origin.location,
             Location::Record {
@@ -521,7 +522,7 @@ second ""quoted"" line &amp; more","","","","""#,
                 PostKind::Repost
             ]
         );
-        assert_eq!(posts[0].text, "Fish & chips http://t.co/a");
+        assert_eq!(&*posts[0].text, "Fish & chips http://t.co/a");
         assert_eq!(posts[0].links, ["http://blog.example/post"]);
         assert_eq!(posts[0].id.as_deref(), Some("11"));
         assert_eq!(posts[2].id.as_deref(), Some("13"));

@@ -18,7 +18,7 @@ pub fn post(text: &str, kind: Option<PostKind>, to: Option<&str>, record: usize)
     };
     let kind = kind.unwrap_or_else(|| infer_kind(text, false));
     Post {
-        to: to.map(str::to_string),
+        to: to.map(Box::from),
         ..Post::new(text.to_string(), kind, origin)
     }
 }

@@ -128,7 +128,7 @@ impl AccountCheck for NearDuplicates {
         let groups = by_platform.into_values().flat_map(|posts| {
             let texts: Vec<&str> = posts
                 .iter()
-                .map(|&index| input.posts[index].text.as_str())
+                .map(|&index| &*input.posts[index].text)
                 .collect();
             group(&texts, &self.options)
                 .groups
@@ -189,8 +189,10 @@ struct Grouping {
 
 /// Groups `texts` into exact and near duplicates.
 fn group(texts: &[&str], options: &Options) -> Grouping {
-    // 1–3: normalise; texts with equal words share one class; each class gets the shingle
-    // set (kept flat) and band keys of its first text. The per-text work is spread over the
+    // 1–3: normalise; texts with equal words share one class; each class keeps the sketch and
+    // band keys of its first text, and which text that is: its shingle set is made again from
+    // it when a comparison needs it (a few percent of the candidate pairs get past the
+    // sketches), rather than kept for every distinct text. The per-text work is spread over the
     // cores a chunk of texts at a time, and classes are assigned in order, so only two chunks'
     // fingerprints and one per distinct text are alive at once (keeping every text's words
     // cost 250 bytes per post, as a vector of strings 1.5 KB). A class is known by a 128-bit
@@ -198,15 +200,19 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // 10⁻²⁷ for a million posts.
     const CHUNK: usize = 1 << 14;
     // Keyed by the two halves of the hash: an entry keyed by a `u128` (aligned to 16 bytes) took
-    // 32 bytes, this one 24.
-    let mut class_of_key: FxHashMap<[u64; 2], u32> = FxHashMap::default();
+    // 32 bytes, this one 24. Sized for every text at once: growing, it held its old table and
+    // the new one, twice the size, together.
+    let mut class_of_key: FxHashMap<[u64; 2], u32> =
+        FxHashMap::with_capacity_and_hasher(texts.len(), Default::default());
     // The class of each text, NOT_COMPARED for texts with too few words.
     const NOT_COMPARED: u32 = u32::MAX;
     let mut class_of: Vec<u32> = Vec::with_capacity(texts.len());
-    let mut shingle_store: Vec<u32> = Vec::new();
-    let mut shingle_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    // The first text of each class.
+    let mut first_text: Vec<u32> = Vec::new();
     let mut sketches: Vec<Sketch> = Vec::new();
-    let mut band_keys: Vec<BandKey> = Vec::new();
+    // The keys of each class's bands, [`BANDS`] of them a class, in class order: the class
+    // and band are implied by the position.
+    let mut band_keys: Vec<u64> = Vec::new();
     let mut assign = |fingerprint: Option<Fingerprint>| {
         let Some(fingerprint) = fingerprint else {
             class_of.push(NOT_COMPARED);
@@ -216,16 +222,9 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
         let key = [fingerprint.key as u64, (fingerprint.key >> 64) as u64];
         let class = *class_of_key.entry(key).or_insert(next as u32) as usize;
         if class == next {
-            let start = shingle_store.len();
-            shingle_store.extend(fingerprint.shingles);
-            shingle_ranges.push(start..shingle_store.len());
+            first_text.push(class_of.len() as u32);
             sketches.push(fingerprint.sketch);
-            band_keys.extend(
-                fingerprint
-                    .band_keys
-                    .into_iter()
-                    .map(|key| BandKey::new(key, class as u32)),
-            );
+            band_keys.extend(fingerprint.band_keys);
         }
         class_of.push(class as u32);
     };
@@ -246,23 +245,40 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     fingerprinted.into_iter().for_each(assign);
     drop(class_of_key);
 
-    // 4: verify candidates within each bucket, against a few representatives.
-    let mut sets = UnionFind::new(shingle_ranges.len());
-    // By key, then class: sorting by the key alone and then each run of equal keys by class
-    // takes fewer instructions than comparing pairs (most runs are a single entry).
-    band_keys.sort_unstable_by_key(|entry| entry.key());
-    for bucket in band_keys.chunk_by_mut(|a, b| a.key() == b.key()) {
-        if bucket.len() > 1 {
-            bucket.sort_unstable_by_key(|entry| entry.class());
+    // 4: verify candidates within each bucket, against a few representatives. The buckets are
+    // the runs of equal keys once the keys are sorted with their classes. Rather than sorting a
+    // copy of all keys with their classes, the keys of one part of the key range are copied
+    // and sorted at a time, parts in ascending order, so the buckets come in the same order.
+    let mut sets = UnionFind::new(sketches.len());
+    let range_bits = (band_keys.len() >> 16).checked_ilog2().unwrap_or(0).min(4);
+    let range_of = |key: u64| key.checked_shr(64 - range_bits).unwrap_or(0);
+    let mut range_keys: Vec<BandKey> = Vec::new();
+    let mut comparisons = 0;
+    for range in 0..1 << range_bits {
+        range_keys.clear();
+        for (class, keys) in band_keys.chunks_exact(BANDS).enumerate() {
+            for &key in keys {
+                if range_of(key) == range {
+                    range_keys.push(BandKey::new(key, class as u32));
+                }
+            }
         }
+        // By key, then class: sorting by the key alone and then each run of equal keys by
+        // class takes fewer instructions than comparing pairs (most runs are a single entry).
+        range_keys.sort_unstable_by_key(|entry| entry.key());
+        for bucket in range_keys.chunk_by_mut(|a, b| a.key() == b.key()) {
+            if bucket.len() > 1 {
+                bucket.sort_unstable_by_key(|entry| entry.class());
+            }
+        }
+        comparisons += join_similar(
+            &range_keys,
+            &sketches,
+            |class| shingle_set(texts[first_text[class] as usize]),
+            options.similarity,
+            &mut sets,
+        );
     }
-    let comparisons = join_similar(
-        &band_keys,
-        &sketches,
-        |class| &shingle_store[shingle_ranges[class].clone()],
-        options.similarity,
-        &mut sets,
-    );
 
     // Groups: the texts of every class in a connected set, numbered in the order of their
     // first text.
@@ -307,10 +323,10 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
 /// A pair that shares several bands may be compared again: the answer is the same (not
 /// similar, or the pair would be joined already), and costs less than remembering which pairs
 /// were compared.
-fn join_similar<'a>(
+fn join_similar(
     band_keys: &[BandKey],
     sketches: &[Sketch],
-    shingles_of: impl Fn(usize) -> &'a [u32],
+    shingles_of: impl Fn(usize) -> Vec<u32>,
     similarity: f64,
     sets: &mut UnionFind,
 ) -> usize {
@@ -319,8 +335,8 @@ fn join_similar<'a>(
     let needed = SharedNeeded::new(similarity);
     let mut comparisons = 0;
     let mut batch_sketches: Vec<Sketch> = Vec::with_capacity(BATCH);
-    // Representatives of a bucket, as indexes into it.
-    let mut reps: Vec<usize> = Vec::with_capacity(MAX_REPS);
+    // Representatives of a bucket, as indexes into it, with their shingle sets once made.
+    let mut reps: Vec<(usize, Option<Vec<u32>>)> = Vec::with_capacity(MAX_REPS);
     let mut rest = band_keys;
     while !rest.is_empty() {
         // A batch ends with a bucket.
@@ -344,15 +360,22 @@ fn join_similar<'a>(
                 let class = entry.class() as usize;
                 let root = sets.find(class);
                 let mut joined = false;
-                for &rep in &reps {
-                    let rep_class = bucket[rep].class() as usize;
+                // The shingle sets are made when a sketch first lets a pair through, and kept
+                // while the bucket is verified.
+                let mut own: Option<Vec<u32>> = None;
+                for (rep, rep_set) in &mut reps {
+                    let rep_class = bucket[*rep].class() as usize;
                     if sets.find(rep_class) == root {
                         joined = true;
                         break;
                     }
                     comparisons += 1;
-                    if these[rep].may_be_similar(&these[index], &needed)
-                        && similar(shingles_of(rep_class), shingles_of(class), similarity)
+                    if these[*rep].may_be_similar(&these[index], &needed)
+                        && similar(
+                            rep_set.get_or_insert_with(|| shingles_of(rep_class)),
+                            own.get_or_insert_with(|| shingles_of(class)),
+                            similarity,
+                        )
                     {
                         sets.union(rep_class, class);
                         joined = true;
@@ -360,7 +383,7 @@ fn join_similar<'a>(
                     }
                 }
                 if !joined && reps.len() < MAX_REPS {
-                    reps.push(index);
+                    reps.push((index, own));
                 }
             }
         }
@@ -369,8 +392,8 @@ fn join_similar<'a>(
 }
 
 /// A distinct text's key in one band, with its class: the buckets are runs of equal keys once
-/// these are sorted. Packed into 12 bytes (a `(u64, u32)` takes 16): with [`BANDS`] of them per
-/// distinct text, they were the largest part of the grouping's memory.
+/// these are sorted. Packed into 12 bytes (a `(u64, u32)` takes 16): the keys of one part of
+/// the key range are copied into these at a time.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(4))]
 struct BandKey {
@@ -392,11 +415,10 @@ impl BandKey {
     }
 }
 
-/// What the grouping needs of one text: the key of its words, its shingle set (sorted, without
-/// repeats) and the band keys of its MinHash signature.
+/// What the grouping needs of one text: the key of its words, the sketch of its shingle set
+/// and the band keys of its MinHash signature.
 struct Fingerprint {
     key: u128,
-    shingles: Vec<u32>,
     sketch: Sketch,
     band_keys: [u64; BANDS],
 }
@@ -407,10 +429,7 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     if letter_words < min_words {
         return None;
     }
-    let mut set = shingles(&words);
-    set.sort_unstable();
-    let unique = dedup_sorted(&mut set);
-    set.truncate(unique);
+    let set = sorted_shingles(&words);
     let signature = minhash(&set);
     let mut band_keys = [0; BANDS];
     for (band, rows) in signature.chunks(ROWS).enumerate() {
@@ -421,9 +440,22 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     Some(Fingerprint {
         key: words_key(&words),
         sketch: Sketch::of(&set),
-        shingles: set,
         band_keys,
     })
+}
+
+/// The shingle set of a text's normalised words: sorted, without repeats.
+fn sorted_shingles(words: &[Cow<'_, str>]) -> Vec<u32> {
+    let mut set = shingles(words);
+    set.sort_unstable();
+    let unique = dedup_sorted(&mut set);
+    set.truncate(unique);
+    set
+}
+
+/// The shingle set of `text`, as its fingerprint was made from.
+fn shingle_set(text: &str) -> Vec<u32> {
+    sorted_shingles(&normalize(text).0)
 }
 
 /// A text's normalised words, and how many of them have letters (placeholders do not count).
@@ -1012,5 +1044,35 @@ mod tests {
             "{}",
             grouping.comparisons
         );
+    }
+
+    /// Enough distinct texts that their band keys are sorted and verified in several parts of
+    /// the key range: each text is still grouped with its copy (its last word changed, a
+    /// Jaccard similarity of 0.86), and with nothing else.
+    #[test]
+    fn texts_are_grouped_across_key_range_parts() {
+        const ORIGINALS: usize = 8_000;
+        let text = |n: usize, changed: bool| -> String {
+            (0..14)
+                .map(|k| {
+                    if changed && k == 13 {
+                        format!("changed{n}")
+                    } else {
+                        format!("w{n}x{k}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let texts: Vec<String> = (0..2 * ORIGINALS)
+            .map(|i| text(i % ORIGINALS, i >= ORIGINALS))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        assert!(
+            (refs.len() * BANDS) >> 16 >= 4,
+            "the band keys are verified in four parts or more"
+        );
+        let expected: Vec<Vec<usize>> = (0..ORIGINALS).map(|n| vec![n, n + ORIGINALS]).collect();
+        assert_eq!(group(&refs, &options()).groups, expected);
     }
 }

@@ -269,7 +269,7 @@ mod tests {
             },
         };
         Post {
-            to: to.map(str::to_string),
+            to: to.map(Box::from),
             ..Post::new(text.to_string(), PostKind::Dm, origin)
         }
     }
