@@ -487,7 +487,7 @@ mod tests {
         let record = r#"{"text": "first", "extra": {"a": [1, {"b": null}]}, "text": "caf\u00e9 \"ok\"", "id": 12, "received": false, "to": "@b"}"#;
         for posts in [read(&format!("[{record}]")), read_lines(record)] {
             let post = &posts.unwrap()[0];
-            assert_eq!(post.text, "café \"ok\"");
+            assert_eq!(&*post.text, "café \"ok\"");
             assert_eq!(post.id.as_deref(), Some("12"));
             assert_eq!(post.to.as_deref(), Some("@b"));
         }
