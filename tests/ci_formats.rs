@@ -317,3 +317,36 @@ fn the_xml_parser_rejects_what_xml_forbids() {
         assert!(roxmltree::Document::parse(broken).is_err(), "{broken:?}");
     }
 }
+
+/// The JSON report renders its posts a batch at a time on all cores: across batch boundaries it
+/// stays one valid document, every post once, in input order, each nested at its depth.
+#[test]
+fn json_report_keeps_every_post_in_order_across_batches() {
+    let posts = 2_500;
+    let text: String = (0..posts)
+        .map(|i| match i % 7 {
+            0 => format!("post {i}: Click to Tweet \"quoted\"\n"),
+            _ => format!("post {i}: a quiet update\n"),
+        })
+        .collect();
+    let report = run_in(
+        &root(),
+        &["check", "-", "--split", "lines", "--format", "json"],
+        &text,
+    );
+    let document: Value = serde_json::from_str(&report).unwrap();
+    let lines: Vec<u64> = document["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|post| post["origin"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, (1..=posts).collect::<Vec<u64>>());
+    assert_eq!(
+        document["summary"]["by_rule"]["click-to-tweet"],
+        json!(posts.div_ceil(7))
+    );
+    // Each post object opens on a line of its own, two levels deep.
+    let (_, array) = report.split_once("\n  \"posts\": [").unwrap();
+    assert_eq!(array.lines().filter(|line| *line == "    {").count(), 2_500);
+}

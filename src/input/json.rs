@@ -7,10 +7,10 @@
 //! are optional, and unknown fields are ignored. A record that cannot be a post is an error naming
 //! the record (1-based), its id when it has one, and its line for JSON Lines.
 
-use anyhow::{Result, anyhow, bail};
-use chrono::DateTime;
 use std::borrow::Cow;
 
+use anyhow::{Result, anyhow, bail};
+use chrono::DateTime;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess};
 use serde_json::Value;
