@@ -82,21 +82,6 @@ impl Lines {
         })
     }
 
-    /// Reads the next line's bytes (with its line break, if it has one; a byte order mark before
-    /// the first is dropped) and appends the post it completes, if any.
-    fn line(&mut self, bytes: &[u8], posts: &mut Vec<Post>) -> Result<()> {
-        let bytes = match self.lines {
-            0 => bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
-            _ => bytes,
-        };
-        self.lines += 1;
-        let line = decode_utf8_line(&self.name, self.lines, bytes)?;
-        match &mut self.reader {
-            LineReader::Text(text) => text.line(&self.name, line, posts),
-            LineReader::Jsonl(jsonl) => jsonl.line(&self.name, line, posts),
-        }
-    }
-
     /// Appends the post still open at the end of the input, if any.
     fn finish(&mut self, posts: &mut Vec<Post>) -> Result<()> {
         match &mut self.reader {
@@ -105,28 +90,51 @@ impl Lines {
         }
     }
 
-    /// Reads the next line of `reader` into `buffer`: whether there was one (else the input has
-    /// ended, and the post still open is appended).
+    /// Reads the next line of `reader` into `buffer` and appends the post it completes, if any:
+    /// whether there was one (else the input has ended, and the post still open is appended).
     fn next(
         &mut self,
         reader: &mut dyn BufRead,
         buffer: &mut Vec<u8>,
         posts: &mut Vec<Post>,
     ) -> Result<bool> {
-        buffer.clear();
-        let read = reader
-            .read_until(b'\n', buffer)
-            .with_context(|| match self.name.as_str() {
-                "<stdin>" => "could not read standard input".to_string(),
-                name => format!("{name}: could not read the file"),
-            })?;
-        if read == 0 {
+        let Some(line) = read_line(&self.name, &mut self.lines, reader, buffer)? else {
             self.finish(posts)?;
             return Ok(false);
+        };
+        match &mut self.reader {
+            LineReader::Text(text) => text.line(&self.name, line, posts)?,
+            LineReader::Jsonl(jsonl) => jsonl.line(&self.name, line, posts)?,
         }
-        self.line(buffer, posts)?;
         Ok(true)
     }
+}
+
+/// Reads the next line of `reader` into `buffer` (with its line break, if it has one; a byte
+/// order mark before the first line is dropped) and counts it in `lines`: the line, `None` at
+/// the end of the input.
+fn read_line<'b>(
+    name: &str,
+    lines: &mut usize,
+    reader: &mut dyn BufRead,
+    buffer: &'b mut Vec<u8>,
+) -> Result<Option<&'b str>> {
+    buffer.clear();
+    let read = reader
+        .read_until(b'\n', buffer)
+        .with_context(|| match name {
+            "<stdin>" => "could not read standard input".to_string(),
+            name => format!("{name}: could not read the file"),
+        })?;
+    if read == 0 {
+        return Ok(None);
+    }
+    let bytes = match *lines {
+        0 => buffer.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buffer),
+        _ => buffer,
+    };
+    *lines += 1;
+    decode_utf8_line(name, *lines, bytes).map(Some)
 }
 
 impl Lines {
@@ -151,28 +159,12 @@ impl Lines {
         let mut problem = None;
         let mut ended = false;
         while raw.len() < PARALLEL_LINES {
-            buffer.clear();
-            match reader.read_until(b'\n', &mut buffer) {
-                Ok(0) => {
+            match read_line(name, lines, reader, &mut buffer) {
+                Ok(Some(line)) => raw.push(line.to_owned()),
+                Ok(None) => {
                     ended = true;
                     break;
                 }
-                Ok(_) => {}
-                Err(error) => {
-                    problem = Some(
-                        anyhow::Error::new(error)
-                            .context(format!("{name}: could not read the file")),
-                    );
-                    break;
-                }
-            }
-            let bytes = match *lines {
-                0 => buffer.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buffer),
-                _ => &buffer,
-            };
-            *lines += 1;
-            match decode_utf8_line(name, *lines, bytes) {
-                Ok(line) => raw.push(line.to_owned()),
                 Err(error) => {
                     problem = Some(error);
                     break;
@@ -193,9 +185,10 @@ impl Lines {
     }
 }
 
-/// Reads every line of `reader` into `posts`, calling `progress` with the number of posts read
-/// every [`PROGRESS_POSTS`] posts. JSON Lines are parsed on all cores, [`PARALLEL_LINES`] lines
-/// at a time: parsing was a tenth of a run, on one core while the others waited.
+/// Reads every line of `reader`, JSON Lines, into `posts`, calling `progress` with the number
+/// of posts read every [`PROGRESS_POSTS`] posts. Records are parsed on all cores,
+/// [`PARALLEL_LINES`] lines at a time: parsing was a tenth of a run, on one core while the
+/// others waited.
 pub(super) fn read_lines(
     lines: &mut Lines,
     reader: &mut dyn BufRead,
@@ -203,28 +196,15 @@ pub(super) fn read_lines(
     progress: &mut dyn FnMut(usize),
 ) -> Result<()> {
     let start = posts.len();
-    if matches!(lines.reader, LineReader::Jsonl(_)) {
-        let mut reported = 0;
-        while lines.next_jsonl_lines(reader, posts)? {
-            let read = posts.len() - start;
-            if read / PROGRESS_POSTS > reported {
-                reported = read / PROGRESS_POSTS;
-                progress(read);
-            }
-        }
-        return Ok(());
-    }
-    let mut buffer = Vec::new();
-    loop {
-        let before = posts.len();
-        if !lines.next(reader, &mut buffer, posts)? {
-            return Ok(());
-        }
+    let mut reported = 0;
+    while lines.next_jsonl_lines(reader, posts)? {
         let read = posts.len() - start;
-        if posts.len() != before && read % PROGRESS_POSTS == 0 {
+        if read / PROGRESS_POSTS > reported {
+            reported = read / PROGRESS_POSTS;
             progress(read);
         }
     }
+    Ok(())
 }
 
 /// Standard input with what was read of it to detect its format put back in front.
