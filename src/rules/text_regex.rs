@@ -424,7 +424,16 @@ fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
     rest.retain(|set| shortest(set) >= MIN_EXTRA_LITERAL);
     sets.extend(rest);
     sets.truncate(MAX_SETS);
-    (!sets.is_empty()).then(|| vec![sets])
+    if !sets.is_empty() {
+        return Some(vec![sets]);
+    }
+    // A match of a sequence holds a match of each part: with no literal set of its own, it
+    // needs what one of its parts needs. This is how an alternation gets split when its
+    // branches share a start: the parser factors `\bthis|\bthat` into `\b(?:this|that)`.
+    match hir.kind() {
+        HirKind::Concat(parts) => parts.iter().find_map(requirement),
+        _ => None,
+    }
 }
 
 /// How rare a set of literals is in posts: longer shortest literal first, then fewer literals.
@@ -804,6 +813,28 @@ mod tests {
         assert!(
             gate.candidates("THANKS FOR the FOLLOW")
                 .contains(regexes[8].0.slot)
+        );
+    }
+
+    /// An alternation whose branches all start with `\b` is parsed as `\b` followed by the
+    /// alternation; a branch without a literal prefix (`\d+%`) must not make the regex run on
+    /// every text. Nor must a capture group between a leading class and the branches.
+    #[test]
+    fn alternations_inside_a_sequence_are_split_by_branch() {
+        for pattern in [
+            r"\bfree\s+ebook\b|\b\d{1,2}\s?%\s+off\s+\w+",
+            r"(?:^|[^@\w])(?P<match>\#?follow4follow|\#?\w*follow\s*train)\b",
+        ] {
+            let regex = TextRegex::new(pattern, false).unwrap();
+            assert!(regex.requirement.is_some(), "{pattern}");
+        }
+        let regex = TextRegex::new(r"\bfree\s+ebook\b|\b\d{1,2}\s?%\s+off\s+\w+", false).unwrap();
+        assert_eq!(
+            regex.requirement,
+            Some(vec![
+                vec![vec![b"free".to_vec()], vec![b"ebook".to_vec()]],
+                vec![vec![b"off".to_vec()]],
+            ])
         );
     }
 }
