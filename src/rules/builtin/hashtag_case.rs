@@ -8,7 +8,6 @@
 use std::ops::Range;
 
 use serde::Deserialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::{PostCheck, PostHit, PostInput};
 use crate::finding::{Applicability, Edit, Fix};
@@ -43,7 +42,7 @@ fn capitalized(word: &str) -> Option<String> {
 
 /// The words of `text` outside hashtags, mentions and links, with their byte ranges.
 fn plain_words<'t>(text: &'t str, skip: &[Range<usize>]) -> Vec<(Range<usize>, &'t str)> {
-    text.unicode_word_indices()
+    crate::text::words(text)
         .map(|(start, word)| (start..start + word.len(), word))
         .filter(|(range, _)| {
             !skip

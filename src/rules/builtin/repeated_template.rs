@@ -14,7 +14,6 @@ use anyhow::{Result, bail};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::{AccountCheck, AccountHit, AccountInput, Judgement};
 use crate::post::{Post, PostKind};
@@ -215,7 +214,7 @@ fn template_of(post: &Post, min_words: usize) -> Option<Template> {
     let mut merged_name = false;
     let mut after_greeting = false;
     let mut lower = String::new();
-    for (offset, word) in text[start..].unicode_word_indices() {
+    for (offset, word) in crate::text::words(&text[start..]) {
         lower.clear();
         if word.is_ascii() {
             lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
