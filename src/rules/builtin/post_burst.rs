@@ -10,10 +10,9 @@
 //! its first (a thread is written at once and posted together), and a post read twice (the
 //! same id).
 
-use std::collections::HashSet;
-
 use anyhow::{Result, bail};
 use chrono::Timelike;
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use super::{AccountCheck, AccountHit, AccountInput, Judgement};
@@ -60,13 +59,14 @@ impl AccountCheck for PostBurst {
             .judged_posts()
             .filter(|&index| input.posts[index].kind.is_public_authored())
             .collect();
-        let own_ids: HashSet<&str> = public
+        let own_ids: FxHashSet<&str> = public
             .iter()
             .filter_map(|&index| input.posts[index].id.as_deref())
             .collect();
-        let mut seen_ids: HashSet<&str> = HashSet::new();
-        // (seconds since the epoch, post index), for the posts that count.
-        let mut timed: Vec<(i64, usize)> = Vec::new();
+        let mut seen_ids: FxHashSet<&str> = FxHashSet::default();
+        // (platform, seconds since the epoch, post index), for the posts that count; the
+        // platform as a number (0 for none), so that sorting reads no post.
+        let mut timed: Vec<(u8, i64, usize)> = Vec::new();
         for &index in &public {
             let post = &input.posts[index];
             let Some(time) = post.created_at else {
@@ -79,7 +79,8 @@ impl AccountCheck for PostBurst {
                 .is_some_and(|answered| own_ids.contains(answered));
             let read_before = post.id.as_deref().is_some_and(|id| !seen_ids.insert(id));
             if !date_only && !continues_thread && !read_before {
-                timed.push((time.timestamp(), index));
+                let platform = post.platform.map_or(0, |platform| platform as u8 + 1);
+                timed.push((platform, time.timestamp(), index));
             }
         }
         if timed.len() < self.options.min_timed_posts {
@@ -93,16 +94,19 @@ impl AccountCheck for PostBurst {
         }
         // Each platform is its own timeline: the same queue slot on X and on LinkedIn is two
         // posts in two places, not a burst.
-        timed.sort_unstable_by_key(|&(time, index)| {
-            (input.posts[index].platform.map(|p| p as u8), time, index)
-        });
+        timed.sort_unstable();
         let window = self.window_seconds();
         let mut hits: Vec<AccountHit> = timed
-            .chunk_by(|a, b| input.posts[a.1].platform == input.posts[b.1].platform)
+            .chunk_by(|a, b| a.0 == b.0)
             .flat_map(|timeline| {
-                bursts(timeline, self.options.max_posts, window)
+                let timeline: Vec<(i64, usize)> = timeline
+                    .iter()
+                    .map(|&(_, time, index)| (time, index))
+                    .collect();
+                bursts(&timeline, self.options.max_posts, window)
                     .into_iter()
-                    .map(|(first, last)| &timeline[first..=last])
+                    .map(|(first, last)| timeline[first..=last].to_vec())
+                    .collect::<Vec<_>>()
             })
             .map(|posts| {
                 let start = input.posts[posts[0].1].created_at.expect("timed");
