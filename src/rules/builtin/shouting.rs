@@ -64,37 +64,66 @@ impl Word {
 /// The words whose letters count: whitespace-separated tokens that are not links, hashtags,
 /// handles, cashtags or inline code, and hold no digits or underscores.
 fn words(text: &str, links: &[Range<usize>]) -> Vec<Word> {
-    let mut skipped: Vec<Range<usize>> = links.to_vec();
-    // `inline code` spans.
-    let mut open = None;
-    for (index, c) in text.char_indices() {
-        if c == '`' {
+    // Inline code (between backticks) is skipped like links.
+    let mut code = Vec::new();
+    if text.contains('`') {
+        let mut open = None;
+        for (index, _) in text.match_indices('`') {
             match open.take() {
-                Some(start) => skipped.push(start..index + 1),
+                Some(start) => code.push(start..index + 1),
                 None => open = Some(index),
             }
         }
     }
+    let skipped = |range: &Range<usize>| {
+        links
+            .iter()
+            .chain(&code)
+            .any(|skip| skip.start < range.end && range.start < skip.end)
+    };
     let mut words = Vec::new();
+    let mut add = |range: Range<usize>| {
+        if !skipped(&range)
+            && let Some(word) = word(text, range)
+        {
+            words.push(word);
+        }
+    };
     let mut start = None;
-    for (index, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        if c.is_whitespace() {
-            if let Some(begin) = start.take() {
-                let range = begin..index;
-                if !skipped
-                    .iter()
-                    .any(|skip| skip.start < range.end && range.start < skip.end)
-                {
-                    if let Some(word) = word(text, range) {
-                        words.push(word);
-                    }
+    if text.is_ascii() {
+        // `char::is_whitespace` in ASCII: the vertical tab is one, unlike for
+        // `u8::is_ascii_whitespace`.
+        let bytes = text.as_bytes();
+        for (index, &byte) in bytes.iter().chain([&b' ']).enumerate() {
+            if matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+                if let Some(begin) = start.take() {
+                    add(begin..index);
                 }
+            } else if start.is_none() {
+                start = Some(index);
             }
-        } else if start.is_none() {
-            start = Some(index);
+        }
+    } else {
+        for (index, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            if c.is_whitespace() {
+                if let Some(begin) = start.take() {
+                    add(begin..index);
+                }
+            } else if start.is_none() {
+                start = Some(index);
+            }
         }
     }
     words
+}
+
+/// How many uppercase letters `text` has: byte by byte where it is ASCII.
+fn uppercase_letters(text: &str) -> usize {
+    if text.is_ascii() {
+        text.bytes().filter(u8::is_ascii_uppercase).count()
+    } else {
+        text.chars().filter(|c| c.is_uppercase()).count()
+    }
 }
 
 fn word(text: &str, range: Range<usize>) -> Option<Word> {
@@ -130,7 +159,7 @@ impl PostCheck for Shouting {
         // with fewer capitals than that cannot shout, and most posts are such texts.
         // (The margin keeps rounding in the product from ruling out a text exactly at it.)
         let needed = self.options.min_upper_share * self.options.min_letters as f64 - 1e-9;
-        if (text.chars().filter(|c| c.is_uppercase()).count() as f64) < needed {
+        if (uppercase_letters(text) as f64) < needed {
             return None;
         }
         let words = words(text, input.links);
