@@ -218,6 +218,17 @@ mod tests {
         check_text(&shouting, text, &[])
     }
 
+    /// ASCII text is cut into words byte by byte, at the same characters as any other text:
+    /// the vertical tab and form feed are whitespace to `char::is_whitespace` too.
+    #[test]
+    fn every_whitespace_character_separates_words() {
+        for separator in [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}"] {
+            let text = ["WE", "ARE", "SO", "EXCITED", "ABOUT", "THIS"].join(separator);
+            let hit = check(&text).unwrap_or_else(|| panic!("{separator:?}"));
+            assert_eq!(hit.values[1].1, "23", "{separator:?}");
+        }
+    }
+
     #[test]
     fn all_caps_sentences_shout() {
         let text = "I CANNOT BELIEVE THEY CANCELLED THE SHOW AGAIN!!!";
