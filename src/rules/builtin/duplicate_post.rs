@@ -249,13 +249,14 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // the runs of equal keys once the keys are sorted with their classes. Rather than sorting a
     // copy of all keys with their classes, the keys of one part of the key range are copied
     // and sorted at a time, parts in ascending order, so the buckets come in the same order.
+    // A part's keys are copied and sorted on one core while the part before it is verified on
+    // the other (verifying is serial), so two parts are held at once.
     let mut sets = UnionFind::new(sketches.len());
     let range_bits = (band_keys.len() >> 16).checked_ilog2().unwrap_or(0).min(4);
+    let ranges = 1u64 << range_bits;
     let range_of = |key: u64| key.checked_shr(64 - range_bits).unwrap_or(0);
-    let mut range_keys: Vec<BandKey> = Vec::new();
-    let mut comparisons = 0;
-    for range in 0..1 << range_bits {
-        range_keys.clear();
+    let keys_in = |range: u64| {
+        let mut range_keys: Vec<BandKey> = Vec::new();
         for (class, keys) in band_keys.chunks_exact(BANDS).enumerate() {
             for &key in keys {
                 if range_of(key) == range {
@@ -271,13 +272,25 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
                 bucket.sort_unstable_by_key(|entry| entry.class());
             }
         }
-        comparisons += join_similar(
-            &range_keys,
-            &sketches,
-            |class| shingle_set(texts[first_text[class] as usize]),
-            options.similarity,
-            &mut sets,
+        range_keys
+    };
+    let mut comparisons = 0;
+    let mut range_keys = keys_in(0);
+    for range in 0..ranges {
+        let (next, compared) = rayon::join(
+            || (range + 1 < ranges).then(|| keys_in(range + 1)),
+            || {
+                join_similar(
+                    &range_keys,
+                    &sketches,
+                    |class| shingle_set(texts[first_text[class] as usize]),
+                    options.similarity,
+                    &mut sets,
+                )
+            },
         );
+        comparisons += compared;
+        range_keys = next.unwrap_or_default();
     }
 
     // Groups: the texts of every class in a connected set, numbered in the order of their
