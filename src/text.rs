@@ -209,9 +209,69 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     });
     pieces.flat_map(|piece| {
         let start = piece.start;
-        text[piece]
-            .unicode_word_indices()
-            .map(move |(offset, word)| (start + offset, word))
+        let piece = &text[piece];
+        let words = if piece.is_ascii() {
+            PieceWords::Ascii(ascii_words(piece))
+        } else {
+            PieceWords::Unicode(piece.unicode_word_indices())
+        };
+        words.map(move |(offset, word)| (start + offset, word))
+    })
+}
+
+/// The words of one piece of a text (see [`words`]).
+enum PieceWords<'t, A> {
+    Ascii(A),
+    Unicode(unicode_segmentation::UnicodeWordIndices<'t>),
+}
+
+impl<'t, A: Iterator<Item = (usize, &'t str)>> Iterator for PieceWords<'t, A> {
+    type Item = (usize, &'t str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            PieceWords::Ascii(words) => words.next(),
+            PieceWords::Unicode(words) => words.next(),
+        }
+    }
+}
+
+/// The UAX #29 words of an ASCII text, with their offsets. In ASCII the rules that join
+/// characters into a word are few: letters, digits and `_` join each other (WB5, WB8–WB10,
+/// WB13a/b); one `:`, `.` or `'` between two letters joins them (WB6/7), one `,`, `;`, `.` or
+/// `'` between two digits joins them (WB11/12). Every other character is a segment of its own
+/// (spaces join each other, WB3d, but are never a word), and a segment is a word when it holds
+/// a letter or digit (`_` alone is not).
+fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let joins = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let start = at + bytes[at..].iter().position(|&byte| joins(byte))?;
+            let mut end = start + 1;
+            while let Some(&byte) = bytes.get(end) {
+                if joins(byte) {
+                    end += 1;
+                    continue;
+                }
+                let (before, after) = (bytes[end - 1], bytes.get(end + 1).copied().unwrap_or(0));
+                let letters = before.is_ascii_alphabetic()
+                    && after.is_ascii_alphabetic()
+                    && matches!(byte, b':' | b'.' | b'\'');
+                let digits = before.is_ascii_digit()
+                    && after.is_ascii_digit()
+                    && matches!(byte, b',' | b';' | b'.' | b'\'');
+                if !(letters || digits) {
+                    break;
+                }
+                end += 2;
+            }
+            at = end;
+            if bytes[start..end].iter().any(u8::is_ascii_alphanumeric) {
+                return Some((start, &text[start..end]));
+            }
+        }
     })
 }
 
@@ -308,6 +368,14 @@ mod tests {
             let text = pieces.concat();
             let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             proptest::prop_assert_eq!(words(&text).collect::<Vec<_>>(), expected);
+        }
+
+        /// The ASCII segmenter, on texts of the characters its rules name and their
+        /// neighbours.
+        #[test]
+        fn ascii_words_are_the_segmented_ones(text in "[aZ09_.,:;'\\- !#@\t\r\n\x0b\x0c\x00]{0,24}") {
+            let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            proptest::prop_assert_eq!(ascii_words(&text).collect::<Vec<_>>(), expected);
         }
 
         /// Where a span takes the one-byte-per-cluster path, segmenting the text gives the same
