@@ -49,7 +49,14 @@ impl TextSpan {
                 grapheme_end: end,
             }
         } else {
-            Clusters::segmented(text, start, end)
+            // The same holds for the text's first run of such ASCII: each of its bytes but the
+            // last (which a combining mark after it would join) is a cluster, and a cluster
+            // starts at each of them, so segmenting may start there.
+            let plain = text
+                .bytes()
+                .take_while(|&b| b.is_ascii() && b != b'\r')
+                .count();
+            Clusters::segmented_from(text, plain.saturating_sub(1).min(start), start, end)
         };
         clusters.span(text)
     }
@@ -66,12 +73,20 @@ struct Clusters {
 
 impl Clusters {
     /// The clusters of `start..end` (within `text`), found by segmenting `text` from its start.
+    #[cfg(test)]
     fn segmented(text: &str, start: usize, end: usize) -> Clusters {
+        Clusters::segmented_from(text, 0, start, end)
+    }
+
+    /// [`Clusters::segmented`], segmenting from `from`, a cluster boundary at or before
+    /// `start` with one cluster per byte before it.
+    fn segmented_from(text: &str, from: usize, start: usize, end: usize) -> Clusters {
         // Grapheme clusters holding the first and the last byte of the range.
         let mut first: Option<(usize, usize)> = None; // (byte offset, grapheme index)
         let mut last: Option<(usize, usize)> = None; // (byte end, grapheme end index)
-        let mut count = 0;
-        for (index, (offset, grapheme)) in text.grapheme_indices(true).enumerate() {
+        let mut count = from;
+        for (index, (offset, grapheme)) in text[from..].grapheme_indices(true).enumerate() {
+            let (index, offset) = (from + index, from + offset);
             let grapheme_end = offset + grapheme.len();
             count = index + 1;
             if first.is_none() && start < grapheme_end {
