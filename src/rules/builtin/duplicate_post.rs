@@ -758,9 +758,9 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// 128-bit FNV-1a, for keys that must not collide by chance: the offset basis, and one byte's
 /// step.
-const FNV128_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+pub(super) const FNV128_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
 
-fn fnv1a_128_step(hash: u128, byte: u8) -> u128 {
+pub(super) fn fnv1a_128_step(hash: u128, byte: u8) -> u128 {
     (hash ^ u128::from(byte)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b)
 }
 
