@@ -185,11 +185,11 @@ pub fn word_count(text: &str) -> usize {
 }
 
 /// The words of `text` with their byte offsets, exactly as `text.unicode_word_indices()` gives
-/// them (UAX #29 word boundaries; a word has a letter or digit), but mostly by
-/// unicode-segmentation's path for ASCII text, which is several times faster than its look-ups
-/// per character: the text is cut into pieces at runs of ASCII whitespace between ASCII
-/// characters, and each piece is segmented alone, so the pieces that are all ASCII take that
-/// path even in a text with curly quotes or emoji.
+/// them (UAX #29 word boundaries; a word has a letter or digit), but mostly by [`ascii_words`],
+/// which is several times faster than unicode-segmentation's look-ups per character: the text
+/// is cut into pieces at runs of ASCII whitespace between ASCII characters, and each piece is
+/// segmented alone, so the pieces that are all ASCII take that path even in a text with curly
+/// quotes or emoji (the others go through unicode-segmentation).
 ///
 /// UAX #29 breaks on both sides of such a run (only a non-ASCII space before it, WB3d, or an
 /// extending character after it, WB4, would join it to its neighbours), and no rule looks

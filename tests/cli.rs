@@ -145,6 +145,18 @@ fn unknown_rule_option_exits_two() {
     ]));
 }
 
+/// The rules are compiled while files are read; a problem with them is still the one reported,
+/// not the malformed file.
+#[test]
+fn a_rule_problem_is_reported_before_an_input_problem() {
+    assert_cmd_snapshot!(hygiene().args([
+        "check",
+        "fixtures/invalid/malformed.json",
+        "--rule-option",
+        "excessive-self-promotion.max=3"
+    ]));
+}
+
 #[test]
 fn own_domain_makes_links_promotional() {
     assert_cmd_snapshot!(

@@ -35,7 +35,8 @@ pub type Literals = Vec<Vec<u8>>;
 pub type Conjunction = Vec<Literals>;
 /// Most literal sets in one [`Conjunction`].
 const MAX_SETS: usize = 4;
-/// Most alternatives (one per branch of a top-level alternation) a requirement is split into.
+/// Most alternatives (one per branch of an alternation, see [`requirement`]) a requirement is
+/// split into.
 const MAX_CONJUNCTIONS: usize = 16;
 /// Literals this long are rare enough in posts: among sets whose shortest literal is at least
 /// this long, the gate prefers the set with fewer literals.
@@ -388,10 +389,11 @@ fn ascii_letter_in_any_case(class: &Class) -> Option<u8> {
 }
 
 /// What the literals of a match must be, as alternatives: every match holds, for one of the
-/// returned conjunctions, a literal of each of its sets. A top-level alternation gives one
-/// conjunction per branch; a sequence needs a literal from each of its parts that has them
-/// (`my` and `new|latest` and `book|course`), the most selective [`MAX_SETS`] kept. `None` when
-/// a match may hold no known literal at all.
+/// returned conjunctions, a literal of each of its sets. An alternation gives one conjunction
+/// per branch; a sequence needs a literal from each of its parts that has them (`my` and
+/// `new|latest` and `book|course`), the most selective [`MAX_SETS`] kept, or, when none has
+/// them, what one of its parts needs (so `\b(?:this|that)` is split by branch too). `None`
+/// when a match may hold no known literal at all.
 fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
     let mut hir = hir;
     while let HirKind::Capture(capture) = hir.kind() {
