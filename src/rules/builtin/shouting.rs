@@ -90,28 +90,13 @@ fn words(text: &str, links: &[Range<usize>]) -> Vec<Word> {
         }
     };
     let mut start = None;
-    if text.is_ascii() {
-        // `char::is_whitespace` in ASCII: the vertical tab is one, unlike for
-        // `u8::is_ascii_whitespace`.
-        let bytes = text.as_bytes();
-        for (index, &byte) in bytes.iter().chain([&b' ']).enumerate() {
-            if matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
-                if let Some(begin) = start.take() {
-                    add(begin..index);
-                }
-            } else if start.is_none() {
-                start = Some(index);
+    for (index, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        if c.is_whitespace() {
+            if let Some(begin) = start.take() {
+                add(begin..index);
             }
-        }
-    } else {
-        for (index, c) in text.char_indices().chain([(text.len(), ' ')]) {
-            if c.is_whitespace() {
-                if let Some(begin) = start.take() {
-                    add(begin..index);
-                }
-            } else if start.is_none() {
-                start = Some(index);
-            }
+        } else if start.is_none() {
+            start = Some(index);
         }
     }
     words
@@ -218,8 +203,8 @@ mod tests {
         check_text(&shouting, text, &[])
     }
 
-    /// ASCII text is cut into words byte by byte, at the same characters as any other text:
-    /// the vertical tab and form feed are whitespace to `char::is_whitespace` too.
+    /// Words are cut at every whitespace character, the vertical tab, form feed and no-break
+    /// space among them.
     #[test]
     fn every_whitespace_character_separates_words() {
         for separator in [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}"] {
