@@ -64,9 +64,7 @@ impl AccountCheck for PostBurst {
             .filter_map(|&index| input.posts[index].id.as_deref())
             .collect();
         let mut seen_ids: FxHashSet<&str> = FxHashSet::default();
-        // (platform, seconds since the epoch, post index), for the posts that count; the
-        // platform as a number (0 for none), so that sorting reads no post.
-        let mut timed: Vec<(u8, i64, usize)> = Vec::new();
+        let mut timed: Vec<Timed> = Vec::new();
         for &index in &public {
             let post = &input.posts[index];
             let Some(time) = post.created_at else {
@@ -79,8 +77,11 @@ impl AccountCheck for PostBurst {
                 .is_some_and(|answered| own_ids.contains(answered));
             let read_before = post.id.as_deref().is_some_and(|id| !seen_ids.insert(id));
             if !date_only && !continues_thread && !read_before {
-                let platform = post.platform.map_or(0, |platform| platform as u8 + 1);
-                timed.push((platform, time.timestamp(), index));
+                timed.push(Timed {
+                    platform: post.platform.map_or(0, |platform| platform as u8 + 1),
+                    time: time.timestamp(),
+                    index,
+                });
             }
         }
         if timed.len() < self.options.min_timed_posts {
@@ -97,25 +98,23 @@ impl AccountCheck for PostBurst {
         timed.sort_unstable();
         let window = self.window_seconds();
         let mut hits: Vec<AccountHit> = timed
-            .chunk_by(|a, b| a.0 == b.0)
+            .chunk_by(|a, b| a.platform == b.platform)
             .flat_map(|timeline| {
-                let timeline: Vec<(i64, usize)> = timeline
-                    .iter()
-                    .map(|&(_, time, index)| (time, index))
-                    .collect();
-                bursts(&timeline, self.options.max_posts, window)
+                bursts(timeline, self.options.max_posts, window)
                     .into_iter()
-                    .map(|(first, last)| timeline[first..=last].to_vec())
-                    .collect::<Vec<_>>()
+                    .map(|(first, last)| &timeline[first..=last])
             })
             .map(|posts| {
-                let start = input.posts[posts[0].1].created_at.expect("timed");
-                let mut evidence: Vec<usize> = posts.iter().map(|&(_, index)| index).collect();
+                let start = input.posts[posts[0].index].created_at.expect("timed");
+                let mut evidence: Vec<usize> = posts.iter().map(|timed| timed.index).collect();
                 evidence.sort_unstable();
                 AccountHit {
                     values: vec![
                         ("count", posts.len().to_string()),
-                        ("duration", duration(posts[posts.len() - 1].0 - posts[0].0)),
+                        (
+                            "duration",
+                            duration(posts[posts.len() - 1].time - posts[0].time),
+                        ),
                         ("start", start.format("%Y-%m-%d %H:%M %:z").to_string()),
                         (
                             "limit",
@@ -140,14 +139,26 @@ impl PostBurst {
     }
 }
 
-/// The bursts in `timed` (sorted by time): inclusive position ranges covering every window
-/// shorter than `window` seconds that holds more than `max_posts` posts, overlapping windows
-/// merged. Two pointers: linear after the sort.
-fn bursts(timed: &[(i64, usize)], max_posts: usize, window: i64) -> Vec<(usize, usize)> {
+/// A post that counts, as the check sorts it: by platform (its own timeline), then time.
+/// Sorting these reads no post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Timed {
+    /// The post's platform as a number, 0 for none.
+    platform: u8,
+    /// Seconds since the epoch.
+    time: i64,
+    /// The post's index.
+    index: usize,
+}
+
+/// The bursts in `timed` (one timeline, sorted by time): inclusive position ranges covering
+/// every window shorter than `window` seconds that holds more than `max_posts` posts,
+/// overlapping windows merged. Two pointers: linear after the sort.
+fn bursts(timed: &[Timed], max_posts: usize, window: i64) -> Vec<(usize, usize)> {
     let mut found: Vec<(usize, usize)> = Vec::new();
     let mut left = 0;
     for right in 0..timed.len() {
-        while timed[right].0 - timed[left].0 >= window {
+        while timed[right].time - timed[left].time >= window {
             left += 1;
         }
         if right - left + 1 > max_posts {
@@ -178,11 +189,15 @@ fn duration(seconds: i64) -> String {
 mod tests {
     use super::*;
 
-    fn at(minutes: &[i64]) -> Vec<(i64, usize)> {
+    fn at(minutes: &[i64]) -> Vec<Timed> {
         minutes
             .iter()
             .enumerate()
-            .map(|(index, m)| (m * 60, index))
+            .map(|(index, m)| Timed {
+                platform: 0,
+                time: m * 60,
+                index,
+            })
             .collect()
     }
 
