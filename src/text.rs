@@ -36,12 +36,15 @@ impl TextSpan {
     pub fn new(text: &str, bytes: Range<usize>) -> TextSpan {
         let end = bytes.end.min(text.len());
         let start = bytes.start.min(end);
-        // Up to an end followed by ASCII, ASCII other than `\r` (which joins a `\n`) is one
-        // grapheme cluster per byte: no need to segment the text.
-        let prefix = &text.as_bytes()[..end];
-        let clusters = if prefix.iter().all(|&b| b.is_ascii() && b != b'\r')
-            && text.as_bytes().get(end).is_none_or(u8::is_ascii)
-        {
+        // ASCII other than `\r` (which joins a `\n`) is one grapheme cluster per byte, but for
+        // the last byte of such a run, which a combining mark after it would join. Up to an end
+        // followed by ASCII, there is no need to segment the text; otherwise segmenting may
+        // start at the last byte of the run the text opens with.
+        let plain = text.as_bytes()[..end]
+            .iter()
+            .take_while(|&&b| b.is_ascii() && b != b'\r')
+            .count();
+        let clusters = if plain == end && text.as_bytes().get(end).is_none_or(u8::is_ascii) {
             Clusters {
                 byte_start: start,
                 grapheme_start: start,
@@ -49,13 +52,6 @@ impl TextSpan {
                 grapheme_end: end,
             }
         } else {
-            // The same holds for the text's first run of such ASCII: each of its bytes but the
-            // last (which a combining mark after it would join) is a cluster, and a cluster
-            // starts at each of them, so segmenting may start there.
-            let plain = text
-                .bytes()
-                .take_while(|&b| b.is_ascii() && b != b'\r')
-                .count();
             Clusters::segmented_from(text, plain.saturating_sub(1).min(start), start, end)
         };
         clusters.span(text)
