@@ -214,12 +214,11 @@ fn template_of(post: &Post, min_words: usize) -> Option<Template> {
     let text = &post.text;
     let start = body_start(text);
     let mut key = FNV128_OFFSET;
-    let mut empty = true;
     let mut words = 0;
     let mut merged_name = false;
     let mut after_greeting = false;
     let mut lower = String::new();
-    for (offset, word) in crate::text::words(&text[start..]) {
+    for (index, (offset, word)) in crate::text::words(&text[start..]).enumerate() {
         lower.clear();
         if word.is_ascii() {
             lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
@@ -231,7 +230,8 @@ fn template_of(post: &Post, min_words: usize) -> Option<Template> {
         let is_name = name_parts.contains(&lower)
             || (after_greeting && word.chars().next().is_some_and(char::is_uppercase));
         after_greeting = GREETINGS.contains(&lower.as_str());
-        if !empty {
+        // Words are never empty: the words joined by spaces.
+        if index > 0 {
             key = fnv1a_128_step(key, b' ');
         }
         let part = if is_handle || is_name {
@@ -242,7 +242,6 @@ fn template_of(post: &Post, min_words: usize) -> Option<Template> {
             &lower
         };
         key = part.bytes().fold(key, fnv1a_128_step);
-        empty &= part.is_empty();
     }
     (words >= min_words).then_some(Template { key, merged_name })
 }
