@@ -157,6 +157,47 @@ fn a_rule_problem_is_reported_before_an_input_problem() {
     ]));
 }
 
+/// Files are read while the rules compile, but not a pipe named on the command line: it may
+/// never end, and a problem with the rules is reported without waiting for it. Here no one
+/// ever writes to the pipe.
+#[cfg(unix)]
+#[test]
+fn a_rule_problem_does_not_wait_for_a_pipe() {
+    let folder = tempfile::tempdir().unwrap();
+    let fifo = folder.path().join("posts");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let mut child = hygiene()
+        .args(["check", "--rule-option", "excessive-self-promotion.max=3"])
+        .arg(&fifo)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let status = status.expect("hygiene waited for the pipe before reporting the rule problem");
+    assert_eq!(status.code(), Some(2));
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(stderr.contains("option `max` does not exist"), "{stderr}");
+}
+
 #[test]
 fn own_domain_makes_links_promotional() {
     assert_cmd_snapshot!(
