@@ -7,15 +7,17 @@
 //! `(?i)` and Unicode case folding are accounted for; see `TextRegex`). The gate puts the
 //! literals of every regex into one Aho-Corasick automaton; scanning a post once gives the
 //! regexes that may match it, and only those run. A regex without such a set (one made only of
-//! broad classes, such as `[A-Z]{5,}`) always runs. The gate never changes a match: a regex it
-//! rules out has none of its literals in the text, so it cannot match.
+//! broad classes, such as `[A-Z]{5,}`) always runs. A literal that the pattern puts next to a
+//! word boundary (`\bown`) only counts where the text can have one: not in `down`. The gate
+//! never changes a match: a regex it rules out has none of its literals in the text where the
+//! pattern could have them, so it cannot match.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use super::text_regex::{Conjunction, ascii_words};
+use super::text_regex::{BOUNDARY, Conjunction, ascii_words, is_ascii_word_byte};
 
 /// Which regexes (by slot) may match one text, and whether its word characters are all ASCII
 /// (see [`ascii_words`](super::text_regex::ascii_words)). The default rules nothing out and
@@ -94,12 +96,30 @@ impl GateBuilder {
     }
 
     pub fn build(self) -> Gate {
-        let searcher = (!self.literals.is_empty()).then(|| {
+        // The automaton looks for the literals without their word-boundary marks; each keeps
+        // which side needs a boundary.
+        let mut boundaries = Vec::with_capacity(self.literals.len());
+        let mut bare = Vec::with_capacity(self.literals.len());
+        for literal in &self.literals {
+            let mut literal = &literal[..];
+            let mut sides = Boundaries::default();
+            if let [BOUNDARY, rest @ ..] = literal {
+                sides.before = true;
+                literal = rest;
+            }
+            if let [rest @ .., BOUNDARY] = literal {
+                sides.after = true;
+                literal = rest;
+            }
+            boundaries.push(sides);
+            bare.push(literal);
+        }
+        let searcher = (!bare.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(MatchKind::Standard)
                 .ascii_case_insensitive(true)
-                .build(&self.literals)
+                .build(&bare)
                 .expect("a few thousand short literals fit an Aho-Corasick automaton")
         });
         let mut always = Candidates {
@@ -111,6 +131,7 @@ impl GateBuilder {
         }
         Gate {
             searcher,
+            boundaries,
             owners: self.owners,
             conditions: self.conditions,
             always,
@@ -118,10 +139,20 @@ impl GateBuilder {
     }
 }
 
+/// Which sides of a literal its pattern puts a word boundary on (the literal has an ASCII word
+/// character on those sides: see `text_regex::BOUNDARY`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Boundaries {
+    before: bool,
+    after: bool,
+}
+
 /// The combined literals of every regex of a rule set.
 #[derive(Debug, Clone)]
 pub struct Gate {
     searcher: Option<AhoCorasick>,
+    /// By literal (pattern of `searcher`).
+    boundaries: Vec<Boundaries>,
     owners: Vec<Vec<(usize, u8)>>,
     conditions: Vec<(usize, u8)>,
     always: Candidates,
@@ -154,8 +185,23 @@ impl Gate {
         }
         MET.with_borrow_mut(|(met, touched)| {
             met.resize(self.conditions.len(), 0);
+            let bytes = text.as_bytes();
             for found in searcher.find_overlapping_iter(text) {
-                for &(condition, bit) in &self.owners[found.pattern().as_usize()] {
+                let literal = found.pattern().as_usize();
+                // A word boundary cannot be between two ASCII word characters, Unicode or
+                // ASCII boundary alike (the literal's own side is one).
+                let sides = self.boundaries[literal];
+                if (sides.before
+                    && found.start() > 0
+                    && is_ascii_word_byte(bytes[found.start() - 1]))
+                    || (sides.after
+                        && bytes
+                            .get(found.end())
+                            .is_some_and(|&b| is_ascii_word_byte(b)))
+                {
+                    continue;
+                }
+                for &(condition, bit) in &self.owners[literal] {
                     let (slot, needed) = self.conditions[condition];
                     if needed == 1 {
                         candidates.insert(slot);
@@ -204,5 +250,20 @@ mod tests {
         assert!(gate.candidates("free ebook").contains(book));
         assert!(!gate.candidates("my new novel").contains(book));
         assert!(!gate.candidates("the book club").contains(book));
+    }
+
+    /// A literal with a word-boundary mark counts only where an ASCII word character is not on
+    /// that side; a non-ASCII neighbour is left to the regex.
+    #[test]
+    fn a_literal_next_to_a_word_boundary_does_not_count_inside_a_word() {
+        let mut builder = GateBuilder::default();
+        let own = builder.add(Some(&[vec![vec![b"\xFFown\xFF".to_vec()]]]));
+        let gate = builder.build();
+        for text in ["own", "my own.", "(OWN)", "éowné"] {
+            assert!(gate.candidates(text).contains(own), "{text}");
+        }
+        for text in ["down", "owner", "_own", "own2", "town owns"] {
+            assert!(!gate.candidates(text).contains(own), "{text}");
+        }
     }
 }

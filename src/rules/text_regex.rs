@@ -105,7 +105,7 @@ impl TextRegex {
             .build()
             .parse(source)
             .map_err(|error| error.to_string())?;
-        let requirement = requirement(&without_letter_case(&hir));
+        let requirement = requirement(&for_literals(&hir));
         let has_match_group = has_capture_named(&hir, "match");
         let has_word_boundaries = hir.properties().look_set().contains_word_unicode();
         let max_len = hir.properties().maximum_len();
@@ -315,14 +315,19 @@ pub fn ascii_words(text: &str) -> bool {
             .all(|c| c.is_ascii() || !regex_syntax::is_word_character(c))
 }
 
-/// `hir` with every class that only spells one ASCII letter in either case (`[kK\u{212A}]`,
-/// what `(?i)k` parses to) replaced by the lowercase letter. The gate matches ASCII letters in
-/// either case anyway, and without this a case-insensitive word multiplies into 2^n literals
-/// and the extractor gives up. The two non-ASCII letters that fold to ASCII ones (the Kelvin
-/// sign and the long s) are why [`Gate::candidates`](super::gate::Gate::candidates) lets every
-/// regex run on a text that contains one.
-fn without_letter_case(hir: &Hir) -> Hir {
+/// `hir` made ready for literal extraction:
+///
+/// - every class that only spells one ASCII letter in either case (`[kK\u{212A}]`, what
+///   `(?i)k` parses to) is replaced by the lowercase letter. The gate matches ASCII letters in
+///   either case anyway, and without this a case-insensitive word multiplies into 2^n literals
+///   and the extractor gives up. The two non-ASCII letters that fold to ASCII ones (the Kelvin
+///   sign and the long s) are why [`Gate::candidates`](super::gate::Gate::candidates) lets
+///   every regex run on a text that contains one;
+/// - every word boundary (`\b`, Unicode or ASCII) is replaced by the byte [`BOUNDARY`], which no
+///   text holds, so that a literal the boundary sits next to carries it (see [`literals`]).
+fn for_literals(hir: &Hir) -> Hir {
     match hir.kind() {
+        HirKind::Look(Look::WordUnicode | Look::WordAscii) => Hir::literal([BOUNDARY]),
         HirKind::Class(class) => match ascii_letter_in_any_case(class) {
             Some(letter) => Hir::literal([letter]),
             None => hir.clone(),
@@ -333,20 +338,26 @@ fn without_letter_case(hir: &Hir) -> Hir {
             min: repetition.min,
             max: repetition.max,
             greedy: repetition.greedy,
-            sub: Box::new(without_letter_case(&repetition.sub)),
+            sub: Box::new(for_literals(&repetition.sub)),
         }),
         HirKind::Capture(capture) => Hir::capture(Capture {
             index: capture.index,
             name: capture.name.clone(),
-            sub: Box::new(without_letter_case(&capture.sub)),
+            sub: Box::new(for_literals(&capture.sub)),
         }),
-        HirKind::Concat(parts) => Hir::concat(parts.iter().map(without_letter_case).collect()),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(for_literals).collect()),
         HirKind::Alternation(branches) => {
-            Hir::alternation(branches.iter().map(without_letter_case).collect())
+            Hir::alternation(branches.iter().map(for_literals).collect())
         }
         HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
     }
 }
+
+/// Stands for a word boundary in an extracted literal: a byte that is not UTF-8, so no text
+/// holds it. A literal with it at its start (end) needs a word boundary right before (after)
+/// its occurrence; the gate knows a boundary cannot be there when both sides are ASCII word
+/// characters (see [`Gate::candidates`](super::gate::Gate::candidates)).
+pub const BOUNDARY: u8 = 0xFF;
 
 /// The lowercase ASCII letter `class` spells, if it holds nothing but that letter's cases.
 fn ascii_letter_in_any_case(class: &Class) -> Option<u8> {
@@ -411,19 +422,24 @@ fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
     }
     let mut sets: Vec<Literals> = Vec::new();
     if let HirKind::Concat(parts) = hir.kind() {
-        sets.extend(
-            parts
-                .iter()
-                .filter_map(|part| literals(part, ExtractKind::Prefix)),
-        );
+        sets.extend((0..parts.len()).filter_map(|index| part_literals(parts, index)));
     }
     sets.extend(required_literals(hir));
     sets.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
-    sets.dedup();
+    // The same literals with fewer word-boundary marks add nothing (a part's prefix is often
+    // the whole sequence's without the boundary before it).
+    let mut seen = Vec::new();
+    sets.retain(|set| {
+        let bare: Vec<Vec<u8>> = set.iter().map(|literal| bare(literal).collect()).collect();
+        let new = !seen.contains(&bare);
+        seen.push(bare);
+        new
+    });
     // Beyond the most selective set, a set with a literal as short as `a` or `my` is met by
-    // nearly every post and only makes the gate's automaton report more matches.
+    // nearly every post and only makes the gate's automaton report more matches; a word
+    // boundary mark counts as a byte here (the word `my` is rarer than the letters).
     let mut rest = sets.split_off(sets.len().min(1));
-    rest.retain(|set| shortest(set) >= MIN_EXTRA_LITERAL);
+    rest.retain(|set| set.iter().map(Vec::len).min().unwrap_or(0) >= MIN_EXTRA_LITERAL);
     sets.extend(rest);
     sets.truncate(MAX_SETS);
     if !sets.is_empty() {
@@ -438,11 +454,17 @@ fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
     }
 }
 
-/// How rare a set of literals is in posts: longer shortest literal first, then fewer literals.
-fn selectivity(literals: &Literals) -> (usize, std::cmp::Reverse<usize>) {
+/// How rare a set of literals is in posts: longer shortest literal first, then fewer literals,
+/// then more word-boundary marks.
+fn selectivity(literals: &Literals) -> (usize, std::cmp::Reverse<usize>, usize) {
+    let marks = literals
+        .iter()
+        .map(|literal| literal.len() - bare(literal).count())
+        .sum();
     (
         shortest(literals).min(MIN_SELECTIVE_LITERAL),
         std::cmp::Reverse(literals.len()),
+        marks,
     )
 }
 
@@ -463,12 +485,7 @@ fn required_literals(hir: &Hir) -> Option<Literals> {
     ];
     match hir.kind() {
         HirKind::Concat(parts) => {
-            options.extend(
-                parts
-                    .iter()
-                    .skip(1)
-                    .map(|part| literals(part, ExtractKind::Prefix)),
-            );
+            options.extend((1..parts.len()).map(|index| part_literals(parts, index)));
         }
         // Each branch may have its own best set (one starts with `$`, another ends with it).
         HirKind::Alternation(branches) => options.push(
@@ -488,9 +505,48 @@ fn required_literals(hir: &Hir) -> Option<Literals> {
     options.into_iter().flatten().max_by_key(selectivity)
 }
 
-/// The length of the shortest of `literals`.
+/// The literals the matches of `parts[index]` start with, with the word-boundary marks of the
+/// parts on either side: in `\b(?:my|our)\s`, `my` and `our` are words.
+fn part_literals(parts: &[Hir], index: usize) -> Option<Literals> {
+    let is_mark = |part: Option<&Hir>, at_end: bool| {
+        part.is_some_and(|part| match part.kind() {
+            HirKind::Literal(literal) => {
+                let edge = if at_end {
+                    literal.0.last()
+                } else {
+                    literal.0.first()
+                };
+                edge == Some(&BOUNDARY)
+            }
+            _ => false,
+        })
+    };
+    let part = &parts[index];
+    let before = index > 0 && is_mark(parts.get(index - 1), true);
+    let after = is_mark(parts.get(index + 1), false);
+    if !before && !after {
+        return literals(part, ExtractKind::Prefix);
+    }
+    let mark = || Hir::literal([BOUNDARY]);
+    let marked: Vec<Hir> = [before.then(mark), Some(part.clone()), after.then(mark)]
+        .into_iter()
+        .flatten()
+        .collect();
+    literals(&Hir::concat(marked), ExtractKind::Prefix)
+}
+
+/// The length of the shortest of `literals`, not counting word-boundary marks.
 fn shortest(literals: &Literals) -> usize {
-    literals.iter().map(Vec::len).min().unwrap_or(0)
+    literals
+        .iter()
+        .map(|literal| bare(literal).count())
+        .min()
+        .unwrap_or(0)
+}
+
+/// `literal` without its word-boundary marks.
+fn bare(literal: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    literal.iter().copied().filter(|&byte| byte != BOUNDARY)
 }
 
 /// The literals `kind` extraction finds for `hir`, when they are finite and none is empty.
@@ -502,11 +558,41 @@ fn literals(hir: &Hir, kind: ExtractKind) -> Option<Literals> {
     }
     let mut found: Vec<Vec<u8>> = found
         .iter()
-        .map(|literal| literal.as_bytes().to_ascii_lowercase())
-        .collect();
+        .map(|literal| with_outer_boundaries(literal.as_bytes()))
+        .collect::<Option<_>>()?;
     found.sort_unstable();
     found.dedup();
     Some(found)
+}
+
+/// An extracted literal as the gate takes it: ASCII lowercased, a [`BOUNDARY`] kept only at
+/// an end where it sits next to an ASCII word character (which tells the gate something: a
+/// boundary next to a word character means a non-word character on the other side), the
+/// others dropped (a boundary is empty, so what is left still occurs in every match). `None`
+/// when nothing else is left.
+fn with_outer_boundaries(literal: &[u8]) -> Option<Vec<u8>> {
+    let is_word = |byte: Option<&u8>| byte.is_some_and(|&byte| is_ascii_word_byte(byte));
+    let inner: Vec<u8> = literal
+        .iter()
+        .filter(|&&byte| byte != BOUNDARY)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if inner.is_empty() {
+        return None;
+    }
+    let start = literal.first() == Some(&BOUNDARY) && is_word(inner.first());
+    let end = literal.last() == Some(&BOUNDARY) && is_word(inner.last());
+    let mut marked = Vec::with_capacity(inner.len() + 2);
+    marked.extend(start.then_some(BOUNDARY));
+    marked.extend(inner);
+    marked.extend(end.then_some(BOUNDARY));
+    Some(marked)
+}
+
+/// Whether `byte` is an ASCII word character (`[0-9A-Za-z_]`): a word character to a Unicode
+/// `\b` and an ASCII one alike.
+pub fn is_ascii_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
 /// Whether `hir` has a capture group called `name`.
@@ -761,6 +847,10 @@ mod tests {
             (r"#\w+", false),
             (r"\bsale\b|\bkind(?:ly)?\b", false),
             (r"thanks for the follow", false),
+            (r"\bown\b", false),
+            (r"\b(?:my|our)\s+new\b", false),
+            (r"(?-u:\b)books?(?-u:\b)", false),
+            (r"\b#ad\b", false),
         ];
         let texts = [
             "PROMO code",
@@ -781,6 +871,21 @@ mod tests {
             "big ſale",
             "\u{212A}indly RT",
             "kindness",
+            "down town",
+            "my own",
+            "OWN it",
+            "_own",
+            "éown",
+            "ownéd",
+            "economy renewal",
+            "our newest",
+            "MY NEW book",
+            "my\u{a0}new",
+            "bookstore",
+            "Books!",
+            "ébooké",
+            "x#ad",
+            "#ad",
         ];
         let mut gate = GateBuilder::default();
         let mut regexes: Vec<(TextRegex, Regex)> = patterns
@@ -816,6 +921,16 @@ mod tests {
             gate.candidates("THANKS FOR the FOLLOW")
                 .contains(regexes[8].0.slot)
         );
+        // A literal next to a word boundary does not count inside a word.
+        let own = regexes[9].0.slot;
+        assert!(!gate.candidates("down town").contains(own));
+        assert!(gate.candidates("my own").contains(own));
+        assert!(
+            !gate
+                .candidates("economy renewal")
+                .contains(regexes[10].0.slot)
+        );
+        assert!(!gate.candidates("bookstore").contains(regexes[11].0.slot));
     }
 
     /// An alternation whose branches all start with `\b` is parsed as `\b` followed by the
@@ -831,12 +946,36 @@ mod tests {
             assert!(regex.requirement.is_some(), "{pattern}");
         }
         let regex = TextRegex::new(r"\bfree\s+ebook\b|\b\d{1,2}\s?%\s+off\s+\w+", false).unwrap();
+        // `ebook` keeps the boundary after it (the one before `free` was factored out of the
+        // branches).
         assert_eq!(
             regex.requirement,
             Some(vec![
-                vec![vec![b"free".to_vec()], vec![b"ebook".to_vec()]],
+                vec![vec![b"ebook\xFF".to_vec()], vec![b"free".to_vec()]],
                 vec![vec![b"off".to_vec()]],
             ])
         );
+    }
+
+    /// A word boundary is kept on the side of a literal where it sits next to a word character,
+    /// also when it is a part of its own in a sequence (`\b(?:my|our)`); a set of the same
+    /// literals with fewer marks is dropped. Next to a non-word character (`\b#`) it tells
+    /// nothing the gate can check, and a boundary alone is no literal.
+    #[test]
+    fn literals_keep_the_word_boundaries_next_to_them() {
+        let requirement = |pattern| TextRegex::new(pattern, false).unwrap().requirement;
+        assert_eq!(
+            requirement(r"\b(?:my|our)\s+(?:new|latest)\s+book\b"),
+            Some(vec![vec![
+                vec![b"book\xFF".to_vec()],
+                vec![b"latest".to_vec(), b"new".to_vec()],
+                vec![b"\xFFmy".to_vec(), b"\xFFour".to_vec()],
+            ]])
+        );
+        assert_eq!(
+            requirement(r"\b#ad\b"),
+            Some(vec![vec![vec![b"#ad\xFF".to_vec()]]])
+        );
+        assert_eq!(requirement(r"\b\w+\b"), None);
     }
 }
