@@ -82,6 +82,25 @@ fn invalid_character(c: char) -> Option<&'static str> {
     }
 }
 
+/// Whether `byte` can be the first byte of a character [`invalid_character`] reports: in UTF-8,
+/// the ASCII controls, the lead byte of the C1 controls (U+0080–U+009F), of U+202D–U+202E, of
+/// U+FDD0–U+FFFF and of the other planes (their noncharacters). Never a continuation byte.
+const fn may_start_invalid(byte: u8) -> bool {
+    (byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t'))
+        || matches!(byte, 0x7F | 0xC2 | 0xE2 | 0xEF | 0xF0..)
+}
+
+/// [`may_start_invalid`] of every byte: one load a byte.
+const MAY_START_INVALID: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = may_start_invalid(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
 impl PostCheck for InvalidCharacters {
     fn placeholders(&self) -> &'static [&'static str] {
         &["problem"]
@@ -100,13 +119,16 @@ impl PostCheck for InvalidCharacters {
                 fix: None,
             });
         }
-        // Printable ASCII and line breaks are always fine: look from the first other byte.
-        let start = text
+        // The text is skipped byte by byte up to where an invalid character may start; curly
+        // quotes and emoji are decoded only to be let through.
+        let (offset, c, what) = text
             .bytes()
-            .position(|b| !(b.is_ascii_graphic() || matches!(b, b' ' | b'\n' | b'\r' | b'\t')))?;
-        let (offset, c, what) = text[start..]
-            .char_indices()
-            .find_map(|(offset, c)| invalid_character(c).map(|what| (start + offset, c, what)))?;
+            .enumerate()
+            .filter(|&(_, byte)| MAY_START_INVALID[usize::from(byte)])
+            .find_map(|(offset, _)| {
+                let c = text[offset..].chars().next()?;
+                invalid_character(c).map(|what| (offset, c, what))
+            })?;
         Some(PostHit {
             range: offset..offset + c.len_utf8(),
             values: vec![("problem", format!("U+{:04X}, {what}", c as u32))],
@@ -250,5 +272,27 @@ impl PostCheck for MentionCount {
             ],
             fix: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character that is reported starts with a byte the scan stops at.
+    #[test]
+    fn every_invalid_character_starts_with_a_byte_the_scan_stops_at() {
+        let mut reported = 0;
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if invalid_character(c).is_some() {
+                reported += 1;
+                let mut buffer = [0; 4];
+                let first = c.encode_utf8(&mut buffer).as_bytes()[0];
+                assert!(MAY_START_INVALID[usize::from(first)], "U+{:04X}", c as u32);
+            }
+        }
+        // C0 and C1 controls but the three line breaks and tabs (62), U+FFFD, U+FEFF, the two
+        // overrides, and the 66 noncharacters.
+        assert_eq!(reported, 62 + 1 + 1 + 2 + 66);
     }
 }
