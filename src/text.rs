@@ -181,11 +181,12 @@ pub fn word_count(text: &str) -> usize {
 }
 
 /// The words of `text` with their byte offsets, exactly as `text.unicode_word_indices()` gives
-/// them (UAX #29 word boundaries; a word has a letter or digit), but mostly by [`ascii_words`],
+/// them (UAX #29 word boundaries; a word has a letter or digit), but mostly by [`plain_words`],
 /// which is several times faster than unicode-segmentation's look-ups per character: the text
-/// is cut into pieces at runs of ASCII whitespace between ASCII characters, and each piece is
-/// segmented alone, so the pieces that are all ASCII take that path even in a text with curly
-/// quotes or emoji (the others go through unicode-segmentation).
+/// is cut into pieces at runs of ASCII whitespace between plain characters (ASCII and
+/// [`TYPOGRAPHIC`] punctuation), and each piece is segmented alone, so the pieces that are all
+/// plain take that path even in a text with emoji (the others go through
+/// unicode-segmentation).
 ///
 /// UAX #29 breaks on both sides of such a run (only a non-ASCII space before it, WB3d, or an
 /// extending character after it, WB4, would join it to its neighbours), and no rule looks
@@ -210,8 +211,13 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
                     .iter()
                     .take_while(|byte| byte.is_ascii_whitespace())
                     .count();
-            if (run == 0 || bytes[run - 1].is_ascii()) && bytes.get(after).is_none_or(u8::is_ascii)
-            {
+            let plain_before = run == 0
+                || bytes[run - 1].is_ascii()
+                || (run >= 3 && typographic(&bytes[run - 3..]).is_some());
+            let plain_after = after == bytes.len()
+                || bytes[after].is_ascii()
+                || typographic(&bytes[after..]).is_some();
+            if plain_before && plain_after {
                 next = after;
                 return Some(start..run);
             }
@@ -221,8 +227,8 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     pieces.flat_map(|piece| {
         let start = piece.start;
         let piece = &text[piece];
-        let words = if piece.is_ascii() {
-            PieceWords::Ascii(ascii_words(piece))
+        let words = if is_plain(piece) {
+            PieceWords::Plain(plain_words(piece))
         } else {
             PieceWords::Unicode(piece.unicode_word_indices())
         };
@@ -232,7 +238,7 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// The words of one piece of a text (see [`words`]).
 enum PieceWords<'t, A> {
-    Ascii(A),
+    Plain(A),
     Unicode(unicode_segmentation::UnicodeWordIndices<'t>),
 }
 
@@ -241,19 +247,49 @@ impl<'t, A: Iterator<Item = (usize, &'t str)>> Iterator for PieceWords<'t, A> {
 
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            PieceWords::Ascii(words) => words.next(),
+            PieceWords::Plain(words) => words.next(),
             PieceWords::Unicode(words) => words.next(),
         }
     }
 }
 
-/// The UAX #29 words of an ASCII text, with their offsets. In ASCII the rules that join
-/// characters into a word are few: letters, digits and `_` join each other (WB5, WB8–WB10,
-/// WB13a/b); one `:`, `.` or `'` between two letters joins them (WB6/7), one `,`, `;`, `.` or
-/// `'` between two digits joins them (WB11/12). Every other character is a segment of its own
-/// (spaces join each other, WB3d, but are never a word), and a segment is a word when it holds
-/// a letter or digit (`_` alone is not).
-fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// Punctuation that posts are full of, typed by phones and word processors: the curly quotes
+/// `‘ ’ “ ”`, the dashes `– —` and the ellipsis `…`, all `E2 80 xx` in UTF-8. To UAX #29 the
+/// single quotes are MidNumLet, as `.` is; the others are none of its classes, as `!` is; none
+/// joins the character after it (WB4) or comes after a space it would join (WB3d).
+const TYPOGRAPHIC: [u8; 7] = [0x93, 0x94, 0x98, 0x99, 0x9C, 0x9D, 0xA6];
+
+/// When `bytes` starts with a [`TYPOGRAPHIC`] character, its last byte.
+fn typographic(bytes: &[u8]) -> Option<u8> {
+    match bytes {
+        [0xE2, 0x80, last, ..] if TYPOGRAPHIC.contains(last) => Some(*last),
+        _ => None,
+    }
+}
+
+/// Whether every character of `piece` is ASCII or [`TYPOGRAPHIC`].
+fn is_plain(piece: &str) -> bool {
+    let bytes = piece.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at].is_ascii() {
+            at += 1;
+        } else if typographic(&bytes[at..]).is_some() {
+            at += 3;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// The UAX #29 words of a text of ASCII and [`TYPOGRAPHIC`] characters, with their offsets.
+/// There the rules that join characters into a word are few: letters, digits and `_` join each
+/// other (WB5, WB8–WB10, WB13a/b); one `:`, `.`, `'`, `‘` or `’` between two letters joins them
+/// (WB6/7), one `,`, `;`, `.`, `'`, `‘` or `’` between two digits joins them (WB11/12). Every
+/// other character is a segment of its own (spaces join each other, WB3d, but are never a
+/// word), and a segment is a word when it holds a letter or digit (`_` alone is not).
+fn plain_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     let joins = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
     let mut at = 0;
@@ -266,17 +302,24 @@ fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
                     end += 1;
                     continue;
                 }
-                let (before, after) = (bytes[end - 1], bytes.get(end + 1).copied().unwrap_or(0));
-                let letters = before.is_ascii_alphabetic()
-                    && after.is_ascii_alphabetic()
-                    && matches!(byte, b':' | b'.' | b'\'');
-                let digits = before.is_ascii_digit()
-                    && after.is_ascii_digit()
-                    && matches!(byte, b',' | b';' | b'.' | b'\'');
+                // What the character at `end` may join, and its length.
+                let (between_letters, between_digits, len) = match byte {
+                    b':' => (true, false, 1),
+                    b',' | b';' => (false, true, 1),
+                    b'.' | b'\'' => (true, true, 1),
+                    _ => match typographic(&bytes[end..]) {
+                        Some(0x98 | 0x99) => (true, true, 3),
+                        _ => break,
+                    },
+                };
+                let (before, after) = (bytes[end - 1], bytes.get(end + len).copied().unwrap_or(0));
+                let letters =
+                    between_letters && before.is_ascii_alphabetic() && after.is_ascii_alphabetic();
+                let digits = between_digits && before.is_ascii_digit() && after.is_ascii_digit();
                 if !(letters || digits) {
                     break;
                 }
-                end += 2;
+                end += len + 1;
             }
             at = end;
             if bytes[start..end].iter().any(u8::is_ascii_alphanumeric) {
@@ -354,6 +397,7 @@ mod tests {
             "\u{3000} \u{93F}",
             "1, 000 1,000 can't x.y:z_w 12ab ab12 _ __a a.1 1.a a..b 1,,2 a'b' 'a 3;4 a;b a:b: _.a 1_.2",
             "\r\n\r\n x\u{301} \u{301}\u{301} y",
+            "“Hi” — it’s 3’4, ‘a’ b’’c d’ … e–f 5‘6 g’\u{301}h ’ “ \u{301}",
         ];
         for text in texts {
             let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
@@ -371,7 +415,7 @@ mod tests {
                     "\u{3000}", "\u{301}", "\u{93f}", "\u{200d}", "\u{ad}", "\u{200b}", "🎉",
                     "👍🏽", "🇫", "🇷", "中", "カ", "א", "\"", "٣", "ǅ", "ß", "İ", "\u{1680}",
                     "\u{2028}", "\u{85}", "\u{feff}", "\u{3099}", "\u{b7}", "\u{ff0e}",
-                    "\u{66c}", "\u{5f3}", "\u{e0020}",
+                    "\u{66c}", "\u{5f3}", "\u{e0020}", "‘", "“", "”", "–", "—", "…",
                 ]),
                 0..40,
             )
@@ -381,12 +425,13 @@ mod tests {
             proptest::prop_assert_eq!(words(&text).collect::<Vec<_>>(), expected);
         }
 
-        /// The ASCII segmenter, on texts of the characters its rules name and their
+        /// The plain segmenter, on texts of the characters its rules name and their
         /// neighbours.
         #[test]
-        fn ascii_words_are_the_segmented_ones(text in "[aZ09_.,:;'\\- !#@\t\r\n\x0b\x0c\x00]{0,24}") {
+        fn plain_words_are_the_segmented_ones(text in "[aZ09_.,:;'\\- !#@\t\r\n\x0b\x0c\x00‘’“”–—…]{0,24}") {
+            proptest::prop_assert!(is_plain(&text));
             let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
-            proptest::prop_assert_eq!(ascii_words(&text).collect::<Vec<_>>(), expected);
+            proptest::prop_assert_eq!(plain_words(&text).collect::<Vec<_>>(), expected);
         }
 
         /// Where a span takes the one-byte-per-cluster path, segmenting the text gives the same
