@@ -253,6 +253,12 @@ impl<'t, A: Iterator<Item = (usize, &'t str)>> Iterator for PieceWords<'t, A> {
     }
 }
 
+/// Whether `byte` is an ASCII word character (`[0-9A-Za-z_]`): one that joins a word, to
+/// UAX #29 and to a regex's `\b`, Unicode or ASCII, alike.
+pub fn is_ascii_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
 /// Punctuation that posts are full of, typed by phones and word processors: the curly quotes
 /// `‘ ’ “ ”`, the dashes `– —` and the ellipsis `…`, all `E2 80 xx` in UTF-8. To UAX #29 the
 /// single quotes are MidNumLet, as `.` is; the others are none of its classes, as `!` is; none
@@ -269,6 +275,9 @@ fn typographic(bytes: &[u8]) -> Option<u8> {
 
 /// Whether every character of `piece` is ASCII or [`TYPOGRAPHIC`].
 fn is_plain(piece: &str) -> bool {
+    if piece.is_ascii() {
+        return true;
+    }
     let bytes = piece.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -291,14 +300,16 @@ fn is_plain(piece: &str) -> bool {
 /// word), and a segment is a word when it holds a letter or digit (`_` alone is not).
 fn plain_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
-    let joins = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
     let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            let start = at + bytes[at..].iter().position(|&byte| joins(byte))?;
+            let start = at
+                + bytes[at..]
+                    .iter()
+                    .position(|&byte| is_ascii_word_byte(byte))?;
             let mut end = start + 1;
             while let Some(&byte) = bytes.get(end) {
-                if joins(byte) {
+                if is_ascii_word_byte(byte) {
                     end += 1;
                     continue;
                 }

@@ -19,7 +19,8 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
-use super::text_regex::{BOUNDARY, Conjunction, ascii_words, is_ascii_word_byte};
+use super::text_regex::{Conjunction, ascii_words, split_marks};
+use crate::text::is_ascii_word_byte;
 
 /// Which regexes (by slot) may match one text, and whether its word characters are all ASCII
 /// (see [`ascii_words`](super::text_regex::ascii_words)). The default rules nothing out and
@@ -103,17 +104,8 @@ impl GateBuilder {
         let mut boundaries = Vec::with_capacity(self.literals.len());
         let mut bare = Vec::with_capacity(self.literals.len());
         for literal in &self.literals {
-            let mut literal = &literal[..];
-            let mut sides = Boundaries::default();
-            if let [BOUNDARY, rest @ ..] = literal {
-                sides.before = true;
-                literal = rest;
-            }
-            if let [rest @ .., BOUNDARY] = literal {
-                sides.after = true;
-                literal = rest;
-            }
-            boundaries.push(sides);
+            let (before, literal, after) = split_marks(literal);
+            boundaries.push(Boundaries { before, after });
             bare.push(literal);
         }
         let searcher = (!bare.is_empty()).then(|| {
@@ -145,7 +137,7 @@ impl GateBuilder {
 
 /// Which sides of a literal its pattern puts a word boundary on (the literal has an ASCII word
 /// character on those sides: see `text_regex::BOUNDARY`).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Boundaries {
     before: bool,
     after: bool,

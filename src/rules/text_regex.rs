@@ -28,6 +28,7 @@ use regex_syntax::hir::{
 };
 
 use super::gate::{Candidates, GateBuilder};
+use crate::text::is_ascii_word_byte;
 
 /// Literals of which a match contains at least one (ASCII lowercased).
 pub type Literals = Vec<Vec<u8>>;
@@ -430,7 +431,10 @@ fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
     // the whole sequence's without the boundary before it).
     let mut seen = Vec::new();
     sets.retain(|set| {
-        let bare: Vec<Vec<u8>> = set.iter().map(|literal| bare(literal).collect()).collect();
+        let bare: Vec<Vec<u8>> = set
+            .iter()
+            .map(|literal| split_marks(literal).1.to_vec())
+            .collect();
         let new = !seen.contains(&bare);
         seen.push(bare);
         new
@@ -459,7 +463,7 @@ fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
 fn selectivity(literals: &Literals) -> (usize, std::cmp::Reverse<usize>, usize) {
     let marks = literals
         .iter()
-        .map(|literal| literal.len() - bare(literal).count())
+        .map(|literal| literal.len() - split_marks(literal).1.len())
         .sum();
     (
         shortest(literals).min(MIN_SELECTIVE_LITERAL),
@@ -539,14 +543,9 @@ fn part_literals(parts: &[Hir], index: usize) -> Option<Literals> {
 fn shortest(literals: &Literals) -> usize {
     literals
         .iter()
-        .map(|literal| bare(literal).count())
+        .map(|literal| split_marks(literal).1.len())
         .min()
         .unwrap_or(0)
-}
-
-/// `literal` without its word-boundary marks.
-fn bare(literal: &[u8]) -> impl Iterator<Item = u8> + '_ {
-    literal.iter().copied().filter(|&byte| byte != BOUNDARY)
 }
 
 /// The literals `kind` extraction finds for `hir`, when they are finite and none is empty.
@@ -571,28 +570,33 @@ fn literals(hir: &Hir, kind: ExtractKind) -> Option<Literals> {
 /// others dropped (a boundary is empty, so what is left still occurs in every match). `None`
 /// when nothing else is left.
 fn with_outer_boundaries(literal: &[u8]) -> Option<Vec<u8>> {
-    let is_word = |byte: Option<&u8>| byte.is_some_and(|&byte| is_ascii_word_byte(byte));
-    let inner: Vec<u8> = literal
+    let mut marked: Vec<u8> = literal
         .iter()
         .filter(|&&byte| byte != BOUNDARY)
         .map(u8::to_ascii_lowercase)
         .collect();
-    if inner.is_empty() {
-        return None;
+    let (first, last) = (*marked.first()?, *marked.last()?);
+    if literal.first() == Some(&BOUNDARY) && is_ascii_word_byte(first) {
+        marked.insert(0, BOUNDARY);
     }
-    let start = literal.first() == Some(&BOUNDARY) && is_word(inner.first());
-    let end = literal.last() == Some(&BOUNDARY) && is_word(inner.last());
-    let mut marked = Vec::with_capacity(inner.len() + 2);
-    marked.extend(start.then_some(BOUNDARY));
-    marked.extend(inner);
-    marked.extend(end.then_some(BOUNDARY));
+    if literal.last() == Some(&BOUNDARY) && is_ascii_word_byte(last) {
+        marked.push(BOUNDARY);
+    }
     Some(marked)
 }
 
-/// Whether `byte` is an ASCII word character (`[0-9A-Za-z_]`): a word character to a Unicode
-/// `\b` and an ASCII one alike.
-pub fn is_ascii_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
+/// A literal the gate was given, split at its word-boundary marks (see [`BOUNDARY`]): whether
+/// it needs a boundary before it, the literal itself, and whether it needs one after it.
+pub fn split_marks(literal: &[u8]) -> (bool, &[u8], bool) {
+    let (before, literal) = match literal {
+        [BOUNDARY, rest @ ..] => (true, rest),
+        _ => (false, literal),
+    };
+    let (literal, after) = match literal {
+        [rest @ .., BOUNDARY] => (rest, true),
+        _ => (literal, false),
+    };
+    (before, literal, after)
 }
 
 /// Whether `hir` has a capture group called `name`.
