@@ -4,8 +4,8 @@
 //! Per post, in order: the built-in traits (kind, links), the rule-defined traits in dependency
 //! order, then every post rule's patterns (one finding per rule and post, at the earliest match
 //! that counts, with the fix that match carries, if any). Then every account check, over all
-//! posts and their traits. Per-post work is independent of other posts; only account checks see
-//! the whole corpus.
+//! posts and their traits; the checks that read no traits run alongside the posts' analysis.
+//! Per-post work is independent of other posts; only account checks see the whole corpus.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::finding::{Finding, Target};
 use crate::platform::Entities;
 use crate::post::{Corpus, Platform, Post, PostKind, Source};
-use crate::rules::builtin::{AccountInput, Judgement, PostHit, PostInput, Ratio};
+use crate::rules::builtin::{AccountCheck, AccountInput, Judgement, PostHit, PostInput, Ratio};
 use crate::rules::gate::Candidates;
 use crate::rules::text_regex::{TextRegex, ascii_words};
 use crate::rules::{
@@ -169,21 +169,35 @@ pub struct MonthAnalysis {
 
 /// What account checks read of each post besides the post itself, by corpus index.
 struct PostFacts {
+    /// Empty until the posts are analysed.
     traits: Vec<TraitSet>,
     judged: Vec<bool>,
     platforms: Vec<Option<Platform>>,
 }
 
 impl PostFacts {
-    fn new(engine: &Engine, corpus: &Corpus, posts: &[PostAnalysis]) -> PostFacts {
+    /// What is known of the posts before any rule runs: every fact but their traits.
+    fn before_analysis(engine: &Engine, corpus: &Corpus) -> PostFacts {
         PostFacts {
-            traits: posts.iter().map(|analysis| analysis.traits).collect(),
-            judged: posts.iter().map(|analysis| analysis.judged).collect(),
+            traits: Vec::new(),
+            judged: corpus
+                .posts
+                .iter()
+                .map(|post| engine.judges(post))
+                .collect(),
             platforms: corpus
                 .posts
                 .iter()
                 .map(|post| engine.platform_of(post, corpus.sources.get(post.origin.source)))
                 .collect(),
+        }
+    }
+
+    /// Every fact, once the posts are analysed.
+    fn new(engine: &Engine, corpus: &Corpus, posts: &[PostAnalysis]) -> PostFacts {
+        PostFacts {
+            traits: posts.iter().map(|analysis| analysis.traits).collect(),
+            ..PostFacts::before_analysis(engine, corpus)
         }
     }
 
@@ -284,10 +298,27 @@ impl Engine {
 
     /// [`Engine::run`], calling `checked` once per post as its rules finish (from any thread),
     /// so a caller can show how far the run has come.
+    ///
+    /// The account checks that read no traits (near duplicates, bursts, repeated messages) run
+    /// while the posts are analysed, on the same cores: much of their work is on one core (the
+    /// near-duplicate verification, sorting, hash tables), which left the other one idle when
+    /// they ran after the posts. The rest run once the traits are known.
     pub fn run_with_progress(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Analysis {
-        let posts = self.analyze_posts(corpus, checked);
-        let facts = PostFacts::new(self, corpus, &posts);
-        let (account_findings, account_outcomes) = self.account(facts.input(&corpus.posts, None));
+        let mut facts = PostFacts::before_analysis(self, corpus);
+        let (posts, mut judgements) = rayon::join(
+            || self.analyze_posts(corpus, checked),
+            || {
+                self.judge(facts.input(&corpus.posts, None), |check| {
+                    !check.reads_traits()
+                })
+            },
+        );
+        facts.traits = posts.iter().map(|analysis| analysis.traits).collect();
+        judgements.extend(self.judge(facts.input(&corpus.posts, None), |check| {
+            check.reads_traits()
+        }));
+        judgements.sort_by_key(|(rule, _)| *rule);
+        let (account_findings, account_outcomes) = self.account_results(judgements);
         Analysis {
             posts,
             account_findings,
@@ -322,7 +353,7 @@ impl Engine {
             .par_iter()
             .enumerate()
             .map(|(index, post)| {
-                if post.received && !self.include_received {
+                if !self.judges(post) {
                     PostAnalysis::default()
                 } else {
                     self.analyze_post(index, post, corpus.sources.get(post.origin.source))
@@ -364,14 +395,43 @@ impl Engine {
             .collect()
     }
 
+    /// Whether `post` is judged: received messages are not, unless asked for.
+    fn judges(&self, post: &Post) -> bool {
+        !post.received || self.include_received
+    }
+
     /// Runs every enabled account check over `input`: its findings and each rule's outcome, in
     /// rule order.
     fn account(&self, input: AccountInput<'_>) -> (Vec<Finding>, Vec<(usize, AccountOutcome)>) {
+        self.account_results(self.judge(input, |_| true))
+    }
+
+    /// The judgement of each enabled account check that `which` picks over `input`, with its
+    /// rule's index, in rule order.
+    fn judge(
+        &self,
+        input: AccountInput<'_>,
+        which: impl Fn(&dyn AccountCheck) -> bool,
+    ) -> Vec<(usize, Judgement)> {
+        self.enabled_rules()
+            .filter_map(|(rule_index, rule)| {
+                let check = rule.check.as_deref().filter(|&check| which(check))?;
+                Some((rule_index, check.run(input)))
+            })
+            .collect()
+    }
+
+    /// The findings of account checks' `judgements` and each rule's outcome, in the order
+    /// given (rule order).
+    fn account_results(
+        &self,
+        judgements: Vec<(usize, Judgement)>,
+    ) -> (Vec<Finding>, Vec<(usize, AccountOutcome)>) {
         let mut account_findings = Vec::new();
         let mut account_outcomes = Vec::new();
-        for (rule_index, rule) in self.enabled_rules() {
-            let Some(check) = &rule.check else { continue };
-            let outcome = match check.run(input) {
+        for (rule_index, judgement) in judgements {
+            let rule = &self.rules()[rule_index];
+            let outcome = match judgement {
                 Judgement::NotJudged { reason } => AccountOutcome::NotJudged { reason },
                 Judgement::Judged { ratio, hits } => {
                     account_findings.extend(hits.into_iter().map(|hit| Finding {

@@ -102,6 +102,10 @@ impl AccountCheck for NearDuplicates {
         &["min_words", "similarity", "min_group"]
     }
 
+    fn reads_traits(&self) -> bool {
+        false
+    }
+
     fn run(&self, input: AccountInput<'_>) -> Judgement {
         let looked_at: Vec<usize> = input
             .judged_posts()

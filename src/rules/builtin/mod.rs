@@ -125,7 +125,8 @@ impl Builtin {
 #[derive(Debug, Clone, Copy)]
 pub struct AccountInput<'a> {
     pub posts: &'a [Post],
-    /// `traits[i]` belongs to `posts[i]`.
+    /// `traits[i]` belongs to `posts[i]`; empty for a check that does not read traits
+    /// ([`AccountCheck::reads_traits`]).
     pub traits: &'a [TraitSet],
     /// `judged[i]`: whether `posts[i]` is judged (received messages are not, by default).
     pub judged: &'a [bool],
@@ -220,6 +221,10 @@ pub trait AccountCheck: fmt::Debug + Send + Sync {
 
     /// The options a user may change (`--rule-option`); the others define the rule.
     fn tunable(&self) -> &'static [&'static str];
+
+    /// Whether the check reads `AccountInput::traits`. A check that does not is run while the
+    /// posts are analysed, before their traits are known, and is given none.
+    fn reads_traits(&self) -> bool;
 
     /// Judges the account.
     fn run(&self, input: AccountInput<'_>) -> Judgement;

@@ -54,6 +54,10 @@ impl AccountCheck for PostBurst {
         &["max_posts", "window_minutes", "min_timed_posts"]
     }
 
+    fn reads_traits(&self) -> bool {
+        false
+    }
+
     fn run(&self, input: AccountInput<'_>) -> Judgement {
         let public: Vec<usize> = input
             .judged_posts()

@@ -91,6 +91,10 @@ impl AccountCheck for RepeatedTemplate {
         &["min_recipients", "min_identical_recipients", "min_words"]
     }
 
+    fn reads_traits(&self) -> bool {
+        false
+    }
+
     fn run(&self, input: AccountInput<'_>) -> Judgement {
         let messages: Vec<usize> = input
             .judged_posts()

@@ -74,6 +74,10 @@ impl AccountCheck for TraitShare {
         &["share", "min_posts"]
     }
 
+    fn reads_traits(&self) -> bool {
+        true
+    }
+
     fn run(&self, input: AccountInput<'_>) -> Judgement {
         let public: Vec<usize> = input
             .judged_posts()
