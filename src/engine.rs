@@ -346,8 +346,21 @@ impl Engine {
         self.enabled_rules().any(|(_, rule)| rule.is_account_rule())
     }
 
-    /// Every post's analysis, in corpus order, on all cores; `checked` after each post.
+    /// Every post's analysis, in corpus order, on all cores; `checked` after each post. The
+    /// gate is told how much text is coming, and builds its fast automaton meanwhile if that
+    /// pays.
     fn analyze_posts(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Vec<PostAnalysis> {
+        let text = corpus.posts.iter().map(|post| post.text.len()).sum();
+        let ((), posts) = rayon::join(
+            || self.compiled.gate.prepare_for(text),
+            || self.analyze_all(corpus, checked),
+        );
+        posts
+    }
+
+    /// Every post's analysis, in corpus order, on all cores, with whichever automaton the gate
+    /// has when each post's turn comes.
+    fn analyze_all(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Vec<PostAnalysis> {
         corpus
             .posts
             .par_iter()

@@ -720,6 +720,7 @@ fn ascii_boundary(look: Look) -> Look {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::gate::DFA_AFTER_BYTES;
     use regex::Regex;
 
     impl TextRegex {
@@ -906,14 +907,18 @@ mod tests {
             regex.register(&mut gate);
         }
         let gate = gate.build();
-        for text in texts {
-            let candidates = gate.candidates(text);
-            for ((regex, plain), (pattern, _)) in regexes.iter().zip(patterns) {
-                assert_eq!(
-                    regex.find(text, &candidates),
-                    plain.find(text).map(|found| found.range()),
-                    "{pattern} on {text:?}"
-                );
+        // With the compact automaton, then with the DFA.
+        for announced in [0, DFA_AFTER_BYTES] {
+            gate.prepare_for(announced);
+            for text in texts {
+                let candidates = gate.candidates(text);
+                for ((regex, plain), (pattern, _)) in regexes.iter().zip(patterns) {
+                    assert_eq!(
+                        regex.find(text, &candidates),
+                        plain.find(text).map(|found| found.range()),
+                        "{pattern} on {text:?}, {announced} bytes announced"
+                    );
+                }
             }
         }
         // The literal-free regex always runs; the others only on texts with their literals,
