@@ -295,28 +295,42 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 const POSTS_PER_BATCH: usize = 1024;
 
 /// The `posts` array: every post with its analysis, as `serde_json` prints it pretty at that
-/// depth. Posts are rendered on all cores, [`POSTS_PER_BATCH`] at a time, then written in
-/// order: a report of a million posts never holds them all as wire structs or text, and
-/// writing it is no serial tail as long as checking all the posts on one core.
+/// depth. Posts are rendered on all cores, [`POSTS_PER_BATCH`] at a time, and written in order
+/// while the next batch is rendered: a report of a million posts never holds them all as wire
+/// structs or text, and writing it is no serial tail as long as checking all the posts on one
+/// core.
 fn write_posts(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let posts = &report.corpus.posts;
     if posts.is_empty() {
         return out.write_all(b"[]");
     }
-    out.write_all(b"[")?;
-    for start in (0..posts.len()).step_by(POSTS_PER_BATCH) {
+    let render = |start: usize| -> io::Result<Vec<Vec<u8>>> {
         let end = posts.len().min(start + POSTS_PER_BATCH);
-        let rendered: Vec<Vec<u8>> = (start..end)
+        (start..end)
             .into_par_iter()
             .map(|index| {
                 let post = post_out(report, index, &posts[index], &report.analysis.posts[index]);
                 pretty(&post, 2)
             })
-            .collect::<io::Result<_>>()?;
-        for (index, post) in (start..end).zip(&rendered) {
-            out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
-            out.write_all(post)?;
-        }
+            .collect()
+    };
+    out.write_all(b"[")?;
+    let mut rendered = render(0)?;
+    for start in (0..posts.len()).step_by(POSTS_PER_BATCH) {
+        let next = start + POSTS_PER_BATCH;
+        let mut following = None;
+        // In place: the output stays on this thread, the next batch goes to the pool.
+        rayon::in_place_scope(|scope| {
+            if next < posts.len() {
+                scope.spawn(|_| following = Some(render(next)));
+            }
+            for (index, post) in (start..).zip(&rendered) {
+                out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
+                out.write_all(post)?;
+            }
+            io::Result::Ok(())
+        })?;
+        rendered = following.transpose()?.unwrap_or_default();
     }
     out.write_all(b"\n  ]")
 }
