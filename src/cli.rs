@@ -768,7 +768,8 @@ impl Progress {
         }
     }
 
-    /// One more post checked; after the last, the account rules run over them all.
+    /// One more post checked; after the last, the account rules that need the posts' traits run
+    /// (the others may still be running).
     fn checked(&self) {
         if let Some(bar) = &self.bar {
             bar.inc(1);

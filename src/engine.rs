@@ -347,8 +347,8 @@ impl Engine {
     }
 
     /// Every post's analysis, in corpus order, on all cores; `checked` after each post. The
-    /// gate is told how much text is coming, and builds its fast automaton meanwhile if that
-    /// pays.
+    /// gate is told how much text is coming first, and builds its fast automaton if that pays
+    /// (the posts do not wait for it: a core that is free starts on them).
     fn analyze_posts(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Vec<PostAnalysis> {
         let text = corpus.posts.iter().map(|post| post.text.len()).sum();
         let ((), posts) = rayon::join(

@@ -5,9 +5,10 @@
 //! one: the literals its matches start or end with, or those of a part every match goes
 //! through, which `regex-syntax` extracts from the parsed pattern (case variants included, so
 //! `(?i)` and Unicode case folding are accounted for; see `TextRegex`). The gate puts the
-//! literals of every regex into one Aho-Corasick automaton; scanning a post once gives the
-//! regexes that may match it, and only those run. The automaton starts compact (cheap to
-//! build, for a few drafts); a DFA is built when enough text is to be scanned. A regex without such a set (one made only of
+//! literals of every regex into an Aho-Corasick automaton; scanning a post once gives the
+//! regexes that may match it, and only those run. The automaton is a compact NFA (cheap to
+//! build, for a few drafts) until enough text is to be scanned; then it is also built as a
+//! DFA, which finds the same occurrences faster. A regex without such a set (one made only of
 //! broad classes, such as `[A-Z]{5,}`) always runs. A literal that the pattern puts next to a
 //! word boundary (`\bown`) only counts where the text can have one: not in `down`. The gate
 //! never changes a match: a regex it rules out has none of its literals in the text where the
@@ -113,11 +114,11 @@ impl GateBuilder {
             bare.push(literal.to_vec());
         }
         let nfa = (!bare.is_empty()).then(|| {
-            NFA::builder()
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                // Nearly every text has one of the literals' first bytes every few bytes.
-                .prefilter(false)
+            let mut builder = NFA::builder();
+            builder.match_kind(MATCH_KIND).ascii_case_insensitive(true);
+            // Nearly every text has one of the literals' first bytes every few bytes.
+            builder.prefilter(false);
+            builder
                 .build(&bare)
                 .expect("a few thousand short literals fit an Aho-Corasick automaton")
         });
@@ -149,6 +150,9 @@ struct Boundaries {
     after: bool,
 }
 
+/// How both automata report occurrences: every one, overlapping ones too.
+const MATCH_KIND: MatchKind = MatchKind::Standard;
+
 /// Bytes of text to scan that make the gate build its fast automaton.
 ///
 /// With the built-in rules' thousand-odd literals, the contiguous NFA takes 200 KB and is
@@ -166,8 +170,8 @@ pub struct Gate {
     /// The literals' compact automaton, built with the rules; `None` when there are none.
     nfa: Option<NFA>,
     /// The literals' fast automaton, built once [`DFA_AFTER_BYTES`] are announced
-    /// ([`Gate::prepare_for`]).
-    dfa: OnceLock<DFA>,
+    /// ([`Gate::prepare_for`]); `None` inside when it could not be built.
+    dfa: OnceLock<Option<DFA>>,
     /// Bytes of text announced so far.
     announced: AtomicUsize,
     /// By literal (pattern of the automata).
@@ -196,8 +200,8 @@ impl Gate {
             return candidates;
         };
         match self.dfa.get() {
-            Some(dfa) => self.scan(dfa, text, &mut candidates),
-            None => self.scan(nfa, text, &mut candidates),
+            Some(Some(dfa)) => self.scan(dfa, text, &mut candidates),
+            _ => self.scan(nfa, text, &mut candidates),
         }
         candidates
     }
@@ -210,15 +214,23 @@ impl Gate {
         if announced < DFA_AFTER_BYTES || self.nfa.is_none() || self.dfa.get().is_some() {
             return;
         }
+        // Settings as the NFA's, so that both find the same occurrences. A DFA has stricter
+        // size limits than an NFA: the NFA goes on alone if house rules hold too many literals.
         self.dfa.get_or_init(|| {
             DFA::builder()
-                .match_kind(MatchKind::Standard)
+                .match_kind(MATCH_KIND)
                 .ascii_case_insensitive(true)
-                .start_kind(StartKind::Unanchored)
                 .prefilter(false)
+                .start_kind(StartKind::Unanchored)
                 .build(&self.bare)
-                .expect("the literals already made an automaton")
+                .ok()
         });
+    }
+
+    /// Whether the fast automaton is built.
+    #[cfg(test)]
+    pub(super) fn has_dfa(&self) -> bool {
+        self.dfa.get().is_some_and(Option::is_some)
     }
 
     /// Adds to `candidates` the regexes whose conditions the literals in `text` meet, found
@@ -346,9 +358,9 @@ mod tests {
         };
         let compact = found(&gate);
         gate.prepare_for(DFA_AFTER_BYTES - 1);
-        assert!(gate.dfa.get().is_none());
+        assert!(!gate.has_dfa());
         gate.prepare_for(1);
-        assert!(gate.dfa.get().is_some());
+        assert!(gate.has_dfa());
         assert_eq!(found(&gate), compact);
         assert_eq!(compact[1], [false, true, false]);
         assert_eq!(compact[2], [false, false, false]);

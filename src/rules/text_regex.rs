@@ -910,6 +910,7 @@ mod tests {
         // With the compact automaton, then with the DFA.
         for announced in [0, DFA_AFTER_BYTES] {
             gate.prepare_for(announced);
+            assert_eq!(gate.has_dfa(), announced > 0);
             for text in texts {
                 let candidates = gate.candidates(text);
                 for ((regex, plain), (pattern, _)) in regexes.iter().zip(patterns) {

@@ -121,7 +121,8 @@ impl Builtin {
     }
 }
 
-/// What an account check sees: every post, and the traits the engine gave each.
+/// What an account check sees: every post, and the traits the engine gave each (when the check
+/// reads them).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountInput<'a> {
     pub posts: &'a [Post],
