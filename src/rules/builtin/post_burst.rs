@@ -63,15 +63,19 @@ impl AccountCheck for PostBurst {
             .judged_posts()
             .filter(|&index| input.posts[index].kind.is_public_authored())
             .collect();
-        // Only a post that answers another needs the account's own ids (most inputs have none).
+        // Only a post that answers another needs the account's own ids; drafts and many
+        // exports have no such post, and then the set is not built.
         let answers = public
             .iter()
             .any(|&index| input.posts[index].in_reply_to.is_some());
-        let own_ids: FxHashSet<&str> = public
-            .iter()
-            .filter(|_| answers)
-            .filter_map(|&index| input.posts[index].id.as_deref())
-            .collect();
+        let own_ids: FxHashSet<&str> = if answers {
+            public
+                .iter()
+                .filter_map(|&index| input.posts[index].id.as_deref())
+                .collect()
+        } else {
+            FxHashSet::default()
+        };
         let mut seen_ids: FxHashSet<&str> = FxHashSet::default();
         let mut timed: Vec<Timed> = Vec::new();
         for &index in &public {
