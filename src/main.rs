@@ -10,6 +10,15 @@ use clap::Parser;
 use hygiene::cli::{Cli, ExitStatus, Io, run};
 use hygiene::text::sanitize_for_terminal;
 
+/// jemalloc where it builds (see `Cargo.toml`): the library leaves the allocator to its users.
+#[cfg(all(
+    unix,
+    not(target_os = "openbsd"),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdin = io::stdin();
