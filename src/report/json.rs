@@ -277,11 +277,23 @@ pub(super) fn write_line(
 
 /// Writes the JSON report, followed by a newline.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let head = serde_json::to_vec_pretty(&document(report))?;
-    let head = head
-        .strip_suffix(b"\n}")
-        .expect("pretty JSON ends an object with a line break and `}`");
-    out.write_all(head)?;
+    // The document without its posts, written as it is printed: with a million posts, its
+    // account findings' evidence alone is 60 MB of JSON, and printing it into a buffer first
+    // made the peak memory of the whole run.
+    // Buffered: serde_json writes a token at a time.
+    let mut head = io::BufWriter::with_capacity(
+        1 << 16,
+        AllButEnd {
+            inner: &mut *out,
+            held: Vec::with_capacity(DOCUMENT_END.len()),
+        },
+    );
+    serde_json::to_writer_pretty(&mut head, &document(report))?;
+    let head = head.into_inner().map_err(io::IntoInnerError::into_error)?;
+    assert_eq!(
+        head.held, DOCUMENT_END,
+        "pretty JSON ends an object with a line break and `}}`"
+    );
     out.write_all(b",\n  \"posts\": ")?;
     write_posts(report, out)?;
     if let Some(plan) = report.fixes {
@@ -289,6 +301,30 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(&pretty(&fixes_out(plan), 1)?)?;
     }
     out.write_all(b"\n}\n")
+}
+
+/// How a pretty-printed object ends.
+const DOCUMENT_END: &[u8] = b"\n}";
+
+/// A writer that passes on all it is given but the last [`DOCUMENT_END`]`.len()` bytes, which
+/// it holds: the report's posts go before the end of the document printed through it.
+struct AllButEnd<'w> {
+    inner: &'w mut dyn Write,
+    held: Vec<u8>,
+}
+
+impl Write for AllButEnd<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.held.extend_from_slice(buf);
+        let passed = self.held.len().saturating_sub(DOCUMENT_END.len());
+        self.inner.write_all(&self.held[..passed])?;
+        self.held.drain(..passed);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Posts rendered at a time (see [`write_posts`]).
@@ -681,5 +717,28 @@ fn span_out(span: &TextSpan) -> SpanOut {
         column: span.column,
         end_line: span.end_line,
         end_column: span.end_column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However the writes are cut, everything but the last bytes is passed on, in order.
+    #[test]
+    fn all_but_the_end_is_passed_on() {
+        let document = b"{\n  \"a\": 1\n}";
+        for cut in [1, 2, 3, 5, document.len()] {
+            let mut passed = Vec::new();
+            let mut writer = AllButEnd {
+                inner: &mut passed,
+                held: Vec::new(),
+            };
+            for piece in document.chunks(cut) {
+                writer.write_all(piece).unwrap();
+            }
+            assert_eq!(writer.held, DOCUMENT_END, "writes of {cut} bytes");
+            assert_eq!(passed, b"{\n  \"a\": 1", "writes of {cut} bytes");
+        }
     }
 }
