@@ -216,7 +216,7 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     let mut sketches: Vec<Sketch> = Vec::new();
     // The keys of each class's bands, [`BANDS`] of them a class, in class order: the class
     // and band are implied by the position.
-    let mut band_keys: Vec<u64> = Vec::new();
+    let mut band_keys: Vec<u32> = Vec::new();
     let mut assign = |fingerprint: Option<Fingerprint>| {
         let Some(fingerprint) = fingerprint else {
             class_of.push(NOT_COMPARED);
@@ -257,9 +257,9 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
     // the other (verifying is serial), so two parts are held at once.
     let mut sets = UnionFind::new(sketches.len());
     let range_bits = (band_keys.len() >> 16).checked_ilog2().unwrap_or(0).min(4);
-    let ranges = 1u64 << range_bits;
-    let range_of = |key: u64| key.checked_shr(64 - range_bits).unwrap_or(0);
-    let keys_in = |range: u64| {
+    let ranges = 1u32 << range_bits;
+    let range_of = |key: u32| key.checked_shr(32 - range_bits).unwrap_or(0);
+    let keys_in = |range: u32| {
         let mut range_keys: Vec<BandKey> = Vec::new();
         for (class, keys) in band_keys.chunks_exact(BANDS).enumerate() {
             for &key in keys {
@@ -268,14 +268,8 @@ fn group(texts: &[&str], options: &Options) -> Grouping {
                 }
             }
         }
-        // By key, then class: sorting by the key alone and then each run of equal keys by
-        // class takes fewer instructions than comparing pairs (most runs are a single entry).
-        range_keys.sort_unstable_by_key(|entry| entry.key());
-        for bucket in range_keys.chunk_by_mut(|a, b| a.key() == b.key()) {
-            if bucket.len() > 1 {
-                bucket.sort_unstable_by_key(|entry| entry.class());
-            }
-        }
+        // By key, then class: one comparison of integers.
+        range_keys.sort_unstable();
         range_keys
     };
     let mut comparisons = 0;
@@ -408,27 +402,23 @@ fn join_similar(
     comparisons
 }
 
-/// A distinct text's key in one band, with its class: the buckets are runs of equal keys once
-/// these are sorted. Packed into 12 bytes (a `(u64, u32)` takes 16): the keys of one part of
-/// the key range are copied into these at a time.
-#[derive(Debug, Clone, Copy)]
-#[repr(C, packed(4))]
-struct BandKey {
-    key: u64,
-    class: u32,
-}
+/// A distinct text's key in one band (the high half), with its class (the low half): the
+/// buckets are runs of equal keys once these are sorted, by key and then class. The keys of one
+/// part of the key range are copied into these at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct BandKey(u64);
 
 impl BandKey {
-    fn new(key: u64, class: u32) -> BandKey {
-        BandKey { key, class }
+    fn new(key: u32, class: u32) -> BandKey {
+        BandKey(u64::from(key) << 32 | u64::from(class))
     }
 
-    fn key(self) -> u64 {
-        self.key
+    fn key(self) -> u32 {
+        (self.0 >> 32) as u32
     }
 
     fn class(self) -> u32 {
-        self.class
+        self.0 as u32
     }
 }
 
@@ -437,7 +427,7 @@ impl BandKey {
 struct Fingerprint {
     key: u128,
     sketch: Sketch,
-    band_keys: [u64; BANDS],
+    band_keys: [u32; BANDS],
 }
 
 /// The fingerprint of `text`, unless it has fewer than `min_words` words with letters.
@@ -448,11 +438,15 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     }
     let set = sorted_shingles(&words);
     let signature = minhash(&set);
+    // 32 bits a key: among a million distinct texts, about a hundred pairs of unrelated texts
+    // share a band's key by chance (n²/2³³), next to millions of candidate pairs, and verifying
+    // them rules them out; 64-bit keys took twice the memory.
     let mut band_keys = [0; BANDS];
     for (band, rows) in signature.chunks(ROWS).enumerate() {
-        band_keys[band] = rows
+        band_keys[band] = (rows
             .iter()
-            .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row));
+            .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row))
+            >> 32) as u32;
     }
     Some(Fingerprint {
         key: words_key(&words),
