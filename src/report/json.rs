@@ -286,6 +286,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         AllButEnd {
             inner: &mut *out,
             held: Vec::with_capacity(DOCUMENT_END.len()),
+            failed: false,
         },
     );
     serde_json::to_writer_pretty(&mut head, &document(report))?;
@@ -307,17 +308,26 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
 const DOCUMENT_END: &[u8] = b"\n}";
 
 /// A writer that passes on all it is given but the last [`DOCUMENT_END`]`.len()` bytes, which
-/// it holds: the report's posts go before the end of the document printed through it.
+/// it holds: the report's posts go before the end of the document printed through it. Once a
+/// write to `inner` fails, every later write fails too: the bytes of the failed one may be
+/// partly passed on, and a `BufWriter` around this one writes its buffer again when dropped.
 struct AllButEnd<'w> {
     inner: &'w mut dyn Write,
     held: Vec<u8>,
+    failed: bool,
 }
 
 impl Write for AllButEnd<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.failed {
+            return Err(io::Error::other("the report could not be written"));
+        }
         self.held.extend_from_slice(buf);
         let passed = self.held.len().saturating_sub(DOCUMENT_END.len());
-        self.inner.write_all(&self.held[..passed])?;
+        if let Err(error) = self.inner.write_all(&self.held[..passed]) {
+            self.failed = true;
+            return Err(error);
+        }
         self.held.drain(..passed);
         Ok(buf.len())
     }
@@ -733,6 +743,7 @@ mod tests {
             let mut writer = AllButEnd {
                 inner: &mut passed,
                 held: Vec::new(),
+                failed: false,
             };
             for piece in document.chunks(cut) {
                 writer.write_all(piece).unwrap();
@@ -740,5 +751,42 @@ mod tests {
             assert_eq!(writer.held, DOCUMENT_END, "writes of {cut} bytes");
             assert_eq!(passed, b"{\n  \"a\": 1", "writes of {cut} bytes");
         }
+    }
+
+    /// After a failed write nothing more is passed on: a `BufWriter` around it writes its
+    /// buffer again when dropped, which must not repeat bytes in the output.
+    #[test]
+    fn nothing_is_passed_on_after_a_failed_write() {
+        /// Fails its first write.
+        struct FailsOnce {
+            out: Vec<u8>,
+            failed: bool,
+        }
+        impl Write for FailsOnce {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if !self.failed {
+                    self.failed = true;
+                    return Err(io::Error::other("disk full"));
+                }
+                self.out.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut inner = FailsOnce {
+            out: Vec::new(),
+            failed: false,
+        };
+        let mut writer = io::BufWriter::new(AllButEnd {
+            inner: &mut inner,
+            held: Vec::new(),
+            failed: false,
+        });
+        writer.write_all(b"abcdef").unwrap();
+        assert!(writer.flush().is_err());
+        drop(writer);
+        assert_eq!(inner.out, b"");
     }
 }
