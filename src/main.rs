@@ -10,11 +10,13 @@ use clap::Parser;
 use hygiene::cli::{Cli, ExitStatus, Io, run};
 use hygiene::text::sanitize_for_terminal;
 
-/// jemalloc where it builds (see `Cargo.toml`): the library leaves the allocator to its users.
+/// jemalloc on x86_64 Unix with the default feature `jemalloc` (see `Cargo.toml`); the library
+/// leaves the allocator to its users.
 #[cfg(all(
+    feature = "jemalloc",
     unix,
     not(target_os = "openbsd"),
-    any(target_arch = "x86_64", target_arch = "aarch64")
+    target_arch = "x86_64"
 ))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -438,9 +438,11 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     }
     let set = sorted_shingles(&words);
     let signature = minhash(&set);
-    // 32 bits a key: among a million distinct texts, about a hundred pairs of unrelated texts
-    // share a band's key by chance (n²/2³³), next to millions of candidate pairs, and verifying
-    // them rules them out; 64-bit keys took twice the memory.
+    // 32 bits a key (64-bit keys took twice the memory): the buckets of all bands are sorted
+    // together, so of n distinct texts about (BANDS·n)²/2³³ pairs share a key by chance, 47,000
+    // at a million, next to 11 million candidate pairs. Verifying rules them out; in a bucket
+    // that already has MAX_REPS representatives, such a stranger can very rarely take the place
+    // of one that a near duplicate would have been joined with.
     let mut band_keys = [0; BANDS];
     for (band, rows) in signature.chunks(ROWS).enumerate() {
         band_keys[band] = (rows
