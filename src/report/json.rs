@@ -277,24 +277,21 @@ pub(super) fn write_line(
 
 /// Writes the JSON report, followed by a newline.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    // The document without its posts, written as it is printed: with a million posts, its
-    // account findings' evidence alone is 60 MB of JSON, and printing it into a buffer first
-    // made the peak memory of the whole run.
-    // Buffered: serde_json writes a token at a time.
-    let mut head = io::BufWriter::with_capacity(
-        1 << 16,
-        AllButEnd {
-            inner: &mut *out,
-            held: Vec::with_capacity(DOCUMENT_END.len()),
-            failed: false,
+    // The document without its posts, left open for them and written as it is printed: with a
+    // million posts, its account findings' evidence alone is 60 MB of JSON, and printing it
+    // into a buffer first made the peak memory of the whole run. Buffered: serde_json writes a
+    // token at a time.
+    let mut head = io::BufWriter::with_capacity(1 << 16, &mut *out);
+    document(report).serialize(&mut serde_json::Serializer::with_formatter(
+        &mut head,
+        Nested {
+            level: 0,
+            has_value: false,
+            leave_open: true,
         },
-    );
-    serde_json::to_writer_pretty(&mut head, &document(report))?;
-    let head = head.into_inner().map_err(io::IntoInnerError::into_error)?;
-    assert_eq!(
-        head.held, DOCUMENT_END,
-        "pretty JSON ends an object with a line break and `}}`"
-    );
+    ))?;
+    head.flush()?;
+    drop(head);
     out.write_all(b",\n  \"posts\": ")?;
     write_posts(report, out)?;
     if let Some(plan) = report.fixes {
@@ -302,39 +299,6 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(&pretty(&fixes_out(plan), 1)?)?;
     }
     out.write_all(b"\n}\n")
-}
-
-/// How a pretty-printed object ends.
-const DOCUMENT_END: &[u8] = b"\n}";
-
-/// A writer that passes on all it is given but the last [`DOCUMENT_END`]`.len()` bytes, which
-/// it holds: the report's posts go before the end of the document printed through it. Once a
-/// write to `inner` fails, every later write fails too: the bytes of the failed one may be
-/// partly passed on, and a `BufWriter` around this one writes its buffer again when dropped.
-struct AllButEnd<'w> {
-    inner: &'w mut dyn Write,
-    held: Vec<u8>,
-    failed: bool,
-}
-
-impl Write for AllButEnd<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.failed {
-            return Err(io::Error::other("the report could not be written"));
-        }
-        self.held.extend_from_slice(buf);
-        let passed = self.held.len().saturating_sub(DOCUMENT_END.len());
-        if let Err(error) = self.inner.write_all(&self.held[..passed]) {
-            self.failed = true;
-            return Err(error);
-        }
-        self.held.drain(..passed);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// Posts rendered at a time (see [`write_posts`]).
@@ -390,6 +354,7 @@ fn pretty(value: &impl Serialize, depth: usize) -> io::Result<Vec<u8>> {
         Nested {
             level: depth,
             has_value: false,
+            leave_open: false,
         },
     ))?;
     Ok(json)
@@ -397,9 +362,12 @@ fn pretty(value: &impl Serialize, depth: usize) -> io::Result<Vec<u8>> {
 
 /// `serde_json`'s pretty formatter, starting `level` levels deep: printing pretty and then
 /// indenting every line was a second pass over every byte of the report (700 MB at 1M posts).
+/// With `leave_open`, the outermost object or array is not closed (neither its last line
+/// break nor its bracket is written), so more can be written into it.
 struct Nested {
     level: usize,
     has_value: bool,
+    leave_open: bool,
 }
 
 impl Nested {
@@ -411,6 +379,9 @@ impl Nested {
 
     fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.level -= 1;
+        if self.leave_open && self.level == 0 {
+            return Ok(());
+        }
         if self.has_value {
             self.line(writer, true)?;
         }
@@ -734,59 +705,23 @@ fn span_out(span: &TextSpan) -> SpanOut {
 mod tests {
     use super::*;
 
-    /// However the writes are cut, everything but the last bytes is passed on, in order.
+    /// Printed at depth 0 with `leave_open`, a value is serde_json's pretty print without its
+    /// last line break and closing bracket; the brackets inside it are closed.
     #[test]
-    fn all_but_the_end_is_passed_on() {
-        let document = b"{\n  \"a\": 1\n}";
-        for cut in [1, 2, 3, 5, document.len()] {
-            let mut passed = Vec::new();
-            let mut writer = AllButEnd {
-                inner: &mut passed,
-                held: Vec::new(),
-                failed: false,
-            };
-            for piece in document.chunks(cut) {
-                writer.write_all(piece).unwrap();
-            }
-            assert_eq!(writer.held, DOCUMENT_END, "writes of {cut} bytes");
-            assert_eq!(passed, b"{\n  \"a\": 1", "writes of {cut} bytes");
-        }
-    }
-
-    /// After a failed write nothing more is passed on: a `BufWriter` around it writes its
-    /// buffer again when dropped, which must not repeat bytes in the output.
-    #[test]
-    fn nothing_is_passed_on_after_a_failed_write() {
-        /// Fails its first write.
-        struct FailsOnce {
-            out: Vec<u8>,
-            failed: bool,
-        }
-        impl Write for FailsOnce {
-            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                if !self.failed {
-                    self.failed = true;
-                    return Err(io::Error::other("disk full"));
-                }
-                self.out.extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut inner = FailsOnce {
-            out: Vec::new(),
-            failed: false,
-        };
-        let mut writer = io::BufWriter::new(AllButEnd {
-            inner: &mut inner,
-            held: Vec::new(),
-            failed: false,
-        });
-        writer.write_all(b"abcdef").unwrap();
-        assert!(writer.flush().is_err());
-        drop(writer);
-        assert_eq!(inner.out, b"");
+    fn the_outermost_bracket_can_be_left_open() {
+        let value = serde_json::json!({"a": [1, {"b": []}], "c": {}});
+        let mut json = Vec::new();
+        value
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut json,
+                Nested {
+                    level: 0,
+                    has_value: false,
+                    leave_open: true,
+                },
+            ))
+            .unwrap();
+        let whole = serde_json::to_vec_pretty(&value).unwrap();
+        assert_eq!(json, whole.strip_suffix(b"\n}").unwrap());
     }
 }
