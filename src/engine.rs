@@ -195,9 +195,14 @@ impl PostFacts {
 
     /// Every fact, once the posts are analysed.
     fn new(engine: &Engine, corpus: &Corpus, posts: &[PostAnalysis]) -> PostFacts {
+        PostFacts::before_analysis(engine, corpus).with_traits(posts)
+    }
+
+    /// These facts with the traits the analyses of the posts found.
+    fn with_traits(self, posts: &[PostAnalysis]) -> PostFacts {
         PostFacts {
             traits: posts.iter().map(|analysis| analysis.traits).collect(),
-            ..PostFacts::before_analysis(engine, corpus)
+            ..self
         }
     }
 
@@ -304,7 +309,7 @@ impl Engine {
     /// near-duplicate verification, sorting, hash tables), which left the other one idle when
     /// they ran after the posts. The rest run once the traits are known.
     pub fn run_with_progress(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Analysis {
-        let mut facts = PostFacts::before_analysis(self, corpus);
+        let facts = PostFacts::before_analysis(self, corpus);
         let (posts, mut judgements) = rayon::join(
             || self.analyze_posts(corpus, checked),
             || {
@@ -313,7 +318,7 @@ impl Engine {
                 })
             },
         );
-        facts.traits = posts.iter().map(|analysis| analysis.traits).collect();
+        let facts = facts.with_traits(&posts);
         judgements.extend(self.judge(facts.input(&corpus.posts, None), |check| {
             check.reads_traits()
         }));
