@@ -720,7 +720,7 @@ fn ascii_boundary(look: Look) -> Look {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::gate::DFA_AFTER_BYTES;
+    use crate::rules::gate::TABLE_AFTER_BYTES;
     use regex::Regex;
 
     impl TextRegex {
@@ -908,9 +908,9 @@ mod tests {
         }
         let gate = gate.build();
         // With the compact automaton, then with the DFA.
-        for announced in [0, DFA_AFTER_BYTES] {
+        for announced in [0, TABLE_AFTER_BYTES] {
             gate.prepare_for(announced);
-            assert_eq!(gate.has_dfa(), announced > 0);
+            assert_eq!(gate.has_table(), announced > 0);
             for text in texts {
                 let candidates = gate.candidates(text);
                 for ((regex, plain), (pattern, _)) in regexes.iter().zip(patterns) {
