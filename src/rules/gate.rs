@@ -9,11 +9,10 @@
 //! regexes that may match it, and only those run. The automaton is a compact NFA (cheap to
 //! build, for a few drafts) until enough text is to be scanned; then it is also made into a
 //! table of next states (a DFA), which finds the same occurrences faster. A regex without such
-//! a set (one made only of
-//! broad classes, such as `[A-Z]{5,}`) always runs. A literal that the pattern puts next to a
-//! word boundary (`\bown`) only counts where the text can have one: not in `down`. The gate
-//! never changes a match: a regex it rules out has none of its literals in the text where the
-//! pattern could have them, so it cannot match.
+//! a set (one made only of broad classes, such as `[A-Z]{5,}`) always runs. A literal that the
+//! pattern puts next to a word boundary (`\bown`) only counts where the text can have one: not
+//! in `down`. The gate never changes a match: a regex it rules out has none of its literals in
+//! the text where the pattern could have them, so it cannot match.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -114,13 +113,7 @@ impl GateBuilder {
             bare.push(literal.to_vec());
         }
         let nfa = (!bare.is_empty()).then(|| {
-            let mut builder = NFA::builder();
-            builder.match_kind(MATCH_KIND).ascii_case_insensitive(true);
-            // Nearly every text has one of the literals' first bytes every few bytes.
-            builder.prefilter(false);
-            builder
-                .build(&bare)
-                .expect("a few thousand short literals fit an Aho-Corasick automaton")
+            literal_nfa(&bare).expect("a few thousand short literals fit an Aho-Corasick automaton")
         });
         let mut always = Candidates {
             slots: vec![0; self.slots.div_ceil(64)],
@@ -150,15 +143,24 @@ struct Boundaries {
     after: bool,
 }
 
-/// How both automata report occurrences: every one, overlapping ones too.
-const MATCH_KIND: MatchKind = MatchKind::Standard;
+/// The literals' compact automaton: it reports every occurrence, overlapping ones too, of the
+/// literals with their ASCII letters in either case ([`Table`] relies on both).
+fn literal_nfa(literals: &[Vec<u8>]) -> Result<NFA, aho_corasick::BuildError> {
+    NFA::builder()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        // Nearly every text has one of the literals' first bytes every few bytes.
+        .prefilter(false)
+        .build(literals)
+}
 
 /// Bytes of text to scan that make the gate build its fast automaton.
 ///
 /// With the built-in rules' thousand-odd literals, the contiguous NFA takes 200 KB and is
 /// built with the rules; the [`Table`] takes 0.6 MB and 7 ms more to make, and scans in 40%
-/// less time (it has no failure transitions to follow). It pays for itself after a few MB of
-/// text: not on a few drafts, nor on a 5 MB archive's 0.8 MB of tweets.
+/// less time (it has no failure transitions to follow), so it pays for itself after about
+/// 1 MB of text. The threshold was set at 2 MB for aho-corasick's DFA (8–17 ms to build) and
+/// kept: either way, not on a few drafts, nor on a 5 MB archive's 0.8 MB of tweets.
 pub(super) const TABLE_AFTER_BYTES: usize = 2 << 20;
 
 /// The combined literals of every regex of a rule set.
@@ -309,7 +311,7 @@ fn occurrences<'a>(
 /// (the bytes the literals hold, ASCII letters in either case as one, and all others as one),
 /// so the built-in rules' table takes 0.6 MB and stays in a core's cache. aho-corasick's own
 /// DFA (4-byte states, rows padded to a power of two: 65 classes made rows of 128) took 2.4 MB,
-/// more than the development VM's 1 MB cache a core, and 15% more time.
+/// more than the development VM's 1 MB cache a core, and 17% more time.
 #[derive(Debug)]
 struct Table {
     /// By byte, its class.
@@ -330,15 +332,18 @@ struct Table {
 }
 
 impl Table {
-    /// The table of `nfa`, which finds `literals`; `None` when it would have 2^16 states or
-    /// more (house rules with tens of thousands of literals), or `nfa` is not unanchored.
+    /// The table of `nfa`, made by [`literal_nfa`] from `literals` (the classes merge the cases
+    /// of ASCII letters, as its search does); `None` when it would have 2^16 states or more
+    /// (house rules with tens of thousands of literals).
     fn new(nfa: &NFA, literals: &[Vec<u8>]) -> Option<Table> {
+        debug_assert_eq!(nfa.patterns_len(), literals.len());
         let mut classes = [0u8; 256];
         let mut stride = 1;
         for literal in literals {
             for &byte in literal {
                 let folded = byte.to_ascii_lowercase();
                 if classes[usize::from(folded)] == 0 {
+                    // Never fails: at most 231 classes, as the cases of a letter share one.
                     classes[usize::from(folded)] = u8::try_from(stride).ok()?;
                     stride += 1;
                 }
@@ -355,7 +360,7 @@ impl Table {
         let mut states = vec![start];
         // By NFA state id (an offset into the NFA's memory, so less than its size), its index
         // in `states`.
-        let mut index = vec![u32::MAX; nfa.memory_usage() / 4];
+        let mut index = vec![u32::MAX; (nfa.memory_usage() / 4).max(start.as_usize() + 1)];
         index[start.as_usize()] = 0;
         let mut next_states = Vec::new();
         let mut at = 0;
@@ -521,11 +526,7 @@ mod tests {
             .iter()
             .map(|literal| literal.as_bytes().to_vec())
             .collect();
-        let nfa = NFA::builder()
-            .match_kind(MATCH_KIND)
-            .ascii_case_insensitive(true)
-            .build(&literals)
-            .unwrap();
+        let nfa = literal_nfa(&literals).unwrap();
         let table = Table::new(&nfa, &literals).unwrap();
         for text in [
             "",
@@ -546,6 +547,57 @@ mod tests {
             table.occurrences("Big SALE").collect::<Vec<_>>(),
             [(0, 4, 8), (1, 5, 8), (4, 7, 8)]
         );
+    }
+
+    /// A table of 2^16 states or more is not made (the gate goes on with the NFA).
+    #[test]
+    fn a_table_has_fewer_than_65536_states() {
+        // Every 3-byte literal of `first` bytes and then two of 40 others: a state for the
+        // start, and 1 + 40 + 1,600 for each first byte.
+        let table = |first: u8| {
+            let literals: Vec<Vec<u8>> = (0..first)
+                .flat_map(|a| (0..40).flat_map(move |b| (0..40).map(move |c| [a, b, c])))
+                .map(|[a, b, c]| vec![0x80 + a, 0xB0 + b, 0xB0 + c])
+                .collect();
+            Table::new(&literal_nfa(&literals).unwrap(), &literals)
+        };
+        assert!(table(39).is_some());
+        assert!(table(40).is_none());
+    }
+
+    proptest::proptest! {
+        /// Over literals and texts of letters in both cases, bytes that only some literals
+        /// hold, and bytes that none does.
+        #[test]
+        fn the_table_finds_what_the_nfa_finds_in_any_text(
+            literals in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["a", "A", "b", "B", "z", " ", "\0", "é", "’"]),
+                    1..5,
+                ),
+                1..12,
+            ),
+            texts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "a", "A", "b", "B", "z", "Z", " ", "\0", "é", "’", "😀", "-", "_",
+                    ]),
+                    0..30,
+                ),
+                1..8,
+            ),
+        ) {
+            let literals: Vec<Vec<u8>> = literals
+                .iter()
+                .map(|pieces| pieces.concat().into_bytes())
+                .collect();
+            let nfa = literal_nfa(&literals).unwrap();
+            let table = Table::new(&nfa, &literals).unwrap();
+            for text in texts.iter().map(|pieces| pieces.concat()) {
+                let from_nfa: Vec<_> = occurrences(&nfa, &text).collect();
+                proptest::prop_assert_eq!(table.occurrences(&text).collect::<Vec<_>>(), from_nfa);
+            }
+        }
     }
 
     /// A literal with a word-boundary mark counts only where an ASCII word character is not on

@@ -907,7 +907,7 @@ mod tests {
             regex.register(&mut gate);
         }
         let gate = gate.build();
-        // With the compact automaton, then with the DFA.
+        // With the compact automaton, then with the table.
         for announced in [0, TABLE_AFTER_BYTES] {
             gate.prepare_for(announced);
             assert_eq!(gate.has_table(), announced > 0);
