@@ -355,7 +355,8 @@ impl Table {
         for byte in (0..=255u8).rev() {
             representatives[usize::from(classes[usize::from(byte)])] = byte;
         }
-        // The states reachable from the start, those with matches first.
+        // The states reachable from the start, in the order they are found (numbered again
+        // below, those with matches first), and each one's next states by class.
         let start = nfa.start_state(Anchored::No).ok()?;
         let mut states = vec![start];
         // By NFA state id (an offset into the NFA's memory, so less than its size), its index
@@ -381,6 +382,7 @@ impl Table {
             }
             at += 1;
         }
+        // Renumbered so that a state has matches exactly when it is below `matching`.
         let mut order: Vec<usize> = (0..states.len()).collect();
         order.sort_by_key(|&state| !nfa.is_match(states[state]));
         let mut renamed = vec![0u16; states.len()];
