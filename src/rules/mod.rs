@@ -7,6 +7,8 @@
 //! looked at.
 
 pub mod builtin;
+#[rustfmt::skip]
+mod builtin_literals;
 pub mod catalog;
 mod fixes;
 pub mod gate;
@@ -846,17 +848,21 @@ mod tests {
         }
     }
 
-    /// Built-in regexes compile lazily, trusting this test: every one of them compiles.
-    #[test]
-    fn every_builtin_regex_compiles() {
-        let compiled = compile(&builtin_rule_files().unwrap(), &OptionOverrides::new()).unwrap();
-        let patterns = compiled
+    fn builtin_patterns(compiled: &CompiledRules) -> impl Iterator<Item = &Pattern> {
+        compiled
             .trait_defs
             .iter()
             .flat_map(|definition| &definition.patterns)
-            .chain(compiled.rules.iter().flat_map(|rule| &rule.patterns));
+            .chain(compiled.rules.iter().flat_map(|rule| &rule.patterns))
+    }
+
+    /// Built-in regexes are parsed and compiled lazily, trusting this test: every one of them
+    /// compiles.
+    #[test]
+    fn every_builtin_regex_compiles() {
+        let compiled = compile(&builtin_rule_files().unwrap(), &OptionOverrides::new()).unwrap();
         let mut count = 0;
-        for pattern in patterns {
+        for pattern in builtin_patterns(&compiled) {
             for regex in pattern.regexes() {
                 regex
                     .compile()
@@ -865,6 +871,28 @@ mod tests {
             }
         }
         assert!(count > 100, "only {count} regexes");
+    }
+
+    /// The gate's literals of the built-in regexes, kept in `builtin_literals.rs` so that a run
+    /// need not parse every regex to find them, are the ones their patterns give now. When they
+    /// are not, the file is rewritten (as rust-analyzer's generated sources are) and the test
+    /// fails, so that the change is seen and committed.
+    #[test]
+    fn builtin_literals_are_current() {
+        let compiled = compile(&builtin_rule_files().unwrap(), &OptionOverrides::new()).unwrap();
+        let regexes: Vec<&TextRegex> = builtin_patterns(&compiled)
+            .flat_map(Pattern::regexes)
+            .collect();
+        let expected = text_regex::render_builtin_literals(&regexes);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules/builtin_literals.rs");
+        if std::fs::read_to_string(path).ok().as_deref() != Some(expected.as_str()) {
+            std::fs::write(path, &expected).unwrap();
+            panic!(
+                "{path} was out of date and has been rewritten: run the tests again and commit it"
+            );
+        }
+        // Loading the rules parsed none of them: the gate's literals came from the file.
+        assert!(regexes.iter().all(|regex| !regex.is_parsed()));
     }
 
     #[test]

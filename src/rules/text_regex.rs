@@ -52,27 +52,61 @@ const MAX_ANCHORED_TRIES: usize = 16;
 /// A rule regex: the exact regex and, when it has word boundaries, two stand-ins that let the
 /// fast engines run: an ASCII-boundary twin, exact on texts without non-ASCII word characters
 /// (see [`ascii_words`]), and a prefilter that accepts a superset of its matches on any text.
-/// The pattern is parsed (and checked) when the rule is loaded, but compiled only when a post
-/// first needs it: compiling is most of a run's start-up, and the
-/// [`Gate`](super::gate::Gate) lets many regexes never run on a small input. All three are
-/// built from the parsed pattern directly: printing it back to a string and parsing that again
-/// cost twice the exact regex's compile time, as its Unicode classes print in full.
+///
+/// Each is compiled only when a post first needs it: compiling is most of a run's start-up,
+/// and the [`Gate`](super::gate::Gate) lets many regexes never run on a small input. A
+/// built-in regex is not even parsed until then: the literals the gate needs from it were
+/// found when the rules were written (see [`builtin_literals`](super::builtin_literals)), and
+/// parsing took three quarters of the start-up that was left. Any other regex is parsed, and
+/// checked, when its rule is loaded. All forms are built from the parsed pattern directly:
+/// printing it back to a string and parsing that again cost twice the exact regex's compile
+/// time, as its Unicode classes print in full.
 #[derive(Debug, Clone)]
 pub struct TextRegex {
-    /// The parsed pattern.
+    source: Box<str>,
+    case_sensitive: bool,
+    /// The parsed pattern and what it tells; set when the regex is made unless it is a
+    /// built-in one.
+    parsed: OnceLock<Parsed>,
+    compiled: Compiled,
+    /// The literals every match contains, when that is known (see [`requirement`]); handed to
+    /// the [`Gate`](super::gate::Gate) by [`TextRegex::register`].
+    requirement: Option<Vec<Conjunction>>,
+    /// This regex's place in the gate's [`Candidates`].
+    slot: usize,
+}
+
+/// A [`TextRegex`]'s pattern, parsed.
+#[derive(Debug, Clone)]
+struct Parsed {
     hir: Hir,
     /// Whether `hir` has Unicode word boundaries, so that the stand-ins are worth building.
     has_word_boundaries: bool,
     /// The longest match in bytes, when bounded: an exact search anchored at a position need
     /// not look further.
     max_len: Option<usize>,
-    compiled: Compiled,
     has_match_group: bool,
-    /// The literals every match contains, when that is known (see [`requirement`]); handed to
-    /// the [`Gate`](super::gate::Gate) by [`TextRegex::register`].
-    requirement: Option<Vec<Conjunction>>,
-    /// This regex's place in the gate's [`Candidates`].
-    slot: usize,
+}
+
+impl Parsed {
+    fn new(source: &str, case_sensitive: bool) -> Result<Parsed, String> {
+        let hir = ParserBuilder::new()
+            .case_insensitive(!case_sensitive)
+            .build()
+            .parse(source)
+            .map_err(|error| error.to_string())?;
+        Ok(Parsed {
+            has_match_group: has_capture_named(&hir, "match"),
+            has_word_boundaries: hir.properties().look_set().contains_word_unicode(),
+            max_len: hir.properties().maximum_len(),
+            hir,
+        })
+    }
+
+    /// The literals every match contains (see [`requirement`]).
+    fn requirement(&self) -> Option<Vec<Conjunction>> {
+        requirement(&for_literals(&self.hir))
+    }
 }
 
 /// The compiled forms of a [`TextRegex`], each built when first needed: on most texts a regex
@@ -98,26 +132,40 @@ enum Form {
 }
 
 impl TextRegex {
-    /// Parses `source`, case-insensitive unless `case_sensitive`; a syntax error is an error
-    /// here. Compiling waits for [`TextRegex::compile`] or the first search.
+    /// A regex matching `source`, case-insensitive unless `case_sensitive`. Unless it is a
+    /// built-in regex, it is parsed now and a syntax error is an error here. Compiling waits
+    /// for [`TextRegex::compile`] or the first search.
     pub fn new(source: &str, case_sensitive: bool) -> Result<TextRegex, String> {
-        let hir = ParserBuilder::new()
-            .case_insensitive(!case_sensitive)
-            .build()
-            .parse(source)
-            .map_err(|error| error.to_string())?;
-        let requirement = requirement(&for_literals(&hir));
-        let has_match_group = has_capture_named(&hir, "match");
-        let has_word_boundaries = hir.properties().look_set().contains_word_unicode();
-        let max_len = hir.properties().maximum_len();
+        let parsed = OnceLock::new();
+        let requirement = match builtin_requirement(source, case_sensitive) {
+            Some(requirement) => requirement,
+            None => {
+                let now = Parsed::new(source, case_sensitive)?;
+                let requirement = now.requirement();
+                let _ = parsed.set(now);
+                requirement
+            }
+        };
         Ok(TextRegex {
-            hir,
-            has_word_boundaries,
-            max_len,
+            source: source.into(),
+            case_sensitive,
+            parsed,
             compiled: Compiled::default(),
-            has_match_group,
             requirement,
             slot: usize::MAX,
+        })
+    }
+
+    /// Whether the pattern has been parsed yet.
+    #[cfg(test)]
+    pub(super) fn is_parsed(&self) -> bool {
+        self.parsed.get().is_some()
+    }
+
+    fn parsed(&self) -> &Parsed {
+        self.parsed.get_or_init(|| {
+            Parsed::new(&self.source, self.case_sensitive)
+                .expect("built-in regexes parse: the test suite compiles every one")
         })
     }
 
@@ -125,7 +173,7 @@ impl TextRegex {
     /// (`REGEX_SIZE_LIMIT`). Built-in regexes are compiled by the test suite, so their lazy
     /// compilation cannot fail.
     pub fn compile(&self) -> Result<(), String> {
-        let forms: &[Form] = if self.has_word_boundaries {
+        let forms: &[Form] = if self.parsed().has_word_boundaries {
             &[Form::Exact, Form::Ascii, Form::Prefilter]
         } else {
             &[Form::Exact]
@@ -148,19 +196,20 @@ impl TextRegex {
     }
 
     fn build(&self, form: Form) -> Result<meta::Regex, String> {
+        let parsed = self.parsed();
         let hir = match form {
-            Form::Exact => self.hir.clone(),
+            Form::Exact => parsed.hir.clone(),
             Form::Ascii => rewrite(
-                self.hir.clone(),
+                parsed.hir.clone(),
                 &|look| Hir::look(ascii_boundary(look)),
                 &for_ascii_words,
             ),
-            Form::Prefilter => rewrite(self.hir.clone(), &|_| Hir::empty(), &for_prefilter),
+            Form::Prefilter => rewrite(parsed.hir.clone(), &|_| Hir::empty(), &for_prefilter),
         };
         // The exact form of a regex with word boundaries only runs on texts with non-ASCII word
         // characters, where the lazy DFA gives up: it needs neither the DFA nor the reverse NFA
         // that the DFA's searches would need, which are half of its compile time.
-        let dfa = !(matches!(form, Form::Exact) && self.has_word_boundaries);
+        let dfa = !(matches!(form, Form::Exact) && parsed.has_word_boundaries);
         meta::Builder::new()
             .configure(
                 meta::Config::new()
@@ -199,7 +248,7 @@ impl TextRegex {
         if self.slot != usize::MAX && !candidates.contains(self.slot) {
             return None;
         }
-        if !self.has_word_boundaries {
+        if !self.parsed().has_word_boundaries {
             Some((self.get(Form::Exact), Input::new(text)))
         } else if candidates.ascii_words() {
             Some((self.get(Form::Ascii), Input::new(text)))
@@ -228,6 +277,7 @@ impl TextRegex {
                 .search(&Input::new(text).span(at..text.len()))?
                 .start();
             let end = self
+                .parsed()
                 .max_len
                 .map_or(text.len(), |max| text.len().min(start.saturating_add(max)));
             let input = Input::new(text).span(start..end).anchored(Anchored::Yes);
@@ -253,7 +303,7 @@ impl TextRegex {
     /// The leftmost match, or its `match` group when the pattern has one and it took part.
     pub fn find(&self, text: &str, candidates: &Candidates) -> Option<Range<usize>> {
         let (regex, input) = self.search(text, candidates)?;
-        if !self.has_match_group {
+        if !self.parsed().has_match_group {
             return regex.search(&input).map(|found| found.range());
         }
         let mut captures = regex.create_captures();
@@ -272,8 +322,9 @@ impl TextRegex {
         text: &'a str,
         ascii_words: bool,
     ) -> Box<dyn Iterator<Item = Range<usize>> + 'a> {
-        if !self.has_word_boundaries || ascii_words {
-            let form = if self.has_word_boundaries {
+        let has_word_boundaries = self.parsed().has_word_boundaries;
+        if !has_word_boundaries || ascii_words {
+            let form = if has_word_boundaries {
                 Form::Ascii
             } else {
                 Form::Exact
@@ -299,6 +350,85 @@ impl TextRegex {
             }
         }))
     }
+}
+
+/// A built-in regex's line in [`builtin_literals`](super::builtin_literals): its source,
+/// whether it is case-sensitive, and its [`requirement`] (conjunctions of sets of literals).
+pub(super) type BuiltinLiterals = (
+    &'static str,
+    bool,
+    Option<&'static [&'static [&'static [&'static [u8]]]]>,
+);
+
+/// The requirement of `source` when it is a built-in regex, found when the rules were written.
+fn builtin_requirement(source: &str, case_sensitive: bool) -> Option<Option<Vec<Conjunction>>> {
+    let table = super::builtin_literals::BUILTIN;
+    let at = table
+        .binary_search_by(|&(built_in, sensitive, _)| {
+            (built_in, sensitive).cmp(&(source, case_sensitive))
+        })
+        .ok()?;
+    Some(table[at].2.map(|conjunctions| {
+        conjunctions
+            .iter()
+            .map(|sets| {
+                sets.iter()
+                    .map(|set| set.iter().map(|literal| literal.to_vec()).collect())
+                    .collect()
+            })
+            .collect()
+    }))
+}
+
+/// The text of [`builtin_literals`](super::builtin_literals) for `regexes`: each regex parsed
+/// and its requirement found, in the order [`builtin_requirement`] searches.
+#[cfg(test)]
+pub(super) fn render_builtin_literals(regexes: &[&TextRegex]) -> String {
+    use std::fmt::Write;
+    let mut keys: Vec<(&str, bool)> = regexes
+        .iter()
+        .map(|regex| (&*regex.source, regex.case_sensitive))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut out = String::from(
+        "//! The literals the [gate](super::gate) needs from each built-in regex, found when the\n\
+         //! rules were written rather than at every start (see [`TextRegex`](super::text_regex::TextRegex)).\n\
+         //!\n\
+         //! Generated: the test `rules::tests::builtin_literals_are_current` rewrites this file when\n\
+         //! the built-in rules' regexes, or the way their literals are found, change. Do not edit.\n\
+         \n\
+         use super::text_regex::BuiltinLiterals;\n\
+         \n\
+         /// (regex, case-sensitive, conjunctions of sets of literals), sorted by regex.\n\
+         pub(super) static BUILTIN: &[BuiltinLiterals] = &[\n",
+    );
+    for (source, case_sensitive) in keys {
+        let requirement = Parsed::new(source, case_sensitive)
+            .expect("built-in regexes parse")
+            .requirement();
+        let requirement = match requirement {
+            None => "None".to_string(),
+            Some(conjunctions) => {
+                let list = |items: Vec<String>| format!("&[{}]", items.join(", "));
+                let literal = |literal: &Vec<u8>| format!("b\"{}\"", literal.escape_ascii());
+                let conjunctions = conjunctions
+                    .iter()
+                    .map(|sets| {
+                        list(
+                            sets.iter()
+                                .map(|set| list(set.iter().map(literal).collect()))
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                format!("Some({})", list(conjunctions))
+            }
+        };
+        writeln!(out, "    ({source:?}, {case_sensitive}, {requirement}),").expect("a String");
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// The position of the character after the one at `at` in `text`, `None` at its end.
@@ -779,7 +909,7 @@ mod tests {
         let none = Candidates::default();
         for pattern in patterns {
             let regex = TextRegex::new(pattern, false).unwrap();
-            assert!(regex.has_word_boundaries, "{pattern}");
+            assert!(regex.parsed().has_word_boundaries, "{pattern}");
             let mut gated = regex.clone();
             let mut gate = GateBuilder::default();
             gated.register(&mut gate);
@@ -834,7 +964,7 @@ mod tests {
     #[test]
     fn regexes_without_boundaries_need_no_stand_ins() {
         let regex = TextRegex::new(r"ctt\.ec/", false).unwrap();
-        assert!(!regex.has_word_boundaries);
+        assert!(!regex.parsed().has_word_boundaries);
         assert!(regex.is_match_ungated("https://ctt.ec/x"));
     }
 
