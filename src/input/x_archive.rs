@@ -28,6 +28,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use anyhow::{Result, bail};
+use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 use serde::Deserialize;
@@ -42,8 +43,20 @@ use crate::post::{InputFormat, Location, Origin, Platform, Post, PostKind};
 /// How much of a file the sniffer looks at: the assignment is on the first line.
 pub(super) const SNIFF_PREFIX_BYTES: usize = 512;
 
-/// `created_at` of a tweet: `Sat Nov 09 12:14:18 +0000 2024`.
-const TWEET_TIME_FORMAT: &str = "%a %b %d %H:%M:%S %z %Y";
+/// `created_at` of a tweet: `Sat Nov 09 12:14:18 +0000 2024`, as `strftime` items parsed once
+/// (`DateTime::parse_from_str` parses its format again for every tweet).
+static TWEET_TIME: LazyLock<Vec<Item<'static>>> = LazyLock::new(|| {
+    StrftimeItems::new("%a %b %d %H:%M:%S %z %Y")
+        .parse()
+        .expect("a valid format")
+});
+
+/// A tweet's `created_at` (see [`TWEET_TIME`]).
+fn tweet_time(text: &str) -> Option<DateTime<FixedOffset>> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, text, TWEET_TIME.iter()).ok()?;
+    parsed.to_datetime().ok()
+}
 
 /// The assignment that opens every archive data file, with the data set's name.
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -187,6 +200,10 @@ pub(super) fn merge_note_tweets(posts: &mut Vec<Post>, from: usize) {
 /// The text of a truncated long tweet before its `…` (without the `t.co` link that may follow
 /// it), or `None` when `text` is not truncated.
 fn truncated_prefix(text: &str) -> Option<&str> {
+    // Most tweets have no `…` at all: no need to look for a link first.
+    if !text.contains('…') {
+        return None;
+    }
     let mut rest = text.trim_end();
     let link = ["https://t.co/", "http://t.co/"]
         .iter()
@@ -293,7 +310,7 @@ fn read_tweets(
             ),
         };
         let id = tweet.id_str.id().or_else(|| tweet.id.id());
-        let at = place(name, record, id.as_deref());
+        let at = || place(name, record, id.as_deref());
         let text = match (&tweet.full_text, &tweet.text) {
             (Scalar::Absent, other) | (other, _) => other,
         };
@@ -301,7 +318,8 @@ fn read_tweets(
             Scalar::Str(text) => text.as_ref(),
             Scalar::Absent | Scalar::Null => "",
             other => bail!(
-                "{at}: `full_text` must be a string, found {}",
+                "{}: `full_text` must be a string, found {}",
+                at(),
                 other.describe()
             ),
         };
@@ -326,7 +344,7 @@ fn read_tweets(
         post.created_at = tweet
             .created_at
             .str()
-            .and_then(|time| DateTime::parse_from_str(time.trim(), TWEET_TIME_FORMAT).ok());
+            .and_then(|time| tweet_time(time.trim()));
         post.platform = Some(Platform::X);
         if kind == PostKind::Reply {
             post.in_reply_to = reply_to.map(Into::into);
@@ -337,13 +355,10 @@ fn read_tweets(
                 .filter(|handle| !handle.is_empty())
                 .map(|handle| format!("@{handle}").into());
         }
-        post.links = links(
-            tweet
-                .entities
-                .as_ref()
-                .and_then(|entities| entities.get("urls")),
-            "expanded_url",
-        );
+        post.links = match &tweet.entities {
+            Some(Loose::Object(entities)) => links(entities.urls.as_ref(), "expanded_url"),
+            _ => Vec::new(),
+        };
         posts.push(post);
     }
     Ok(())
@@ -363,7 +378,30 @@ struct Tweet<'a> {
     in_reply_to_status_id: Scalar<'a>,
     created_at: Scalar<'a>,
     in_reply_to_screen_name: Scalar<'a>,
-    entities: Option<Value>,
+    entities: Option<Loose<'a, Entities>>,
+}
+
+/// A tweet's `entities`, with only its links: its hashtags and mentions (with their ids,
+/// names and offsets) are skipped, not built (building them was a fifth of reading a tweet).
+#[derive(Default)]
+struct Entities {
+    urls: Option<Value>,
+}
+
+impl<'de> FieldSet<'de> for Entities {
+    fn read<M: MapAccess<'de>>(&mut self, key: &str, map: &mut M) -> Result<bool, M::Error> {
+        if key != "urls" {
+            return Ok(false);
+        }
+        self.urls = Some(map.next_value()?);
+        Ok(true)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entities {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_fields::<Entities, D>(deserializer)
+    }
 }
 
 impl<'de> FieldSet<'de> for Tweet<'de> {
@@ -415,16 +453,17 @@ fn read_note_tweets(
             );
         };
         let id = field_id(note, &["noteTweetId"]);
-        let at = place(name, record, id.as_deref());
+        let at = || place(name, record, id.as_deref());
         let core = match note.get("core") {
             Some(Value::Object(core)) => core,
-            _ => bail!("{at}: expected a `core` object with the note's `text`"),
+            _ => bail!("{}: expected a `core` object with the note's `text`", at()),
         };
         let text = match core.get("text") {
             Some(Value::String(text)) => text.trim(),
             None | Some(Value::Null) => "",
             Some(other) => bail!(
-                "{at}: `core.text` must be a string, found {}",
+                "{}: `core.text` must be a string, found {}",
+                at(),
                 describe(other)
             ),
         };
@@ -509,11 +548,15 @@ fn read_direct_messages(
                 );
             };
             let id = field_id(message, &["id"]);
-            let at = place(name, record, id.as_deref());
+            let at = || place(name, record, id.as_deref());
             let raw = match message.get("text") {
                 Some(Value::String(text)) => text.as_str(),
                 None | Some(Value::Null) => "",
-                Some(other) => bail!("{at}: `text` must be a string, found {}", describe(other)),
+                Some(other) => bail!(
+                    "{}: `text` must be a string, found {}",
+                    at(),
+                    describe(other)
+                ),
             };
             let decoded = html_escape::decode_html_entities(raw);
             let text = decoded.trim();
