@@ -123,17 +123,101 @@ impl Clusters {
     }
 }
 
-/// The Unicode scalar value ("char") offsets of a byte range of `text`, without widening it (an
-/// edit is exact where a span is widened to whole graphemes). The range is clamped to the text.
-pub fn char_range(text: &str, bytes: Range<usize>) -> Range<usize> {
-    let end = bytes.end.min(text.len());
-    let start = bytes.start.min(end);
-    let chars_before = |offset: usize| {
-        text.char_indices()
-            .take_while(|(at, _)| *at < offset)
-            .count()
-    };
-    chars_before(start)..chars_before(end)
+/// The Unicode scalar value ("char") offsets of byte ranges of one text, without widening them
+/// (an edit is exact where a span is widened to whole graphemes). Each range is counted on
+/// from the one before when they come in order (a fix's edits do), so that a long post's many
+/// edits cost one pass over its text rather than one each.
+pub struct CharCounter<'t> {
+    text: &'t str,
+    /// A byte offset, and how many chars start before it.
+    at: usize,
+    chars: usize,
+}
+
+impl<'t> CharCounter<'t> {
+    pub fn new(text: &'t str) -> CharCounter<'t> {
+        CharCounter {
+            text,
+            at: 0,
+            chars: 0,
+        }
+    }
+
+    /// The char offsets of `bytes`, clamped to the text.
+    pub fn range(&mut self, bytes: Range<usize>) -> Range<usize> {
+        let end = bytes.end.min(self.text.len());
+        let start = bytes.start.min(end);
+        self.chars_before(start)..self.chars_before(end)
+    }
+
+    /// How many chars start before byte `offset` (at most the text's length): its bytes that
+    /// do not continue a char.
+    fn chars_before(&mut self, offset: usize) -> usize {
+        if offset < self.at {
+            (self.at, self.chars) = (0, 0);
+        }
+        self.chars += self.text.as_bytes()[self.at..offset]
+            .iter()
+            .filter(|&&byte| !is_utf8_continuation(byte))
+            .count();
+        self.at = offset;
+        self.chars
+    }
+}
+
+/// Whether `byte` continues a UTF-8 encoded char (`10xxxxxx`) rather than starting one.
+fn is_utf8_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+/// Ranges of a text to leave out (links, hashtags, inline code), asked in text order whether a
+/// word (or an entity) overlaps one: one pass over the ranges for all the words of a text, where testing each
+/// word against every range made a long post's check quadratic (a 1.6 MB post with thousands of
+/// links and hashtags took seconds).
+pub struct Skipped {
+    /// Sorted by start.
+    ranges: Vec<Range<usize>>,
+    /// How many of `ranges` start before the last word's end.
+    passed: usize,
+    /// The furthest end of those.
+    reach: usize,
+    /// The last word's end, to check that words come in order.
+    last_end: usize,
+}
+
+impl Skipped {
+    pub fn new(ranges: impl IntoIterator<Item = Range<usize>>) -> Skipped {
+        let mut ranges: Vec<Range<usize>> = ranges.into_iter().collect();
+        ranges.sort_unstable_by_key(|range| range.start);
+        Skipped {
+            ranges,
+            passed: 0,
+            reach: 0,
+            last_end: 0,
+        }
+    }
+
+    /// Whether byte `at` is inside one of the ranges (a word or entity starting there starts
+    /// inside it). Asked in order, like [`Skipped::overlaps`].
+    pub fn contains(&mut self, at: usize) -> bool {
+        self.overlaps(&(at..at + 1))
+    }
+
+    /// Whether `word` overlaps one of the ranges (shares a byte with it, or holds an empty one
+    /// strictly inside). Words must be asked in order: each ends at or after the one before.
+    pub fn overlaps(&mut self, word: &Range<usize>) -> bool {
+        debug_assert!(word.end >= self.last_end, "words asked in text order");
+        self.last_end = word.end;
+        // A range overlaps the word when it starts before the word's end and ends after its
+        // start: of the ranges that start before the word's end, the furthest end decides.
+        while let Some(range) = self.ranges.get(self.passed)
+            && range.start < word.end
+        {
+            self.reach = self.reach.max(range.end);
+            self.passed += 1;
+        }
+        self.reach > word.start
+    }
 }
 
 /// The 1-based line and column (in chars) just after `prefix`.
@@ -507,9 +591,42 @@ mod tests {
     fn char_ranges_are_exact() {
         let text = "é👨‍👩‍👧 x";
         let family = "👨‍👩‍👧";
-        assert_eq!(char_range(text, 2..2 + family.len()), 1..6);
-        assert_eq!(char_range(text, 2..6), 1..2, "not widened to the grapheme");
-        assert_eq!(char_range(text, 0..99), 0..8);
+        let range = |bytes| CharCounter::new(text).range(bytes);
+        assert_eq!(range(2..2 + family.len()), 1..6);
+        assert_eq!(range(2..6), 1..2, "not widened to the grapheme");
+        assert_eq!(range(0..99), 0..8);
+        assert_eq!(
+            range(1..1),
+            1..1,
+            "inside `é`: the char it is in started before"
+        );
+    }
+
+    /// Counted on from the range before or from the start, a range's chars are the same.
+    #[test]
+    fn char_ranges_in_any_order_are_counted_alike() {
+        let text = "a é 👨‍👩‍👧 b\ncafé";
+        let ranges = [0..1, 2..4, 3..9, 5..30, 1..2, 30..40, 0..0];
+        let mut counter = CharCounter::new(text);
+        for bytes in ranges {
+            let alone = CharCounter::new(text).range(bytes.clone());
+            let prefix = |at: usize| {
+                text.char_indices()
+                    .take_while(|(start, _)| *start < at.min(text.len()))
+                    .count()
+            };
+            let end = bytes.end.min(text.len());
+            assert_eq!(
+                alone,
+                prefix(bytes.start.min(end))..prefix(end),
+                "{bytes:?}"
+            );
+            assert_eq!(
+                counter.range(bytes.clone()),
+                alone,
+                "{bytes:?} after others"
+            );
+        }
     }
 
     #[test]
@@ -527,5 +644,28 @@ mod tests {
             "ok \\u{1b}[31mred\\u{7} \\u{202e}evil x\\u{a}y"
         );
         assert_eq!(sanitize_for_terminal("a\nb", true), "a\nb");
+    }
+
+    proptest::proptest! {
+        /// Swept in text order, a word overlaps a range exactly when some range shares a byte
+        /// with it or sits, empty, strictly inside it.
+        #[test]
+        fn skipped_words_are_those_overlapping_a_range(
+            ranges in proptest::collection::vec((0usize..60, 0usize..8), 0..8),
+            words in proptest::collection::vec((0usize..6, 1usize..6), 0..12),
+        ) {
+            let ranges: Vec<Range<usize>> =
+                ranges.into_iter().map(|(start, len)| start..start + len).collect();
+            let mut skipped = Skipped::new(ranges.iter().cloned());
+            let mut at = 0;
+            for (gap, len) in words {
+                let word = at + gap..at + gap + len;
+                at = word.end;
+                let expected = ranges
+                    .iter()
+                    .any(|range| range.start < word.end && word.start < range.end);
+                proptest::prop_assert_eq!(skipped.overlaps(&word), expected, "{:?} in {:?}", word, ranges);
+            }
+        }
     }
 }

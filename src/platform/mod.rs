@@ -27,6 +27,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 use crate::post::Platform;
+use crate::text::Skipped;
 
 /// What a length counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -556,13 +557,8 @@ fn kept_entities(
     if kept.peek().is_none() {
         return Vec::new();
     }
-    let links = entities.urls();
-    kept.filter(|found| {
-        !links
-            .iter()
-            .any(|link| link.start <= found.start && found.start < link.end)
-    })
-    .collect()
+    let mut links = Skipped::new(entities.urls().iter().cloned());
+    kept.filter(|found| !links.contains(found.start)).collect()
 }
 
 /// Mentions as twitter-text extracts them (`@` or `＠` not after a letter, digit or `_!#$%&*@`,

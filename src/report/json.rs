@@ -14,7 +14,7 @@ use crate::finding::{Applicability, Finding, Severity, Target};
 use crate::fix::FixPlan;
 use crate::post::{Location, Post};
 use crate::score::Evidence;
-use crate::text::{TextSpan, char_range};
+use crate::text::{CharCounter, TextSpan};
 
 /// Version of the JSON report format.
 pub const VERSION: u32 = 1;
@@ -653,18 +653,20 @@ fn finding_out<'a>(report: &Report<'a>, finding: &'a Finding) -> FindingOut<'a> 
             out.fix = finding.fix.as_ref().map(|fix| FixOut {
                 title: &fix.title,
                 applicability: fix.applicability,
-                edits: fix
-                    .edits
-                    .iter()
-                    .map(|edit| {
-                        let chars = char_range(&post.text, edit.range.clone());
-                        EditOut {
-                            bytes: [edit.range.start, edit.range.end],
-                            chars: [chars.start, chars.end],
-                            replacement: &edit.replacement,
-                        }
-                    })
-                    .collect(),
+                edits: {
+                    let mut counter = CharCounter::new(&post.text);
+                    fix.edits
+                        .iter()
+                        .map(|edit| {
+                            let chars = counter.range(edit.range.clone());
+                            EditOut {
+                                bytes: [edit.range.start, edit.range.end],
+                                chars: [chars.start, chars.end],
+                                replacement: &edit.replacement,
+                            }
+                        })
+                        .collect()
+                },
             });
             out.span = Some(span_out(span));
             out.file_position = Report::file_position(post, span.line, span.column)

@@ -5,12 +5,14 @@
 //! does not show is not flagged, since a guessed split can be wrong, and embarrassingly so. The
 //! fix changes only letter case, which platforms ignore when they match hashtags.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Deserialize;
 
 use super::{PostCheck, PostHit, PostInput};
 use crate::finding::{Applicability, Edit, Fix};
+use crate::text::Skipped;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,42 +42,76 @@ fn capitalized(word: &str) -> Option<String> {
     Some(std::iter::once(capital).chain(chars).collect())
 }
 
-/// The words of `text` outside hashtags, mentions and links, with their byte ranges.
-fn plain_words<'t>(text: &'t str, skip: &[Range<usize>]) -> Vec<(Range<usize>, &'t str)> {
-    crate::text::words(text)
-        .map(|(start, word)| (start..start + word.len(), word))
-        .filter(|(range, _)| {
-            !skip
-                .iter()
-                .any(|other| other.start <= range.start && range.start < other.end)
-        })
-        .collect()
+/// The words of a post outside its hashtags, mentions and links, and where each word starts a
+/// run that may spell a hashtag.
+struct PlainWords<'t> {
+    text: &'t str,
+    /// Byte range and text of each word, in order.
+    words: Vec<(Range<usize>, &'t str)>,
+    /// The indexes of `words` by their lowercase spelling: a hashtag's words are looked for
+    /// from the words its body starts with, not from every word of the post (which made a long
+    /// post's check quadratic).
+    by_lowercase: HashMap<String, Vec<usize>>,
 }
 
-/// The hashtag body (lowercase) in capitals where the post writes its words apart: two or more
-/// words in a row, with only spaces or hyphens between them, that spell it.
-fn from_words(text: &str, words: &[(Range<usize>, &str)], body: &str) -> Option<String> {
-    for first in 0..words.len() {
-        let mut spelled = String::new();
-        let mut camel = String::new();
-        for (index, (range, word)) in words.iter().enumerate().skip(first) {
-            if index > first {
-                let gap = &text[words[index - 1].0.end..range.start];
-                if !gap.chars().all(|c| c.is_whitespace() || c == '-') {
-                    break;
-                }
-            }
-            spelled.push_str(&word.to_lowercase());
-            camel.push_str(&capitalized(word)?);
-            if !body.starts_with(spelled.as_str()) {
-                break;
-            }
-            if spelled == body {
-                return (index > first).then_some(camel);
-            }
+impl<'t> PlainWords<'t> {
+    fn new(text: &'t str, mut skip: Skipped) -> PlainWords<'t> {
+        let words: Vec<(Range<usize>, &str)> = crate::text::words(text)
+            .map(|(start, word)| (start..start + word.len(), word))
+            // A word starting inside a hashtag, mention or link is part of it.
+            .filter(|(range, _)| !skip.contains(range.start))
+            .collect();
+        let mut by_lowercase: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, (_, word)) in words.iter().enumerate() {
+            by_lowercase
+                .entry(word.to_lowercase())
+                .or_default()
+                .push(index);
+        }
+        PlainWords {
+            text,
+            words,
+            by_lowercase,
         }
     }
-    None
+
+    /// The hashtag body (lowercase) in capitals where the post writes its words apart: the
+    /// first run of two or more words in a row, with only spaces or hyphens between them,
+    /// that spells it (none when the first run that spells it is one word).
+    fn camel(&self, body: &str) -> Option<String> {
+        // Runs start at a word that `body` starts with.
+        let mut firsts: Vec<usize> = body
+            .char_indices()
+            .filter_map(|(at, c)| self.by_lowercase.get(&body[..at + c.len_utf8()]))
+            .flatten()
+            .copied()
+            .collect();
+        firsts.sort_unstable();
+        for first in firsts {
+            let mut spelled = String::new();
+            let mut camel = String::new();
+            for (index, (range, word)) in self.words.iter().enumerate().skip(first) {
+                if index > first {
+                    let gap = &self.text[self.words[index - 1].0.end..range.start];
+                    if !gap.chars().all(|c| c.is_whitespace() || c == '-') {
+                        break;
+                    }
+                }
+                spelled.push_str(&word.to_lowercase());
+                let Some(capital) = capitalized(word) else {
+                    break;
+                };
+                camel.push_str(&capital);
+                if !body.starts_with(spelled.as_str()) {
+                    break;
+                }
+                if spelled == body {
+                    return (index > first).then_some(camel);
+                }
+            }
+        }
+        None
+    }
 }
 
 impl PostCheck for HashtagCase {
@@ -105,13 +141,21 @@ impl PostCheck for HashtagCase {
         if !tags.iter().any(|tag| is_lowercase_run(&text[body_of(tag)])) {
             return None;
         }
-        let skip: Vec<Range<usize>> = tags
-            .iter()
-            .cloned()
-            .chain(input.entities.mentions().iter().cloned())
-            .chain(input.links.iter().cloned())
-            .collect();
-        let words = plain_words(text, &skip);
+        let skip = Skipped::new(
+            tags.iter()
+                .chain(input.entities.mentions())
+                .chain(input.links)
+                .cloned(),
+        );
+        let words = PlainWords::new(text, skip);
+        // The first hashtag that shows its words, by its lowercase spelling.
+        let mut shown: HashMap<String, &str> = HashMap::new();
+        for tag in tags {
+            let body = &text[body_of(tag)];
+            if shows_words(body) {
+                shown.entry(body.to_lowercase()).or_insert(body);
+            }
+        }
         let mut first: Option<(Range<usize>, String)> = None;
         let mut edits = Vec::new();
         for tag in tags {
@@ -119,12 +163,8 @@ impl PostCheck for HashtagCase {
             if !is_lowercase_run(body) {
                 continue;
             }
-            let shown = tags
-                .iter()
-                .map(|other| &text[body_of(other)])
-                .find(|other| shows_words(other) && other.to_lowercase() == body)
-                .map(str::to_string);
-            let Some(camel) = shown.or_else(|| from_words(text, &words, body)) else {
+            let shown = shown.get(body).map(|&shown| shown.to_string());
+            let Some(camel) = shown.or_else(|| words.camel(body)) else {
                 continue;
             };
             // Only letter case may change: the hashtag stays the same hashtag.
@@ -208,5 +248,26 @@ mod tests {
         ] {
             assert_eq!(check_text(&HashtagCase {}, text, &[]), None, "{text}");
         }
+    }
+
+    /// The words are looked for from each word the hashtag starts with, in order: the first
+    /// run that spells it gives the capitals, a run inside a link or mention does not count,
+    /// and a word whose capital is two letters (`ß` → `SS`) only ends its own run.
+    #[test]
+    fn the_first_run_of_words_that_spells_the_hashtag_gives_the_capitals() {
+        let fixed = |text| run(text).map(|(_, fixed)| fixed);
+        assert_eq!(
+            fixed("open sourcery, the iPhone-meetup, an iphone Meetup #iphonemeetup"),
+            Some("open sourcery, the iPhone-meetup, an iphone Meetup #IPhoneMeetup".into())
+        );
+        assert_eq!(
+            fixed("@open source-sprint, then open Source sprint #opensourcesprint"),
+            Some("@open source-sprint, then open Source sprint #OpenSourceSprint".into())
+        );
+        assert_eq!(
+            fixed("ßtart open source #opensource"),
+            Some("ßtart open source #OpenSource".into())
+        );
+        assert_eq!(fixed("opensource, open source #opensource"), None);
     }
 }

@@ -12,6 +12,7 @@ use anyhow::{Result, bail};
 use serde::Deserialize;
 
 use super::{PostCheck, PostHit, PostInput, percent};
+use crate::text::Skipped;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,15 +76,10 @@ fn words(text: &str, links: &[Range<usize>]) -> Vec<Word> {
             }
         }
     }
-    let skipped = |range: &Range<usize>| {
-        links
-            .iter()
-            .chain(&code)
-            .any(|skip| skip.start < range.end && range.start < skip.end)
-    };
+    let mut skipped = Skipped::new(links.iter().cloned().chain(code));
     let mut words = Vec::new();
     let mut add = |range: Range<usize>| {
-        if !skipped(&range)
+        if !skipped.overlaps(&range)
             && let Some(word) = word(text, range)
         {
             words.push(word);
