@@ -171,9 +171,9 @@ fn is_utf8_continuation(byte: u8) -> bool {
 }
 
 /// Ranges of a text to leave out (links, hashtags, inline code), asked in text order whether a
-/// word (or an entity) overlaps one: one pass over the ranges for all the words of a text, where testing each
-/// word against every range made a long post's check quadratic (a 1.6 MB post with thousands of
-/// links and hashtags took seconds).
+/// word (or an entity) overlaps one: one pass over the ranges for all the words of a text,
+/// where testing each word against every range made a long post's check quadratic (a 1.6 MB
+/// post with thousands of links and hashtags took seconds).
 pub struct Skipped {
     /// Sorted by start.
     ranges: Vec<Range<usize>>,
@@ -664,7 +664,13 @@ mod tests {
                 let expected = ranges
                     .iter()
                     .any(|range| range.start < word.end && word.start < range.end);
-                proptest::prop_assert_eq!(skipped.overlaps(&word), expected, "{:?} in {:?}", word, ranges);
+                proptest::prop_assert_eq!(
+                    skipped.overlaps(&word),
+                    expected,
+                    "{:?} in {:?}",
+                    word,
+                    ranges
+                );
             }
         }
     }

@@ -48,10 +48,16 @@ struct PlainWords<'t> {
     text: &'t str,
     /// Byte range and text of each word, in order.
     words: Vec<(Range<usize>, &'t str)>,
-    /// The indexes of `words` by their lowercase spelling: a hashtag's words are looked for
-    /// from the words its body starts with, not from every word of the post (which made a long
-    /// post's check quadratic).
+    /// Each word in lowercase and with its first letter a capital (see [`capitalized`]), made
+    /// once rather than at every try.
+    lower: Vec<String>,
+    capital: Vec<Option<String>>,
+    /// The indexes of `words` by their lowercase spelling, and by that of the word and the
+    /// next one together: a hashtag's run of words starts at a word it is, or at a pair of
+    /// words it starts with, not at any word of the post (which made a long post's check
+    /// quadratic in its words and hashtags).
     by_lowercase: HashMap<String, Vec<usize>>,
+    by_pair: HashMap<String, Vec<usize>>,
 }
 
 impl<'t> PlainWords<'t> {
@@ -61,52 +67,70 @@ impl<'t> PlainWords<'t> {
             // A word starting inside a hashtag, mention or link is part of it.
             .filter(|(range, _)| !skip.contains(range.start))
             .collect();
+        let lower: Vec<String> = words.iter().map(|(_, word)| word.to_lowercase()).collect();
+        let capital = words.iter().map(|(_, word)| capitalized(word)).collect();
         let mut by_lowercase: HashMap<String, Vec<usize>> = HashMap::new();
-        for (index, (_, word)) in words.iter().enumerate() {
-            by_lowercase
-                .entry(word.to_lowercase())
-                .or_default()
-                .push(index);
+        let mut by_pair: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, word) in lower.iter().enumerate() {
+            by_lowercase.entry(word.clone()).or_default().push(index);
+            if let Some(next) = lower.get(index + 1) {
+                by_pair
+                    .entry(format!("{word}{next}"))
+                    .or_default()
+                    .push(index);
+            }
         }
         PlainWords {
             text,
             words,
+            lower,
+            capital,
             by_lowercase,
+            by_pair,
         }
     }
 
     /// The hashtag body (lowercase) in capitals where the post writes its words apart: the
     /// first run of two or more words in a row, with only spaces or hyphens between them,
-    /// that spells it (none when the first run that spells it is one word).
+    /// that spells it (none when the first run that spells it is one word). A word whose
+    /// capital is not one letter ends its run.
     fn camel(&self, body: &str) -> Option<String> {
-        // Runs start at a word that `body` starts with.
+        // A run that spells `body` is one word that is `body`, or starts with two words that
+        // `body` starts with.
         let mut firsts: Vec<usize> = body
             .char_indices()
-            .filter_map(|(at, c)| self.by_lowercase.get(&body[..at + c.len_utf8()]))
+            .filter_map(|(at, c)| self.by_pair.get(&body[..at + c.len_utf8()]))
+            .chain(self.by_lowercase.get(body))
             .flatten()
             .copied()
             .collect();
         firsts.sort_unstable();
+        firsts.dedup();
         for first in firsts {
-            let mut spelled = String::new();
-            let mut camel = String::new();
-            for (index, (range, word)) in self.words.iter().enumerate().skip(first) {
+            // What is left of `body` to spell.
+            let mut rest = body;
+            for index in first..self.words.len() {
                 if index > first {
-                    let gap = &self.text[self.words[index - 1].0.end..range.start];
+                    let gap = &self.text[self.words[index - 1].0.end..self.words[index].0.start];
                     if !gap.chars().all(|c| c.is_whitespace() || c == '-') {
                         break;
                     }
                 }
-                spelled.push_str(&word.to_lowercase());
-                let Some(capital) = capitalized(word) else {
-                    break;
-                };
-                camel.push_str(&capital);
-                if !body.starts_with(spelled.as_str()) {
+                if self.capital[index].is_none() {
                     break;
                 }
-                if spelled == body {
-                    return (index > first).then_some(camel);
+                let Some(after) = rest.strip_prefix(self.lower[index].as_str()) else {
+                    break;
+                };
+                rest = after;
+                if rest.is_empty() {
+                    return (index > first).then(|| {
+                        self.capital[first..=index]
+                            .iter()
+                            .flatten()
+                            .map(String::as_str)
+                            .collect()
+                    });
                 }
             }
         }
@@ -156,6 +180,8 @@ impl PostCheck for HashtagCase {
                 shown.entry(body.to_lowercase()).or_insert(body);
             }
         }
+        // The same hashtag again spells the same way.
+        let mut camels: HashMap<&str, Option<String>> = HashMap::new();
         let mut first: Option<(Range<usize>, String)> = None;
         let mut edits = Vec::new();
         for tag in tags {
@@ -164,7 +190,12 @@ impl PostCheck for HashtagCase {
                 continue;
             }
             let shown = shown.get(body).map(|&shown| shown.to_string());
-            let Some(camel) = shown.or_else(|| words.camel(body)) else {
+            let Some(camel) = shown.or_else(|| {
+                camels
+                    .entry(body)
+                    .or_insert_with(|| words.camel(body))
+                    .clone()
+            }) else {
                 continue;
             };
             // Only letter case may change: the hashtag stays the same hashtag.
