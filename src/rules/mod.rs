@@ -42,10 +42,11 @@ pub struct RuleFile {
     pub builtin: bool,
 }
 
-/// Parses the built-in rule files.
+/// Parses the built-in rule files, on all cores: parsing their TOML one after another was a
+/// quarter of checking one draft.
 pub fn builtin_rule_files() -> Result<Vec<RuleFile>> {
     catalog::BUILTIN_RULE_FILES
-        .iter()
+        .par_iter()
         .map(|(stem, contents)| {
             parse_rule_file(&format!("rules/{stem}.toml"), contents).map(|file| RuleFile {
                 builtin: true,
