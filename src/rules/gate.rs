@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Anchored, MatchKind};
+use aho_corasick::{Anchored, MatchKind, PatternID};
 
 use super::text_regex::{Conjunction, ascii_words, split_marks};
 use crate::text::is_ascii_word_byte;
@@ -115,6 +115,7 @@ impl GateBuilder {
         let nfa = (!bare.is_empty()).then(|| {
             literal_nfa(&bare).expect("a few thousand short literals fit an Aho-Corasick automaton")
         });
+        let classes = ByteClasses::new(&bare);
         let mut always = Candidates {
             slots: vec![0; self.slots.div_ceil(64)],
             ascii_words: false,
@@ -123,7 +124,7 @@ impl GateBuilder {
             always.insert(slot);
         }
         Gate {
-            bare,
+            classes,
             nfa,
             table: OnceLock::new(),
             announced: AtomicUsize::new(0),
@@ -166,8 +167,9 @@ pub(super) const TABLE_AFTER_BYTES: usize = 2 << 20;
 /// The combined literals of every regex of a rule set.
 #[derive(Debug)]
 pub struct Gate {
-    /// The literals without their word-boundary marks, by pattern of the automata.
-    bare: Vec<Vec<u8>>,
+    /// The classes of the bytes of the literals (without their word-boundary marks), for the
+    /// table.
+    classes: ByteClasses,
     /// The literals' compact automaton, built with the rules; `None` when there are none.
     nfa: Option<NFA>,
     /// The literals' fast automaton, built once [`TABLE_AFTER_BYTES`] are announced
@@ -216,7 +218,7 @@ impl Gate {
             return;
         }
         if let Some(nfa) = &self.nfa {
-            self.table.get_or_init(|| Table::new(nfa, &self.bare));
+            self.table.get_or_init(|| Table::new(nfa, &self.classes));
         }
     }
 
@@ -305,6 +307,35 @@ fn occurrences<'a>(
     })
 }
 
+/// The bytes of a set of literals, each a class of its own but for the two cases of an ASCII
+/// letter, which share one; every byte no literal holds is class 0.
+#[derive(Debug, Clone, Copy)]
+struct ByteClasses {
+    /// By byte, its class.
+    classes: [u8; 256],
+    /// How many classes.
+    stride: usize,
+}
+
+impl ByteClasses {
+    fn new(literals: &[Vec<u8>]) -> ByteClasses {
+        let mut classes = [0u8; 256];
+        let mut stride = 1;
+        for literal in literals {
+            for &byte in literal {
+                let folded = byte.to_ascii_lowercase();
+                if classes[usize::from(folded)] == 0 {
+                    classes[usize::from(folded)] = u8::try_from(stride)
+                        .expect("at most 231 classes: the cases of a letter share one");
+                    stride += 1;
+                }
+                classes[usize::from(byte.to_ascii_uppercase())] = classes[usize::from(folded)];
+            }
+        }
+        ByteClasses { classes, stride }
+    }
+}
+
 /// The literals' automaton as a table of every state's next state by byte class: the DFA of the
 /// contiguous NFA, whose failure transitions it follows once, when the table is made, rather
 /// than on every byte. Its states are 16-bit and its rows as long as there are classes
@@ -332,24 +363,11 @@ struct Table {
 }
 
 impl Table {
-    /// The table of `nfa`, made by [`literal_nfa`] from `literals` (the classes merge the cases
-    /// of ASCII letters, as its search does); `None` when it would have 2^16 states or more
-    /// (house rules with tens of thousands of literals).
-    fn new(nfa: &NFA, literals: &[Vec<u8>]) -> Option<Table> {
-        debug_assert_eq!(nfa.patterns_len(), literals.len());
-        let mut classes = [0u8; 256];
-        let mut stride = 1;
-        for literal in literals {
-            for &byte in literal {
-                let folded = byte.to_ascii_lowercase();
-                if classes[usize::from(folded)] == 0 {
-                    // Never fails: at most 231 classes, as the cases of a letter share one.
-                    classes[usize::from(folded)] = u8::try_from(stride).ok()?;
-                    stride += 1;
-                }
-                classes[usize::from(byte.to_ascii_uppercase())] = classes[usize::from(folded)];
-            }
-        }
+    /// The table of `nfa`, made by [`literal_nfa`] from literals whose bytes fall in `classes`
+    /// (which merge the cases of ASCII letters, as its search does); `None` when it would have
+    /// 2^16 states or more (house rules with tens of thousands of literals).
+    fn new(nfa: &NFA, classes: &ByteClasses) -> Option<Table> {
+        let ByteClasses { classes, stride } = *classes;
         // A byte of each class, to read in every state.
         let mut representatives = vec![0u8; stride];
         for byte in (0..=255u8).rev() {
@@ -417,9 +435,8 @@ impl Table {
             matching,
             ends,
             literals: found,
-            lengths: literals
-                .iter()
-                .map(|literal| literal.len() as u32)
+            lengths: (0..nfa.patterns_len())
+                .map(|literal| nfa.pattern_len(PatternID::must(literal)) as u32)
                 .collect(),
         })
     }
@@ -529,7 +546,7 @@ mod tests {
             .map(|literal| literal.as_bytes().to_vec())
             .collect();
         let nfa = literal_nfa(&literals).unwrap();
-        let table = Table::new(&nfa, &literals).unwrap();
+        let table = Table::new(&nfa, &ByteClasses::new(&literals)).unwrap();
         for text in [
             "",
             "Big SALE today, whale",
@@ -561,7 +578,10 @@ mod tests {
                 .flat_map(|a| (0..40).flat_map(move |b| (0..40).map(move |c| [a, b, c])))
                 .map(|[a, b, c]| vec![0x80 + a, 0xB0 + b, 0xB0 + c])
                 .collect();
-            Table::new(&literal_nfa(&literals).unwrap(), &literals)
+            Table::new(
+                &literal_nfa(&literals).unwrap(),
+                &ByteClasses::new(&literals),
+            )
         };
         assert!(table(39).is_some());
         assert!(table(40).is_none());
@@ -594,7 +614,7 @@ mod tests {
                 .map(|pieces| pieces.concat().into_bytes())
                 .collect();
             let nfa = literal_nfa(&literals).unwrap();
-            let table = Table::new(&nfa, &literals).unwrap();
+            let table = Table::new(&nfa, &ByteClasses::new(&literals)).unwrap();
             for text in texts.iter().map(|pieces| pieces.concat()) {
                 let from_nfa: Vec<_> = occurrences(&nfa, &text).collect();
                 proptest::prop_assert_eq!(table.occurrences(&text).collect::<Vec<_>>(), from_nfa);
