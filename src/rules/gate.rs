@@ -236,17 +236,28 @@ impl Gate {
         text: &str,
         candidates: &mut Candidates,
     ) {
-        // The sets each condition has met so far, for this text: a buffer per thread, of
-        // which only the conditions touched are cleared again (a condition of one set is met
-        // at once and never written). Looking at every condition after the search, in a
-        // vector made for each text, was half of the gate's time.
+        // The sets each condition has met so far, for this text, and the literals counted
+        // already: buffers per thread, of which only the entries touched are cleared again (a
+        // condition of one set is met at once and never written). Looking at every condition
+        // after the search, in a vector made for each text, was half of the gate's time. A
+        // literal is counted once a text: the sets a literal is in may be in a dozen
+        // conditions (a regex split by the branches of an alternation).
         thread_local! {
-            static MET: RefCell<(Vec<u8>, Vec<usize>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+            static MET: RefCell<Met> = const { RefCell::new(Met {
+                sets: Vec::new(),
+                conditions: Vec::new(),
+                counted: Vec::new(),
+                literals: Vec::new(),
+            }) };
         }
-        MET.with_borrow_mut(|(met, touched)| {
-            met.resize(self.conditions.len(), 0);
+        MET.with_borrow_mut(|met| {
+            met.sets.resize(self.conditions.len(), 0);
+            met.counted.resize(self.owners.len(), false);
             let bytes = text.as_bytes();
             for (literal, start, end) in found {
+                if met.counted[literal] {
+                    continue;
+                }
                 // A word boundary cannot be between two ASCII word characters, Unicode or
                 // ASCII boundary alike (the literal's own side is one).
                 let sides = self.boundaries[literal];
@@ -255,26 +266,43 @@ impl Gate {
                 {
                     continue;
                 }
+                met.counted[literal] = true;
+                met.literals.push(literal);
                 for &(condition, bit) in &self.owners[literal] {
                     let (slot, needed) = self.conditions[condition];
                     if needed == 1 {
                         candidates.insert(slot);
                         continue;
                     }
-                    if met[condition] == 0 {
-                        touched.push(condition);
+                    if met.sets[condition] == 0 {
+                        met.conditions.push(condition);
                     }
-                    met[condition] |= bit;
-                    if met[condition] == needed {
+                    met.sets[condition] |= bit;
+                    if met.sets[condition] == needed {
                         candidates.insert(slot);
                     }
                 }
             }
-            for condition in touched.drain(..) {
-                met[condition] = 0;
+            for condition in met.conditions.drain(..) {
+                met.sets[condition] = 0;
+            }
+            for literal in met.literals.drain(..) {
+                met.counted[literal] = false;
             }
         });
     }
+}
+
+/// What [`Gate::count`] has found in one text so far.
+struct Met {
+    /// By condition, the bits of the sets met.
+    sets: Vec<u8>,
+    /// The conditions with a set met.
+    conditions: Vec<usize>,
+    /// By literal, whether it was counted.
+    counted: Vec<bool>,
+    /// The literals counted.
+    literals: Vec<usize>,
 }
 
 /// Every occurrence of every literal in `text`, overlapping ones too, as (literal, start, end):

@@ -36,7 +36,7 @@ pub type Literals = Vec<Vec<u8>>;
 pub type Conjunction = Vec<Literals>;
 /// Most literal sets in one [`Conjunction`].
 const MAX_SETS: usize = 4;
-/// Most alternatives (one per branch of an alternation, see [`requirement`]) a requirement is
+/// Most alternatives (by the branches of alternations, see [`requirement`]) a requirement is
 /// split into.
 const MAX_CONJUNCTIONS: usize = 16;
 /// Literals this long are rare enough in posts: among sets whose shortest literal is at least
@@ -105,7 +105,7 @@ impl Parsed {
 
     /// The literals every match contains (see [`requirement`]).
     fn requirement(&self) -> Option<Vec<Conjunction>> {
-        requirement(&for_literals(&self.hir))
+        requirement(&for_literals(&self.hir), MAX_CONJUNCTIONS)
     }
 }
 
@@ -530,45 +530,138 @@ fn ascii_letter_in_any_case(class: &Class) -> Option<u8> {
     chars.iter().all(same_letter).then_some(letter as u8)
 }
 
-/// What the literals of a match must be, as alternatives: every match holds, for one of the
-/// returned conjunctions, a literal of each of its sets. An alternation gives one conjunction
-/// per branch; a sequence needs a literal from each of its parts that has them (`my` and
-/// `new|latest` and `book|course`), the most selective [`MAX_SETS`] kept, or, when none has
-/// them, what one of its parts needs (so `\b(?:this|that)` is split by branch too). `None`
-/// when a match may hold no known literal at all.
-fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
+/// What the literals of a match must be, as at most `most` alternatives: every match holds, for
+/// one of the returned conjunctions, a literal of each of its sets. An alternation gives what
+/// each branch needs; a sequence needs a literal from each of its parts that has them (`my` and
+/// `new|latest` and `book|course`), the most selective [`MAX_SETS`] kept, and what its parts
+/// need in turn (so `\b(?:this|that)` is split by branch too). `None` when a match may hold no
+/// known literal at all.
+///
+/// Each part is looked at once, so this takes time in proportion to the pattern's size times
+/// its depth. It runs when a house rule is loaded; the built-in rules' requirements are in
+/// [`builtin_literals`](super::builtin_literals).
+fn requirement(hir: &Hir, most: usize) -> Option<Vec<Conjunction>> {
     let mut hir = hir;
     while let HirKind::Capture(capture) = hir.kind() {
         hir = &capture.sub;
     }
     if let HirKind::Alternation(branches) = hir.kind() {
-        let split: Option<Vec<Conjunction>> = branches
-            .iter()
-            .map(requirement)
-            .collect::<Option<Vec<_>>>()
-            .map(|branches| branches.into_iter().flatten().collect());
-        if let Some(split) = split.filter(|split| split.len() <= MAX_CONJUNCTIONS) {
+        // The branches share the `most` alternatives: each may split into those the branches
+        // after it leave, so splitting one never keeps the others from being told apart.
+        let mut left = most;
+        let mut split = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let after = branches.len() - index - 1;
+            let Some(needs) = left
+                .checked_sub(after)
+                .filter(|&share| share > 0)
+                .and_then(|share| requirement(branch, share))
+            else {
+                split.clear();
+                break;
+            };
+            left -= needs.len();
+            split.extend(needs);
+        }
+        if !split.is_empty() {
             return Some(split);
         }
     }
     let mut sets: Vec<Literals> = Vec::new();
-    if let HirKind::Concat(parts) = hir.kind() {
-        sets.extend((0..parts.len()).filter_map(|index| part_literals(parts, index)));
-    }
+    let parts = match hir.kind() {
+        HirKind::Concat(parts) => &parts[..],
+        _ => &[],
+    };
+    let own: Vec<Option<Literals>> = (0..parts.len())
+        .map(|index| part_literals(parts, index))
+        .collect();
+    sets.extend(own.iter().flatten().cloned());
     sets.extend(required_literals(hir));
-    sets.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
-    // The same literals with fewer word-boundary marks add nothing (a part's prefix is often
-    // the whole sequence's without the boundary before it).
-    let mut seen = Vec::new();
-    sets.retain(|set| {
-        let bare: Vec<Vec<u8>> = set
+    // A match of a sequence holds a match of each part, so it needs what each part needs:
+    // `\byou(?:\s+won|\s+have\s+been\s+selected)` needs `you` and `won`, or `you`, `been` and
+    // `selected`. A part's needs are left out when its own literals already say as much (the
+    // needs of `(?:buy|pre-?order)` are `buy`, or `pre` and `order`), or when they would split
+    // the requirement into more than `most` alternatives.
+    let mut alternatives = vec![conjunction(sets)];
+    for (part, own) in parts.iter().zip(&own) {
+        let Some(mut needs) = requirement(part, most / alternatives.len()) else {
+            continue;
+        };
+        if needs.iter().all(|sets| sets.len() == 1) {
+            // Alternatives of one set each are one set of all their literals.
+            let mut all: Literals = needs.into_iter().flatten().flatten().collect();
+            all.sort();
+            all.dedup();
+            needs = vec![vec![all]];
+        }
+        if own.as_ref().is_some_and(|own| says_as_much(own, &needs))
+            || alternatives.len() * needs.len() > most
+        {
+            continue;
+        }
+        alternatives = alternatives
             .iter()
-            .map(|literal| split_marks(literal).1.to_vec())
+            .flat_map(|sets| {
+                needs.iter().map(|more| {
+                    // After the sets the sequence has already: they stay first, and those of
+                    // the part only add to them.
+                    let mut more = more.clone();
+                    more.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
+                    pruned(sets.iter().cloned().chain(more).collect())
+                })
+            })
             .collect();
-        let new = !seen.contains(&bare);
-        seen.push(bare);
-        new
-    });
+        alternatives.sort();
+        alternatives.dedup();
+    }
+    alternatives
+        .iter()
+        .all(|sets| !sets.is_empty())
+        .then_some(alternatives)
+}
+
+/// Whether a part's `own` literals say as much as its `needs`: each literal of the needs is
+/// found inside one of its own (word-boundary marks aside).
+fn says_as_much(own: &Literals, needs: &[Conjunction]) -> bool {
+    needs.iter().flatten().flatten().all(|literal| {
+        let literal = split_marks(literal).1;
+        own.iter().any(|own| {
+            split_marks(own)
+                .1
+                .windows(literal.len())
+                .any(|window| window == literal)
+        })
+    })
+}
+
+/// The literal sets of a [`Conjunction`] worth looking for, from all the sets a match needs:
+/// the most selective first, at most [`MAX_SETS`].
+fn conjunction(mut sets: Vec<Literals>) -> Conjunction {
+    sets.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
+    pruned(sets)
+}
+
+/// The first [`MAX_SETS`] of `sets` that add something to the sets before them.
+fn pruned(mut sets: Vec<Literals>) -> Conjunction {
+    let bare: Vec<Vec<&[u8]>> = sets
+        .iter()
+        .map(|set| set.iter().map(|literal| split_marks(literal).1).collect())
+        .collect();
+    // Any of the sets may be left out: a set adds nothing when an earlier one has the same
+    // literals but for word-boundary marks (a part's prefix is often the whole sequence's
+    // without the boundary before it), or when another has fewer literals, all of them its own
+    // (the smaller set rules out more texts).
+    let keep: Vec<bool> = (0..sets.len())
+        .map(|index| {
+            !(0..index).any(|other| bare[other] == bare[index])
+                && !sets.iter().any(|other| {
+                    other.len() < sets[index].len()
+                        && other.iter().all(|literal| sets[index].contains(literal))
+                })
+        })
+        .collect();
+    let mut kept = keep.iter();
+    sets.retain(|_| *kept.next().expect("a flag for each set"));
     // Beyond the most selective set, a set with a literal as short as `a` or `my` is met by
     // nearly every post and only makes the gate's automaton report more matches; a word
     // boundary mark counts as a byte here (the word `my` is rarer than the letters).
@@ -576,16 +669,7 @@ fn requirement(hir: &Hir) -> Option<Vec<Conjunction>> {
     rest.retain(|set| set.iter().map(Vec::len).min().unwrap_or(0) >= MIN_EXTRA_LITERAL);
     sets.extend(rest);
     sets.truncate(MAX_SETS);
-    if !sets.is_empty() {
-        return Some(vec![sets]);
-    }
-    // A match of a sequence holds a match of each part: with no literal set of its own, it
-    // needs what one of its parts needs. This is how an alternation gets split when its
-    // branches share a start: the parser factors `\bthis|\bthat` into `\b(?:this|that)`.
-    match hir.kind() {
-        HirKind::Concat(parts) => parts.iter().find_map(requirement),
-        _ => None,
-    }
+    sets
 }
 
 /// How rare a set of literals is in posts: longer shortest literal first, then fewer literals,
@@ -973,10 +1057,10 @@ mod tests {
     #[test]
     fn gating_never_changes_a_match() {
         let patterns = [
-            (r"promo", false),
-            (r"free\s+(?:e-?book|guide)", false),
+            (r"\bpromo\b", false),
+            (r"\bfree\s+(?:e-?book|guide)\b", false),
             (r"(?i)thanks for (?:the )?follow", true),
-            (r"dm", false),
+            (r"\bdm\b", false),
             (r"[A-Z]{5,}", true),
             (r"café|naïve", false),
             (r"#\w+", false),
@@ -1094,6 +1178,35 @@ mod tests {
                 vec![vec![b"ebook\xFF".to_vec()], vec![b"free".to_vec()]],
                 vec![vec![b"off".to_vec()]],
             ])
+        );
+    }
+
+    /// A part of a sequence that needs more than its own literals (or has none) adds what it
+    /// needs: each alternative of its needs, with the sequence's sets first. Needs that its
+    /// own literals already spell (`(?:buy|pre-?order)`) split nothing.
+    #[test]
+    fn parts_of_a_sequence_add_what_they_need() {
+        let requirement = |pattern| TextRegex::new(pattern, false).unwrap().requirement;
+        let set =
+            |literals: &[&[u8]]| -> Literals { literals.iter().map(|l| l.to_vec()).collect() };
+        assert_eq!(
+            requirement(r"\byou(?:\s+won\b|\s+have\s+been\s+selected\b)"),
+            Some(vec![
+                vec![
+                    set(&[b"\xFFyou"]),
+                    set(&[b"selected\xFF"]),
+                    set(&[b"have"]),
+                    set(&[b"been"])
+                ],
+                vec![set(&[b"\xFFyou"]), set(&[b"won\xFF"])],
+            ])
+        );
+        assert_eq!(
+            requirement(r"\b(?:buy|pre-?order)\s+now\b"),
+            Some(vec![vec![
+                set(&[b"now\xFF"]),
+                set(&[b"\xFFbuy", b"\xFFpre-order", b"\xFFpreorder"]),
+            ]])
         );
     }
 
