@@ -191,7 +191,8 @@ impl Gate {
     pub fn candidates(&self, text: &str) -> Candidates {
         // Letters that a case-insensitive regex reads as ASCII ones: the literals only spell
         // ASCII cases, so these texts are left to the regexes themselves.
-        if text.contains(['\u{212A}', '\u{17F}']) {
+        // (Two searches for a string: a search for either char decoded every char.)
+        if text.contains('\u{212A}') || text.contains('\u{17F}') {
             return Candidates {
                 slots: vec![u64::MAX; self.always.slots.len()],
                 ascii_words: false,
@@ -202,10 +203,7 @@ impl Gate {
         let Some(nfa) = &self.nfa else {
             return candidates;
         };
-        match self.table.get() {
-            Some(Some(table)) => self.count(table.occurrences(text), text, &mut candidates),
-            _ => self.count(occurrences(nfa, text), text, &mut candidates),
-        }
+        self.count(nfa, text, &mut candidates);
         candidates
     }
 
@@ -228,14 +226,9 @@ impl Gate {
         self.table.get().is_some_and(Option::is_some)
     }
 
-    /// Adds to `candidates` the regexes whose conditions the literals `found` in `text` (as
-    /// literal, start, end) meet.
-    fn count(
-        &self,
-        found: impl Iterator<Item = (usize, usize, usize)>,
-        text: &str,
-        candidates: &mut Candidates,
-    ) {
+    /// Adds to `candidates` the regexes whose conditions the literals in `text` meet, found
+    /// with the table when it is built, else with `nfa`.
+    fn count(&self, nfa: &NFA, text: &str, candidates: &mut Candidates) {
         // The sets each condition has met so far, for this text, and the literals counted
         // already: buffers per thread, of which only the entries touched are cleared again (a
         // condition of one set is met at once and never written). Looking at every condition
@@ -254,9 +247,9 @@ impl Gate {
             met.sets.resize(self.conditions.len(), 0);
             met.counted.resize(self.owners.len(), false);
             let bytes = text.as_bytes();
-            for (literal, start, end) in found {
+            let mut found = |literal: usize, start: usize, end: usize| {
                 if met.counted[literal] {
-                    continue;
+                    return;
                 }
                 // A word boundary cannot be between two ASCII word characters, Unicode or
                 // ASCII boundary alike (the literal's own side is one).
@@ -264,7 +257,7 @@ impl Gate {
                 if (sides.before && start > 0 && is_ascii_word_byte(bytes[start - 1]))
                     || (sides.after && bytes.get(end).is_some_and(|&b| is_ascii_word_byte(b)))
                 {
-                    continue;
+                    return;
                 }
                 met.counted[literal] = true;
                 met.literals.push(literal);
@@ -282,6 +275,10 @@ impl Gate {
                         candidates.insert(slot);
                     }
                 }
+            };
+            match self.table.get() {
+                Some(Some(table)) => table.occurrences(text, &mut found),
+                _ => occurrences(nfa, text, &mut found),
             }
             for condition in met.conditions.drain(..) {
                 met.sets[condition] = 0;
@@ -305,34 +302,30 @@ struct Met {
     literals: Vec<usize>,
 }
 
-/// Every occurrence of every literal in `text`, overlapping ones too, as (literal, start, end):
-/// `automaton` walked byte by byte. The crate's overlapping iterator returned from its search
-/// for each occurrence (about 20 a post) and cost four times as much.
-fn occurrences<'a>(
-    automaton: &'a impl Automaton,
-    text: &'a str,
-) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+/// Hands `found` every occurrence of every literal in `text`, overlapping ones too, as
+/// (literal, start, end): `automaton` walked byte by byte. The crate's overlapping iterator
+/// returned from its search for each occurrence (about 20 a post) and cost four times as much.
+fn occurrences(
+    automaton: &impl Automaton,
+    text: &str,
+    found: &mut impl FnMut(usize, usize, usize),
+) {
     let mut state = automaton
         .start_state(Anchored::No)
         .expect("the automaton is built for unanchored searches");
-    text.bytes().enumerate().flat_map(move |(at, byte)| {
+    for (at, byte) in text.bytes().enumerate() {
         state = automaton.next_state(Anchored::No, state, byte);
-        let matches = if automaton.is_match(state) {
-            automaton.match_len(state)
-        } else {
-            0
-        };
-        let state = state;
-        (0..matches).map(move |index| {
-            let literal = automaton.match_pattern(state, index);
-            let end = at + 1;
-            (
-                literal.as_usize(),
-                end - automaton.pattern_len(literal),
-                end,
-            )
-        })
-    })
+        if automaton.is_match(state) {
+            for index in 0..automaton.match_len(state) {
+                let literal = automaton.match_pattern(state, index);
+                found(
+                    literal.as_usize(),
+                    at + 1 - automaton.pattern_len(literal),
+                    at + 1,
+                );
+            }
+        }
+    }
 }
 
 /// The bytes of a set of literals, each a class of its own but for the two cases of an ASCII
@@ -469,36 +462,40 @@ impl Table {
         })
     }
 
-    /// What [`occurrences`] gives with the NFA, from the table.
-    fn occurrences<'a>(
-        &'a self,
-        text: &'a str,
-    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    /// What [`occurrences`] finds with the NFA, from the table.
+    fn occurrences(&self, text: &str, found: &mut impl FnMut(usize, usize, usize)) {
+        let matching = usize::from(self.matching);
         let mut state = usize::from(self.start);
-        text.bytes().enumerate().flat_map(move |(at, byte)| {
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
             state = usize::from(
                 self.next[state * self.stride + usize::from(self.classes[usize::from(byte)])],
             );
-            let found = if state < usize::from(self.matching) {
-                &self.literals[self.ends[state] as usize..self.ends[state + 1] as usize]
-            } else {
-                &[]
-            };
-            found.iter().map(move |&literal| {
+            if state < matching {
                 let end = at + 1;
-                (
-                    literal as usize,
-                    end - self.lengths[literal as usize] as usize,
-                    end,
-                )
-            })
-        })
+                for &literal in
+                    &self.literals[self.ends[state] as usize..self.ends[state + 1] as usize]
+                {
+                    found(
+                        literal as usize,
+                        end - self.lengths[literal as usize] as usize,
+                        end,
+                    );
+                }
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The occurrences `walk` hands on, in order.
+    fn found(walk: impl FnOnce(&mut dyn FnMut(usize, usize, usize))) -> Vec<(usize, usize, usize)> {
+        let mut all = Vec::new();
+        walk(&mut |literal, start, end| all.push((literal, start, end)));
+        all
+    }
 
     #[test]
     fn a_regex_is_a_candidate_when_one_of_its_literals_occurs() {
@@ -583,15 +580,15 @@ mod tests {
             "DM ME dm me dM mE",
             "ſale \u{212A} ale",
         ] {
-            let from_nfa: Vec<_> = occurrences(&nfa, text).collect();
+            let from_nfa = found(|mut f| occurrences(&nfa, text, &mut f));
             assert_eq!(
-                table.occurrences(text).collect::<Vec<_>>(),
+                found(|mut f| table.occurrences(text, &mut f)),
                 from_nfa,
                 "{text}"
             );
         }
         assert_eq!(
-            table.occurrences("Big SALE").collect::<Vec<_>>(),
+            found(|mut f| table.occurrences("Big SALE", &mut f)),
             [(0, 4, 8), (1, 5, 8), (4, 7, 8)]
         );
     }
@@ -644,8 +641,8 @@ mod tests {
             let nfa = literal_nfa(&literals).unwrap();
             let table = Table::new(&nfa, &ByteClasses::new(&literals)).unwrap();
             for text in texts.iter().map(|pieces| pieces.concat()) {
-                let from_nfa: Vec<_> = occurrences(&nfa, &text).collect();
-                proptest::prop_assert_eq!(table.occurrences(&text).collect::<Vec<_>>(), from_nfa);
+                let from_nfa = found(|mut f| occurrences(&nfa, &text, &mut f));
+                proptest::prop_assert_eq!(found(|mut f| table.occurrences(&text, &mut f)), from_nfa);
             }
         }
     }
