@@ -123,14 +123,32 @@ impl GateBuilder {
         for &slot in &self.always {
             always.insert(slot);
         }
+        // Each literal's owners, one after another, with what the counting needs of their
+        // conditions: one read an owner.
+        let mut owner_ends = Vec::with_capacity(self.owners.len() + 1);
+        owner_ends.push(0);
+        let mut owners = Vec::new();
+        for literal_owners in &self.owners {
+            owners.extend(literal_owners.iter().map(|&(condition, bit)| {
+                let (slot, needed) = self.conditions[condition];
+                Owner {
+                    condition: u32::try_from(condition).expect("fewer than 2^32 conditions"),
+                    slot: u32::try_from(slot).expect("fewer than 2^32 regexes"),
+                    bit,
+                    needed,
+                }
+            }));
+            owner_ends.push(u32::try_from(owners.len()).expect("fewer than 2^32 owners"));
+        }
         Gate {
             classes,
             nfa,
             table: OnceLock::new(),
             announced: AtomicUsize::new(0),
             boundaries,
-            owners: self.owners,
-            conditions: self.conditions,
+            owner_ends,
+            owners,
+            conditions: self.conditions.len(),
             always,
         }
     }
@@ -179,9 +197,22 @@ pub struct Gate {
     announced: AtomicUsize,
     /// By literal (pattern of the automata).
     boundaries: Vec<Boundaries>,
-    owners: Vec<Vec<(usize, u8)>>,
-    conditions: Vec<(usize, u8)>,
+    /// The owners of literal `i` are `owners[owner_ends[i]..owner_ends[i + 1]]`.
+    owner_ends: Vec<u32>,
+    owners: Vec<Owner>,
+    /// How many conditions.
+    conditions: usize,
     always: Candidates,
+}
+
+/// A condition a literal counts for: its set (as a bit), the sets it needs, and the regex
+/// (slot) it lets through.
+#[derive(Debug, Clone, Copy)]
+struct Owner {
+    condition: u32,
+    slot: u32,
+    bit: u8,
+    needed: u8,
 }
 
 impl Gate {
@@ -244,8 +275,8 @@ impl Gate {
             }) };
         }
         MET.with_borrow_mut(|met| {
-            met.sets.resize(self.conditions.len(), 0);
-            met.counted.resize(self.owners.len(), false);
+            met.sets.resize(self.conditions, 0);
+            met.counted.resize(self.boundaries.len(), false);
             let bytes = text.as_bytes();
             let mut found = |literal: usize, start: usize, end: usize| {
                 if met.counted[literal] {
@@ -261,17 +292,20 @@ impl Gate {
                 }
                 met.counted[literal] = true;
                 met.literals.push(literal);
-                for &(condition, bit) in &self.owners[literal] {
-                    let (slot, needed) = self.conditions[condition];
-                    if needed == 1 {
+                let owners =
+                    self.owner_ends[literal] as usize..self.owner_ends[literal + 1] as usize;
+                for owner in &self.owners[owners] {
+                    let slot = owner.slot as usize;
+                    if owner.needed == 1 {
                         candidates.insert(slot);
                         continue;
                     }
+                    let condition = owner.condition as usize;
                     if met.sets[condition] == 0 {
                         met.conditions.push(condition);
                     }
-                    met.sets[condition] |= bit;
-                    if met.sets[condition] == needed {
+                    met.sets[condition] |= owner.bit;
+                    if met.sets[condition] == owner.needed {
                         candidates.insert(slot);
                     }
                 }
