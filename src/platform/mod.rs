@@ -542,23 +542,35 @@ fn hashtags(entities: &Entities<'_>) -> Vec<Range<usize>> {
     })
 }
 
-/// The matches of `pattern` in the text that `accept` keeps, leaving out those that start
-/// inside a link. Links are looked for only when a match is kept: most posts have none.
+/// The matches of `pattern` (each starting with `#` or `@`, or their fullwidth forms) in the
+/// text that `accept` keeps, leaving out those that start inside a link. Links are looked for
+/// only when a kept match could be in one: a link holds no white space and starts with a
+/// letter or digit, so a match at the start of the text or after white space, as nearly
+/// every hashtag and mention is, cannot start inside one.
 fn kept_entities(
     entities: &Entities<'_>,
     pattern: &Regex,
     accept: impl Fn(&regex::Match<'_>) -> bool,
 ) -> Vec<Range<usize>> {
-    let mut kept = pattern
-        .find_iter(entities.text)
+    let text = entities.text;
+    let kept: Vec<Range<usize>> = pattern
+        .find_iter(text)
         .filter(|found| accept(found))
         .map(|found| found.range())
-        .peekable();
-    if kept.peek().is_none() {
-        return Vec::new();
+        .collect();
+    let after_space = |found: &Range<usize>| {
+        text[..found.start]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace)
+    };
+    if kept.iter().all(after_space) {
+        return kept;
     }
     let mut links = Skipped::new(entities.urls().iter().cloned());
-    kept.filter(|found| !links.contains(found.start)).collect()
+    kept.into_iter()
+        .filter(|found| !links.contains(found.start))
+        .collect()
 }
 
 /// Mentions as twitter-text extracts them (`@` or `＠` not after a letter, digit or `_!#$%&*@`,

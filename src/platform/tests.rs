@@ -114,6 +114,19 @@ fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
         .map(|r| &text[r.clone()])
         .collect();
     assert_eq!(found, ["#rust", "#日本語"]);
+    // Links are looked for only when a tag does not follow white space: here after `(`, and
+    // in a link without a scheme, after `/`.
+    for (text, tags) in [
+        ("#a then\u{3000}#b", &["#a", "#b"][..]),
+        ("(#a) x.com/#frag", &["#a"][..]),
+    ] {
+        let found: Vec<&str> = Entities::new(text)
+            .hashtags()
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(found, tags, "{text}");
+    }
     let text = "@ana and ana@example.com and @bo@mastodon.social, see https://medium.com/@cy";
     let found: Vec<&str> = Entities::new(text)
         .mentions()
