@@ -98,13 +98,38 @@ fn words(text: &str, links: &[Range<usize>]) -> Vec<Word> {
     words
 }
 
-/// How many uppercase letters `text` has: byte by byte where it is ASCII.
+/// How many uppercase letters `text` has: byte by byte, but for the chars that are not ASCII
+/// (few, in most texts), decoded where they start.
 fn uppercase_letters(text: &str) -> usize {
-    if text.is_ascii() {
-        text.bytes().filter(u8::is_ascii_uppercase).count()
-    } else {
-        text.chars().filter(|c| c.is_uppercase()).count()
-    }
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(at, &byte)| {
+            if byte.is_ascii() {
+                byte.is_ascii_uppercase()
+            } else {
+                // A lead byte (not a continuation byte) starts a char.
+                byte >= 0xC0 && text[at..].chars().next().is_some_and(char::is_uppercase)
+            }
+        })
+        .count()
+}
+
+/// How many of `text`'s whitespace-separated tokens have two uppercase letters or more and no
+/// lowercase one: the most all-caps words it can have, since a word is a token, maybe without
+/// some characters in front that are not letters.
+fn all_caps_tokens(text: &str) -> usize {
+    text.split(char::is_whitespace)
+        .filter(|token| {
+            let (mut upper, mut lower) = (0, 0);
+            for c in token.chars() {
+                upper += usize::from(c.is_uppercase());
+                lower += usize::from(c.is_lowercase());
+            }
+            upper >= 2 && lower == 0
+        })
+        .count()
 }
 
 fn word(text: &str, range: Range<usize>) -> Option<Word> {
@@ -140,7 +165,9 @@ impl PostCheck for Shouting {
         // with fewer capitals than that cannot shout, and most posts are such texts.
         // (The margin keeps rounding in the product from ruling out a text exactly at it.)
         let needed = self.options.min_upper_share * self.options.min_letters as f64 - 1e-9;
-        if (uppercase_letters(text) as f64) < needed {
+        if (uppercase_letters(text) as f64) < needed
+            || all_caps_tokens(text) < self.options.min_upper_words
+        {
             return None;
         }
         let words = words(text, input.links);
@@ -187,6 +214,26 @@ impl PostCheck for Shouting {
 mod tests {
     use super::*;
     use crate::rules::builtin::check_text;
+
+    /// Capitals counted byte by byte are those counted char by char.
+    #[test]
+    fn uppercase_letters_are_counted_as_chars_are() {
+        for text in ["", "ABC def", "“ÀB” é ΣΑ 𝐀𝐁 ℂ Ǆ ǅ — ok", "ＡＢＣ…"] {
+            let chars = text.chars().filter(|c| c.is_uppercase()).count();
+            assert_eq!(uppercase_letters(text), chars, "{text}");
+        }
+    }
+
+    /// The count of all-caps tokens bounds the all-caps words: the characters a word leaves
+    /// out in front are not letters, so a token's capitals and small letters are its word's.
+    #[test]
+    fn cased_chars_are_alphanumeric() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if c.is_uppercase() || c.is_lowercase() {
+                assert!(c.is_alphanumeric(), "{c:?}");
+            }
+        }
+    }
 
     fn check(text: &str) -> Option<PostHit> {
         let shouting = Shouting::new(Options {
