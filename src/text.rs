@@ -254,7 +254,7 @@ pub fn position_of_byte(text: &[u8], offset: usize) -> (usize, usize) {
     // continue a UTF-8 sequence starts one.
     let column = 1 + before[line_start..]
         .iter()
-        .filter(|&&b| (b & 0xC0) != 0x80)
+        .filter(|&&b| !is_utf8_continuation(b))
         .count();
     (line, column)
 }
@@ -405,7 +405,7 @@ fn first_not_plain(bytes: &[u8], from: usize) -> Option<usize> {
 /// Whether `byte` is an ASCII word character (`[0-9A-Za-z_]`): one that joins a word, to
 /// UAX #29 and to a regex's `\b`, Unicode or ASCII, alike.
 pub fn is_ascii_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
+    PLAIN_CLASS[usize::from(byte)] & WORD_BYTE != 0
 }
 
 /// Punctuation that posts are full of, typed by phones and word processors: the curly quotes
@@ -441,7 +441,7 @@ impl<'t> Iterator for PlainWords<'t> {
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = self.text.as_bytes();
         loop {
-            while PLAIN_CLASS[usize::from(*bytes.get(self.at)?)] & WORD_BYTE == 0 {
+            while !is_ascii_word_byte(*bytes.get(self.at)?) {
                 self.at += 1;
             }
             let start = self.at;
@@ -490,7 +490,7 @@ const WORD_BYTE: u8 = 1;
 const LETTER: u8 = 2;
 const DIGIT: u8 = 4;
 
-/// By byte, its [`WORD_BYTE`], [`LETTER`] and [`DIGIT`] bits.
+/// By byte, its [`WORD_BYTE`] ([`is_ascii_word_byte`]), [`LETTER`] and [`DIGIT`] bits.
 static PLAIN_CLASS: [u8; 256] = {
     let mut classes = [0u8; 256];
     let mut byte = 0;

@@ -599,16 +599,17 @@ fn requirement(hir: &Hir, most: usize) -> Option<Vec<Conjunction>> {
         {
             continue;
         }
+        for more in &mut needs {
+            more.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
+        }
+        // Each alternative of the needs after the sets the sequence has already: those stay
+        // first, and the part's only add to them.
         alternatives = alternatives
             .iter()
             .flat_map(|sets| {
-                needs.iter().map(|more| {
-                    // After the sets the sequence has already: they stay first, and those of
-                    // the part only add to them.
-                    let mut more = more.clone();
-                    more.sort_by_key(|set| std::cmp::Reverse(selectivity(set)));
-                    pruned(sets.iter().cloned().chain(more).collect())
-                })
+                needs
+                    .iter()
+                    .map(|more| pruned(sets.iter().chain(more).cloned().collect()))
             })
             .collect();
         alternatives.sort();

@@ -115,17 +115,14 @@ impl PostCheck for LinkOnly {
         let first = links.first()?.clone();
         let last = links.last()?.clone();
         let mark = first.start..last.end;
-        // The text around the links, a piece between two links at a time (a link parts words
-        // as a space would).
-        let pieces = |from: usize| {
+        // The text around the links, one piece before each link and one after the last (a
+        // link parts words as a space would).
+        let pieces = || {
+            let starts = [0].into_iter().chain(links.iter().map(|link| link.end));
             let ends = links.iter().map(|link| link.start).chain([text.len()]);
-            let starts = [from].into_iter().chain(links.iter().map(|link| link.end));
-            starts
-                .zip(ends)
-                .filter(move |&(start, _)| start >= from)
-                .map(|(start, end)| &text[start..end.max(start)])
+            starts.zip(ends).map(|(start, end)| &text[start..end])
         };
-        if !pieces(0).any(has_plain_words) {
+        if !pieces().any(has_plain_words) {
             return Some(PostHit {
                 range: mark,
                 values: vec![("shape", "is only a link".to_string())],
@@ -135,7 +132,7 @@ impl PostCheck for LinkOnly {
         // A headline: before the first link, with nothing after the links but hashtags or a
         // "via @site" (which has plain words: the text after the links is only made for those).
         let before = text[..first.start].trim();
-        let plain_after = pieces(first.end).any(has_plain_words);
+        let plain_after = pieces().skip(1).any(has_plain_words);
         let via = plain_after && {
             let shifted: Vec<Range<usize>> = links
                 .iter()
