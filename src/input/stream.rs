@@ -561,6 +561,14 @@ mod tests {
             "{:?}",
             read(utf8_first)
         );
+        // The next batch is read while this one is parsed: its problem still comes after this
+        // one's.
+        let mut batches = "\"a\"\n".repeat(PARALLEL_LINES - 1).into_bytes();
+        batches.extend_from_slice(b"{\"text\": }\n\"\xFF\"\n");
+        assert_eq!(
+            read(&batches).unwrap_err(),
+            format!("posts.jsonl:{PARALLEL_LINES}:10: invalid JSON: expected value")
+        );
     }
 
     #[test]

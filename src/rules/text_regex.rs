@@ -1092,6 +1092,7 @@ mod tests {
             "\u{212A}indly RT",
             "kindness",
             "down town",
+            "down, own",
             "my own",
             "OWN it",
             "_own",
