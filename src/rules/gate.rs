@@ -23,7 +23,7 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Anchored, MatchKind, PatternID};
 
-use super::text_regex::{Conjunction, ascii_words, split_marks};
+use super::text_regex::{Conjunction, Literals, ascii_words, selectivity, split_marks};
 use crate::text::is_ascii_word_byte;
 
 /// Which regexes (by slot) may match one text, and whether its word characters are all ASCII
@@ -123,20 +123,63 @@ impl GateBuilder {
         for &slot in &self.always {
             always.insert(slot);
         }
-        // Each literal's owners, one after another, with what the counting needs of their
-        // conditions: one read an owner.
+        // The literals of each set of each condition, by set (bit) in order.
+        let mut sets: Vec<Vec<Vec<u32>>> = self
+            .conditions
+            .iter()
+            .map(|&(_, needed)| vec![Vec::new(); needed.count_ones() as usize])
+            .collect();
+        for (literal, literal_owners) in self.owners.iter().enumerate() {
+            for &(condition, bit) in literal_owners {
+                sets[condition][bit.trailing_zeros() as usize].push(literal as u32);
+            }
+        }
+        // A condition of several sets is looked at when a literal of its rarest set (its
+        // anchor) is counted; its other sets are checked once the whole text is read. Counting
+        // every set as its literals came, a post's literals (common words: `the`, `on`, `so`)
+        // had over a hundred owners to update, nearly all for conditions never met.
+        let anchors: Vec<usize> = sets
+            .iter()
+            .map(|condition_sets| {
+                (0..condition_sets.len())
+                    .max_by_key(|&set| {
+                        let literals: Literals = condition_sets[set]
+                            .iter()
+                            .map(|&literal| self.literals[literal as usize].clone())
+                            .collect();
+                        (selectivity(&literals), std::cmp::Reverse(set))
+                    })
+                    .expect("a condition has a set")
+            })
+            .collect();
+        let mut others = Others {
+            condition_ends: vec![0],
+            set_ends: vec![0],
+            literals: Vec::new(),
+        };
+        for (condition_sets, &anchor) in sets.iter().zip(&anchors) {
+            for (set, literals) in condition_sets.iter().enumerate() {
+                if set != anchor {
+                    others.literals.extend(literals);
+                    others.set_ends.push(others.literals.len() as u32);
+                }
+            }
+            others
+                .condition_ends
+                .push(u32::try_from(others.set_ends.len() - 1).expect("fewer than 2^32 sets"));
+        }
+        // Each literal's owners, one after another: one read an owner.
         let mut owner_ends = Vec::with_capacity(self.owners.len() + 1);
         owner_ends.push(0);
         let mut owners = Vec::new();
         for literal_owners in &self.owners {
-            owners.extend(literal_owners.iter().map(|&(condition, bit)| {
+            owners.extend(literal_owners.iter().filter_map(|&(condition, bit)| {
                 let (slot, needed) = self.conditions[condition];
-                Owner {
+                (bit.trailing_zeros() as usize == anchors[condition]).then(|| Owner {
                     condition: u32::try_from(condition).expect("fewer than 2^32 conditions"),
                     slot: u32::try_from(slot).expect("fewer than 2^32 regexes"),
-                    bit,
-                    needed,
-                }
+                    alone: needed == 1,
+                })
             }));
             owner_ends.push(u32::try_from(owners.len()).expect("fewer than 2^32 owners"));
         }
@@ -148,7 +191,12 @@ impl GateBuilder {
             boundaries,
             owner_ends,
             owners,
-            conditions: self.conditions.len(),
+            slots: self
+                .conditions
+                .iter()
+                .map(|&(slot, _)| slot as u32)
+                .collect(),
+            others,
             always,
         }
     }
@@ -197,22 +245,48 @@ pub struct Gate {
     announced: AtomicUsize,
     /// By literal (pattern of the automata).
     boundaries: Vec<Boundaries>,
-    /// The owners of literal `i` are `owners[owner_ends[i]..owner_ends[i + 1]]`.
+    /// The owners of literal `i` are `owners[owner_ends[i]..owner_ends[i + 1]]`: the
+    /// conditions whose anchor set it is in.
     owner_ends: Vec<u32>,
     owners: Vec<Owner>,
-    /// How many conditions.
-    conditions: usize,
+    /// By condition, the regex (slot) it lets through.
+    slots: Vec<u32>,
+    /// The sets of each condition besides its anchor.
+    others: Others,
     always: Candidates,
 }
 
-/// A condition a literal counts for: its set (as a bit), the sets it needs, and the regex
-/// (slot) it lets through.
+/// A condition a literal of its anchor set counts for, and the regex (slot) it lets through;
+/// `alone` when the anchor is its only set.
 #[derive(Debug, Clone, Copy)]
 struct Owner {
     condition: u32,
     slot: u32,
-    bit: u8,
-    needed: u8,
+    alone: bool,
+}
+
+/// The sets of each condition besides its anchor: those of condition `c` are
+/// `set_ends[condition_ends[c]..=condition_ends[c + 1]]` (as windows of two), and set `s`'s
+/// literals are `literals[set_ends[s]..set_ends[s + 1]]`.
+#[derive(Debug)]
+struct Others {
+    condition_ends: Vec<u32>,
+    set_ends: Vec<u32>,
+    literals: Vec<u32>,
+}
+
+impl Others {
+    /// Whether every set of `condition` besides its anchor has a literal that `counted` says
+    /// was counted.
+    fn met(&self, condition: usize, counted: &[bool]) -> bool {
+        let sets =
+            self.condition_ends[condition] as usize..=self.condition_ends[condition + 1] as usize;
+        self.set_ends[sets].windows(2).all(|set| {
+            self.literals[set[0] as usize..set[1] as usize]
+                .iter()
+                .any(|&literal| counted[literal as usize])
+        })
+    }
 }
 
 impl Gate {
@@ -260,22 +334,21 @@ impl Gate {
     /// Adds to `candidates` the regexes whose conditions the literals in `text` meet, found
     /// with the table when it is built, else with `nfa`.
     fn count(&self, nfa: &NFA, text: &str, candidates: &mut Candidates) {
-        // The sets each condition has met so far, for this text, and the literals counted
-        // already: buffers per thread, of which only the entries touched are cleared again (a
-        // condition of one set is met at once and never written). Looking at every condition
-        // after the search, in a vector made for each text, was half of the gate's time. A
-        // literal is counted once a text: the sets a literal is in may be in a dozen
-        // conditions (a regex split by the branches of an alternation).
+        // The conditions whose anchor set was met, for this text, and the literals counted
+        // already: buffers per thread, of which only the entries touched are cleared again.
+        // Looking at every condition after the search, in a vector made for each text, was
+        // half of the gate's time. A literal is counted once a text: the sets a literal is in
+        // may be in a dozen conditions (a regex split by the branches of an alternation).
         thread_local! {
             static MET: RefCell<Met> = const { RefCell::new(Met {
-                sets: Vec::new(),
+                anchored: Vec::new(),
                 conditions: Vec::new(),
                 counted: Vec::new(),
                 literals: Vec::new(),
             }) };
         }
         MET.with_borrow_mut(|met| {
-            met.sets.resize(self.conditions, 0);
+            met.anchored.resize(self.slots.len(), false);
             met.counted.resize(self.boundaries.len(), false);
             let bytes = text.as_bytes();
             let mut found = |literal: usize, start: usize, end: usize| {
@@ -295,18 +368,12 @@ impl Gate {
                 let owners =
                     self.owner_ends[literal] as usize..self.owner_ends[literal + 1] as usize;
                 for owner in &self.owners[owners] {
-                    let slot = owner.slot as usize;
-                    if owner.needed == 1 {
-                        candidates.insert(slot);
-                        continue;
-                    }
                     let condition = owner.condition as usize;
-                    if met.sets[condition] == 0 {
+                    if owner.alone {
+                        candidates.insert(owner.slot as usize);
+                    } else if !met.anchored[condition] {
+                        met.anchored[condition] = true;
                         met.conditions.push(condition);
-                    }
-                    met.sets[condition] |= owner.bit;
-                    if met.sets[condition] == owner.needed {
-                        candidates.insert(slot);
                     }
                 }
             };
@@ -315,7 +382,10 @@ impl Gate {
                 _ => occurrences(nfa, text, &mut found),
             }
             for condition in met.conditions.drain(..) {
-                met.sets[condition] = 0;
+                met.anchored[condition] = false;
+                if self.others.met(condition, &met.counted) {
+                    candidates.insert(self.slots[condition] as usize);
+                }
             }
             for literal in met.literals.drain(..) {
                 met.counted[literal] = false;
@@ -326,9 +396,9 @@ impl Gate {
 
 /// What [`Gate::count`] has found in one text so far.
 struct Met {
-    /// By condition, the bits of the sets met.
-    sets: Vec<u8>,
-    /// The conditions with a set met.
+    /// By condition, whether a literal of its anchor set was counted.
+    anchored: Vec<bool>,
+    /// The conditions whose anchor set was met.
     conditions: Vec<usize>,
     /// By literal, whether it was counted.
     counted: Vec<bool>,

@@ -675,7 +675,7 @@ fn pruned(mut sets: Vec<Literals>) -> Conjunction {
 
 /// How rare a set of literals is in posts: longer shortest literal first, then fewer literals,
 /// then more word-boundary marks.
-fn selectivity(literals: &Literals) -> (usize, std::cmp::Reverse<usize>, usize) {
+pub(super) fn selectivity(literals: &Literals) -> (usize, std::cmp::Reverse<usize>, usize) {
     let marks = literals
         .iter()
         .map(|literal| literal.len() - split_marks(literal).1.len())
