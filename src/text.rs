@@ -399,6 +399,9 @@ fn first_not_plain(bytes: &[u8], from: usize) -> Option<usize> {
             at += 3;
         } else if pictograph(&bytes[at..]) {
             at += 4;
+            while let Some(len) = emoji_extension(&bytes[at..]) {
+                at += len;
+            }
         } else {
             return Some(at);
         }
@@ -406,11 +409,23 @@ fn first_not_plain(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// When `bytes` starts with a character that extends an emoji, its length: a variation selector
+/// (U+FE0E, U+FE0F), the zero-width joiner (U+200D) or a skin-tone modifier (U+1F3FB–U+1F3FF).
+/// After a [`pictograph`] such characters join it (WB4) and cut words as it does; after a
+/// letter or digit they join that, so they are not plain by themselves.
+fn emoji_extension(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [0xEF, 0xB8, 0x8E | 0x8F, ..] | [0xE2, 0x80, 0x8D, ..] => Some(3),
+        [0xF0, 0x9F, 0x8F, 0xBB..=0xBF, ..] => Some(4),
+        _ => None,
+    }
+}
+
 /// Whether `bytes` starts with an emoji of the planes' pictograph blocks (U+1F300–U+1FAFF) or a
 /// regional indicator (U+1F1E6–U+1F1FF, the halves of flags): to UAX #29 these are neither
-/// letters nor digits and join nothing, so they cut words as `!` does; an extending character
-/// after one (a variation selector, a zero-width joiner) is not plain itself. The skin-tone
-/// modifiers (U+1F3FB–U+1F3FF) are extending characters, so not among them. Emoji are in a
+/// letters nor digits and join nothing, so they cut words as `!` does (and so do the
+/// characters that extend them, see [`emoji_extension`]). The skin-tone modifiers
+/// (U+1F3FB–U+1F3FF) are extending characters, so not among them. Emoji are in a
 /// fifth of posts; a piece with one took unicode-segmentation's path.
 fn pictograph(bytes: &[u8]) -> bool {
     let [0xF0, 0x9F, second, third, ..] = *bytes else {
@@ -623,6 +638,10 @@ mod tests {
                 format!("a{char}\u{fe0f}b"),
                 format!("a\u{200d}{char}b {char}\u{200d}{char}"),
                 format!("a {char}\u{1f3fd} b"),
+                format!("a{char}\u{1f3fd}b {char}\u{fe0f}\u{200d}{char}\u{fe0e}1"),
+                format!("{char}\u{200d}a \u{200d}{char}\u{fe0f}"),
+                format!("1\u{fe0f}\u{20e3}{char}\u{fe0f}\u{20e3}x"),
+                format!("x\u{fe0f}y\u{200d}z\u{1f3fd}w {char}"),
             ] {
                 let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
                 assert_eq!(words(&text).collect::<Vec<_>>(), expected, "{text:?}");
