@@ -69,13 +69,13 @@ fn may_hold_link(text: &str) -> bool {
         if bytes[at] == b':' {
             return after.starts_with(b"//");
         }
-        before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case(b"www")
-            || after.first().is_some_and(u8::is_ascii_alphabetic)
-                && LINK_TLDS.iter().any(|tld| {
-                    after
-                        .get(..tld.len())
-                        .is_some_and(|start| start.eq_ignore_ascii_case(tld.as_bytes()))
-                })
+        let www = before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case(b"www");
+        www || (after.first().is_some_and(u8::is_ascii_alphabetic)
+            && LINK_TLDS.iter().any(|tld| {
+                after
+                    .get(..tld.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(tld.as_bytes()))
+            }))
     })
 }
 

@@ -273,9 +273,10 @@ pub fn word_count(text: &str) -> usize {
 /// sides of such a run (only a non-ASCII space before it, WB3d, or an extending character after
 /// it, WB4, would join it to its neighbours), and no rule looks across it, so each piece has
 /// the words it has in the whole text. Only the pieces with a character that is not plain (an
-/// accented letter, a variation selector) go through unicode-segmentation; the plain text between them is read in one stretch, as is a
-/// text that is plain throughout (`PlainWords` never joins words across whitespace either).
-/// Cutting every piece apart and choosing a path for each, one a word, took twice the time.
+/// accented letter, a variation selector after a letter) go through unicode-segmentation; the
+/// plain text between them is read in one stretch, as is a text that is plain throughout
+/// (`PlainWords` never joins words across whitespace either). Cutting every piece apart and
+/// choosing a path for each, one a word, took twice the time.
 pub fn words(text: &str) -> Words<'_> {
     Words {
         text,
