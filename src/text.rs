@@ -48,20 +48,25 @@ impl TextSpan {
             if at == start {
                 at_start = Some(clusters);
             }
-            if at >= end {
+            if at == end {
                 break;
             }
             let Some(len) = simple_cluster(&bytes[at..]) else {
                 break;
             };
-            if at + len < bytes.len() && simple_cluster(&bytes[at + len..]).is_none() {
+            let next = at + len;
+            // Not past an end, nor over a start, that falls inside the character.
+            if next > end
+                || (at < start && next > start)
+                || (next < bytes.len() && simple_cluster(&bytes[next..]).is_none())
+            {
                 break;
             }
-            at += len;
+            at = next;
             clusters += 1;
         }
         let clusters = match at_start {
-            Some(grapheme_start) if at >= end => Clusters {
+            Some(grapheme_start) if at == end => Clusters {
                 byte_start: start,
                 grapheme_start,
                 byte_end: end,
@@ -730,6 +735,22 @@ mod tests {
             if text.is_char_boundary(start) && text.is_char_boundary(end) {
                 let span = TextSpan::new(&text, start..end);
                 proptest::prop_assert_eq!(span, Clusters::segmented(&text, start, end).span(&text));
+            }
+        }
+    }
+
+    /// Every byte range, character boundaries or not, widens as segmenting the whole text
+    /// widens it.
+    #[test]
+    fn any_byte_range_widens_as_segmenting_widens_it() {
+        let text = "a’🎉b\r\n👍\u{1f3fd}c🇫🇷d\u{301}e";
+        for end in 0..=text.len() {
+            for start in 0..=end {
+                assert_eq!(
+                    TextSpan::new(text, start..end),
+                    Clusters::segmented(text, start, end).span(text),
+                    "{start}..{end}"
+                );
             }
         }
     }
