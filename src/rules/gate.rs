@@ -57,14 +57,23 @@ impl Candidates {
 #[derive(Debug, Default)]
 pub struct GateBuilder {
     literals: Vec<Vec<u8>>,
-    /// `owners[i]`: the (condition, set) pairs `literals[i]` counts for.
-    owners: Vec<Vec<(usize, u8)>>,
-    index: HashMap<Vec<u8>, usize>,
-    /// `conditions[c]`: the slot it lets through, and the sets (as bits) it needs.
-    conditions: Vec<(usize, u8)>,
+    index: HashMap<Vec<u8>, u32>,
+    conditions: Vec<Condition>,
     /// Slots of the regexes that always run.
     always: Vec<usize>,
     slots: usize,
+}
+
+/// One conjunction of a regex's requirement: the slot it lets through, and its sets of
+/// literals (as indexes), the rarest (its anchor) apart. It is looked at when a literal of its
+/// anchor is counted, and its other sets are checked once the whole text is read: counting
+/// every set as its literals came, a post's literals (common words: `the`, `on`, `so`) had
+/// over a hundred conditions to update, nearly all never met.
+#[derive(Debug)]
+struct Condition {
+    slot: usize,
+    anchor: Vec<u32>,
+    others: Vec<Vec<u32>>,
 }
 
 impl GateBuilder {
@@ -79,27 +88,42 @@ impl GateBuilder {
             return slot;
         };
         for sets in conjunctions {
-            if sets.is_empty() {
+            // The rarest set, by the selectivity the requirement's sets are sorted by (a part
+            // of a sequence adds its sets after the sequence's own).
+            let Some(anchor) = (0..sets.len())
+                .max_by_key(|&set| (selectivity(&sets[set]), std::cmp::Reverse(set)))
+            else {
                 // Needs nothing: the regex may match any text.
                 self.always.push(slot);
                 continue;
-            }
-            let condition = self.conditions.len();
-            let needed = u8::MAX >> (8 - sets.len().min(8));
-            self.conditions.push((slot, needed));
-            for (bit, set) in sets.iter().take(8).enumerate() {
-                for literal in set {
-                    let next = self.literals.len();
-                    let index = *self.index.entry(literal.clone()).or_insert(next);
-                    if index == next {
-                        self.literals.push(literal.clone());
-                        self.owners.push(Vec::new());
-                    }
-                    self.owners[index].push((condition, 1 << bit));
-                }
-            }
+            };
+            let anchor_literals = self.indexes(&sets[anchor]);
+            let others = (0..sets.len())
+                .filter(|&set| set != anchor)
+                .map(|set| self.indexes(&sets[set]))
+                .collect();
+            self.conditions.push(Condition {
+                slot,
+                anchor: anchor_literals,
+                others,
+            });
         }
         slot
+    }
+
+    /// The indexes of `literals`, each added when new.
+    fn indexes(&mut self, literals: &Literals) -> Vec<u32> {
+        literals
+            .iter()
+            .map(|literal| {
+                let next = u32::try_from(self.literals.len()).expect("fewer than 2^32 literals");
+                let index = *self.index.entry(literal.clone()).or_insert(next);
+                if index == next {
+                    self.literals.push(literal.clone());
+                }
+                index
+            })
+            .collect()
     }
 
     pub fn build(self) -> Gate {
@@ -123,64 +147,35 @@ impl GateBuilder {
         for &slot in &self.always {
             always.insert(slot);
         }
-        // The literals of each set of each condition, by set (bit) in order.
-        let mut sets: Vec<Vec<Vec<u32>>> = self
-            .conditions
-            .iter()
-            .map(|&(_, needed)| vec![Vec::new(); needed.count_ones() as usize])
-            .collect();
-        for (literal, literal_owners) in self.owners.iter().enumerate() {
-            for &(condition, bit) in literal_owners {
-                sets[condition][bit.trailing_zeros() as usize].push(literal as u32);
-            }
-        }
-        // A condition of several sets is looked at when a literal of its rarest set (its
-        // anchor) is counted; its other sets are checked once the whole text is read. Counting
-        // every set as its literals came, a post's literals (common words: `the`, `on`, `so`)
-        // had over a hundred owners to update, nearly all for conditions never met.
-        let anchors: Vec<usize> = sets
-            .iter()
-            .map(|condition_sets| {
-                (0..condition_sets.len())
-                    .max_by_key(|&set| {
-                        let literals: Literals = condition_sets[set]
-                            .iter()
-                            .map(|&literal| self.literals[literal as usize].clone())
-                            .collect();
-                        (selectivity(&literals), std::cmp::Reverse(set))
-                    })
-                    .expect("a condition has a set")
-            })
-            .collect();
+        // Each literal's owners, one after another (one read an owner), and the other sets of
+        // each condition.
+        let mut owned: Vec<Vec<Owner>> = vec![Vec::new(); self.literals.len()];
         let mut others = Others {
             condition_ends: vec![0],
             set_ends: vec![0],
             literals: Vec::new(),
         };
-        for (condition_sets, &anchor) in sets.iter().zip(&anchors) {
-            for (set, literals) in condition_sets.iter().enumerate() {
-                if set != anchor {
-                    others.literals.extend(literals);
-                    others.set_ends.push(others.literals.len() as u32);
-                }
+        for (index, condition) in self.conditions.iter().enumerate() {
+            let owner = Owner {
+                condition: u32::try_from(index).expect("fewer than 2^32 conditions"),
+                alone: condition.others.is_empty(),
+            };
+            for &literal in &condition.anchor {
+                owned[literal as usize].push(owner);
+            }
+            for set in &condition.others {
+                others.literals.extend(set);
+                others.set_ends.push(others.literals.len() as u32);
             }
             others
                 .condition_ends
                 .push(u32::try_from(others.set_ends.len() - 1).expect("fewer than 2^32 sets"));
         }
-        // Each literal's owners, one after another: one read an owner.
-        let mut owner_ends = Vec::with_capacity(self.owners.len() + 1);
+        let mut owner_ends = Vec::with_capacity(owned.len() + 1);
         owner_ends.push(0);
         let mut owners = Vec::new();
-        for literal_owners in &self.owners {
-            owners.extend(literal_owners.iter().filter_map(|&(condition, bit)| {
-                let (slot, needed) = self.conditions[condition];
-                (bit.trailing_zeros() as usize == anchors[condition]).then(|| Owner {
-                    condition: u32::try_from(condition).expect("fewer than 2^32 conditions"),
-                    slot: u32::try_from(slot).expect("fewer than 2^32 regexes"),
-                    alone: needed == 1,
-                })
-            }));
+        for literal_owners in owned {
+            owners.extend(literal_owners);
             owner_ends.push(u32::try_from(owners.len()).expect("fewer than 2^32 owners"));
         }
         Gate {
@@ -194,7 +189,7 @@ impl GateBuilder {
             slots: self
                 .conditions
                 .iter()
-                .map(|&(slot, _)| slot as u32)
+                .map(|condition| condition.slot as u32)
                 .collect(),
             others,
             always,
@@ -256,12 +251,10 @@ pub struct Gate {
     always: Candidates,
 }
 
-/// A condition a literal of its anchor set counts for, and the regex (slot) it lets through;
-/// `alone` when the anchor is its only set.
+/// A condition a literal of its anchor set counts for; `alone` when the anchor is its only set.
 #[derive(Debug, Clone, Copy)]
 struct Owner {
     condition: u32,
-    slot: u32,
     alone: bool,
 }
 
@@ -370,7 +363,7 @@ impl Gate {
                 for owner in &self.owners[owners] {
                     let condition = owner.condition as usize;
                     if owner.alone {
-                        candidates.insert(owner.slot as usize);
+                        candidates.insert(self.slots[condition] as usize);
                     } else if !met.anchored[condition] {
                         met.anchored[condition] = true;
                         met.conditions.push(condition);
