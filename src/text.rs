@@ -80,16 +80,13 @@ impl TextSpan {
 }
 
 /// When `bytes` starts with a character that is a grapheme cluster of its own unless what
-/// follows it joins it (an extending or spacing mark, a zero-width joiner), its length: ASCII
-/// but `\r` (which joins a `\n`), [`TYPOGRAPHIC`] punctuation, and [`pictograph`]s but the
-/// regional indicators (which pair up into flags). None of them joins what follows it.
+/// follows it joins it (an extending or spacing mark, a zero-width joiner), its length: a
+/// [`plain_char`] but `\r` (which joins a `\n`) and the regional indicators (which pair up
+/// into flags). None of them joins what follows it.
 fn simple_cluster(bytes: &[u8]) -> Option<usize> {
     match bytes {
-        [b'\r', ..] => None,
-        [byte, ..] if byte.is_ascii() => Some(1),
-        [0xE2, ..] => typographic(bytes).map(|_| 3),
-        [0xF0, 0x9F, second, ..] if pictograph(bytes) && *second != 0x87 => Some(4),
-        _ => None,
+        [b'\r', ..] | [0xF0, 0x9F, 0x87, ..] => None,
+        _ => plain_char(bytes),
     }
 }
 
@@ -409,13 +406,10 @@ impl Words<'_> {
                     .iter()
                     .take_while(|byte| byte.is_ascii_whitespace())
                     .count();
-            let plain_before = bytes[run - 1].is_ascii()
-                || (run >= 3 && typographic(&bytes[run - 3..]).is_some())
-                || (run >= 4 && pictograph(&bytes[run - 4..]));
-            let plain_after = after == bytes.len()
-                || bytes[after].is_ascii()
-                || typographic(&bytes[after..]).is_some()
-                || pictograph(&bytes[after..]);
+            let plain_before = [1, 3, 4]
+                .into_iter()
+                .any(|len| run >= len && plain_char(&bytes[run - len..]) == Some(len));
+            let plain_after = after == bytes.len() || plain_char(&bytes[after..]).is_some();
             if plain_before && plain_after {
                 break (run, after);
             }
@@ -435,20 +429,28 @@ impl Words<'_> {
 fn first_not_plain(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     while at < bytes.len() {
-        if bytes[at].is_ascii() {
-            at += 1;
-        } else if typographic(&bytes[at..]).is_some() {
-            at += 3;
-        } else if pictograph(&bytes[at..]) {
-            at += 4;
+        let Some(len) = plain_char(&bytes[at..]) else {
+            return Some(at);
+        };
+        at += len;
+        if len == 4 {
+            // A pictograph, and what extends it.
             while let Some(len) = emoji_extension(&bytes[at..]) {
                 at += len;
             }
-        } else {
-            return Some(at);
         }
     }
     None
+}
+
+/// When `bytes` starts with a plain character, its length: ASCII, [`TYPOGRAPHIC`]
+/// punctuation, or a [`pictograph`].
+fn plain_char(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [byte, ..] if byte.is_ascii() => Some(1),
+        [0xE2, ..] => typographic(bytes).map(|_| 3),
+        _ => pictograph(bytes).then_some(4),
+    }
 }
 
 /// When `bytes` starts with a character that extends an emoji, its length: a variation selector
