@@ -109,8 +109,8 @@ fn uppercase_letters(text: &str) -> usize {
             if byte.is_ascii() {
                 byte.is_ascii_uppercase()
             } else {
-                // A lead byte (not a continuation byte) starts a char.
-                byte >= 0xC0 && text[at..].chars().next().is_some_and(char::is_uppercase)
+                text.is_char_boundary(at)
+                    && text[at..].chars().next().is_some_and(char::is_uppercase)
             }
         })
         .count()
