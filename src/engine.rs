@@ -468,17 +468,25 @@ impl Engine {
     }
 
     /// The judgement of each enabled account check that `which` picks over `input`, with its
-    /// rule's index, in rule order.
+    /// rule's index, in rule order. The checks run side by side, on whichever cores are free:
+    /// run one after another, the checks left when the posts' analysis ended (near duplicates'
+    /// verification, repeated replies) kept one core busy and the other idle for 2.5 s of a
+    /// million posts.
     fn judge(
         &self,
         input: AccountInput<'_>,
         which: impl Fn(&dyn AccountCheck) -> bool,
     ) -> Vec<(usize, Judgement)> {
-        self.enabled_rules()
+        let checks: Vec<(usize, &dyn AccountCheck)> = self
+            .enabled_rules()
             .filter_map(|(rule_index, rule)| {
                 let check = rule.check.as_deref().filter(|&check| which(check))?;
-                Some((rule_index, check.run(input)))
+                Some((rule_index, check))
             })
+            .collect();
+        checks
+            .into_par_iter()
+            .map(|(rule_index, check)| (rule_index, check.run(input)))
             .collect()
     }
 
