@@ -41,7 +41,7 @@ const LINK_TLDS: [&str; 31] = [
 /// must be lowercase and not a common word, so "finished.It took" and "ASP.NET" are not links;
 /// an email address is not a link either (see [`link_ranges`]).
 static LINK: LazyLock<TextRegex> = LazyLock::new(|| {
-    TextRegex::new(
+    TextRegex::ungated(
         &format!(
             r#"(?x)
             \b(?:

@@ -42,7 +42,7 @@ impl LinkOnly {
             .map(|prefix| crate::rules::phrase_regex(prefix))
             .collect();
         let names = names.join("|");
-        let prefix = TextRegex::new(
+        let prefix = TextRegex::ungated(
             &format!(r"^\s*(?:(?:{names})\s*[:|–—-]|[\[(]\s*(?:{names})\s*[\])]\s*:?)\s*\S"),
             false,
         )
@@ -60,7 +60,7 @@ fn matches(regex: &TextRegex, text: &str) -> bool {
 
 /// First-person words and evaluative words: someone speaking, not a feed.
 static PERSONAL: LazyLock<TextRegex> = LazyLock::new(|| {
-    TextRegex::new(
+    TextRegex::ungated(
         r"\b(?:i|i'm|i’m|i've|i’ve|i'd|i’d|i'll|i’ll|me|my|mine|myself|im|ive|love|loved|loving|enjoyed|recommend|recommended|great|fascinating|interesting|excellent|brilliant|amazing|awesome|wow|worth|favorite|favourite|thanks|thank|congrats|congratulations|proud|excited|happy|glad|finally|yay|lol|haha)\b",
         false,
     )
