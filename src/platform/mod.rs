@@ -527,6 +527,11 @@ fn hashtags(entities: &Entities<'_>) -> Vec<Range<usize>> {
             .expect("the hashtag pattern is valid")
     });
     let text = entities.text;
+    // Without a `#` there is none, and the pattern (its Unicode classes take a millisecond to
+    // compile) need not be built: a draft without hashtags never builds it.
+    if !text.contains('#') && !text.contains('＃') {
+        return Vec::new();
+    }
     kept_entities(entities, &HASHTAG, |whole| {
         // The tag without its `#` or `＃`.
         let body = whole
@@ -585,6 +590,10 @@ fn mentions(entities: &Entities<'_>) -> Vec<Range<usize>> {
         .expect("the mention pattern is valid")
     });
     let text = entities.text;
+    // As for hashtags: no `@`, no mention, and no pattern to build.
+    if !text.contains('@') && !text.contains('＠') {
+        return Vec::new();
+    }
     kept_entities(entities, &MENTION, |whole| {
         let before = text[..whole.start()].chars().next_back();
         let after = &text[whole.end()..];

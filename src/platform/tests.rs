@@ -119,6 +119,9 @@ fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
     for (text, tags) in [
         ("#a then\u{3000}#b", &["#a", "#b"][..]),
         ("(#a) x.com/#frag", &["#a"][..]),
+        // The fullwidth `＃` opens a hashtag too, in a text without `#`.
+        ("新しい＃タグ です ＃rust", &["＃rust"][..]),
+        ("＃タグ", &["＃タグ"][..]),
     ] {
         let found: Vec<&str> = Entities::new(text)
             .hashtags()
@@ -134,6 +137,14 @@ fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
         .map(|r| &text[r.clone()])
         .collect();
     assert_eq!(found, ["@ana", "@bo@mastodon.social"]);
+    // So does the fullwidth `＠`, in a text without `@`.
+    let text = "＠ana thanks";
+    let found: Vec<&str> = Entities::new(text)
+        .mentions()
+        .iter()
+        .map(|r| &text[r.clone()])
+        .collect();
+    assert_eq!(found, ["＠ana"]);
 }
 
 /// The weighted length walks ASCII without segmenting it into grapheme clusters; on texts
