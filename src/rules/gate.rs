@@ -4,12 +4,14 @@
 //! Every match of a rule regex contains one of a finite set of literals, when the regex has
 //! one: the literals its matches start or end with, or those of a part every match goes
 //! through, which `regex-syntax` extracts from the parsed pattern (case variants included, so
-//! `(?i)` and Unicode case folding are accounted for; see `TextRegex`). The gate puts the
-//! literals of every regex into an Aho-Corasick automaton; scanning a post once gives the
-//! regexes that may match it, and only those run. The automaton is a compact NFA (cheap to
-//! build, for a few drafts) until enough text is to be scanned; then it is also made into a
-//! table of next states (a DFA), which finds the same occurrences faster. A regex without such
-//! a set (one made only of broad classes, such as `[A-Z]{5,}`) always runs. A literal that the
+//! `(?i)` and Unicode case folding are accounted for; see `TextRegex`). The gate finds the
+//! literals of every regex in a post in one pass, which gives the regexes that may match it,
+//! and only those run. A few drafts are scanned by looking up the literals that start with
+//! each pair of bytes (nothing to build); with more text to scan, the literals make an
+//! Aho-Corasick automaton (a compact NFA), and with much more, a table of next states (a DFA),
+//! each finding the same occurrences faster than the one before, and taking longer to build.
+//! A regex without such a set (one made only of broad classes, such as `[A-Z]{5,}`) always
+//! runs. A literal that the
 //! pattern puts next to a word boundary (`\bown`) only counts where the text can have one: not
 //! in `down`. The gate never changes a match: a regex it rules out has none of its literals in
 //! the text where the pattern could have them, so it cannot match.
@@ -136,10 +138,8 @@ impl GateBuilder {
             boundaries.push(Boundaries { before, after });
             bare.push(literal.to_vec());
         }
-        let nfa = (!bare.is_empty()).then(|| {
-            literal_nfa(&bare).expect("a few thousand short literals fit an Aho-Corasick automaton")
-        });
         let classes = ByteClasses::new(&bare);
+        let pairs = Pairs::new(bare);
         let mut always = Candidates {
             slots: vec![0; self.slots.div_ceil(64)],
             ascii_words: false,
@@ -180,7 +180,8 @@ impl GateBuilder {
         }
         Gate {
             classes,
-            nfa,
+            pairs,
+            nfa: OnceLock::new(),
             table: OnceLock::new(),
             announced: AtomicUsize::new(0),
             boundaries,
@@ -216,10 +217,19 @@ fn literal_nfa(literals: &[Vec<u8>]) -> Result<NFA, aho_corasick::BuildError> {
         .build(literals)
 }
 
+/// Bytes of text to scan that make the gate build its compact automaton; texts scanned before
+/// it is built are scanned by [`Pairs`], which takes no time to make.
+///
+/// With the built-in rules' 1,352 literals, building the NFA takes 13M instructions (3 ms):
+/// it was a third of a run over one draft. On the tweets of a 5 MB archive, [`Pairs`] took 300
+/// instructions a byte and the NFA 75, so the NFA pays for itself after about 60 KB of text
+/// (some 400 posts).
+pub(super) const NFA_AFTER_BYTES: usize = 64 << 10;
+
 /// Bytes of text to scan that make the gate build its fast automaton.
 ///
-/// With the built-in rules' thousand-odd literals, the contiguous NFA takes 200 KB and is
-/// built with the rules; the [`Table`] takes 0.6 MB and 7 ms more to make, and scans in 40%
+/// With the built-in rules' thousand-odd literals, the contiguous NFA takes 200 KB; the
+/// [`Table`] takes 0.6 MB and 7 ms more to make, and scans in 40%
 /// less time (it has no failure transitions to follow), so it pays for itself after about
 /// 1 MB of text. The threshold was set at 2 MB for aho-corasick's DFA (8–17 ms to build) and
 /// kept: either way, not on a few drafts, nor on a 5 MB archive's 0.8 MB of tweets.
@@ -231,8 +241,10 @@ pub struct Gate {
     /// The classes of the bytes of the literals (without their word-boundary marks), for the
     /// table.
     classes: ByteClasses,
-    /// The literals' compact automaton, built with the rules; `None` when there are none.
-    nfa: Option<NFA>,
+    /// The literals by their first bytes, to scan the first texts with.
+    pairs: Pairs,
+    /// The literals' compact automaton, built once [`NFA_AFTER_BYTES`] are announced.
+    nfa: OnceLock<NFA>,
     /// The literals' fast automaton, built once [`TABLE_AFTER_BYTES`] are announced
     /// ([`Gate::prepare_for`]); `None` inside when it could not be built.
     table: OnceLock<Option<Table>>,
@@ -298,10 +310,9 @@ impl Gate {
         }
         let mut candidates = self.always.clone();
         candidates.ascii_words = ascii_words(text);
-        let Some(nfa) = &self.nfa else {
-            return candidates;
-        };
-        self.count(nfa, text, &mut candidates);
+        if !self.pairs.literals.is_empty() {
+            self.count(text, &mut candidates);
+        }
         candidates
     }
 
@@ -310,12 +321,22 @@ impl Gate {
     /// threads) use the compact one, which finds the same literals.
     pub fn prepare_for(&self, bytes: usize) {
         let announced = self.announced.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        if announced < TABLE_AFTER_BYTES || self.table.get().is_some() {
+        if announced < NFA_AFTER_BYTES || self.pairs.literals.is_empty() {
             return;
         }
-        if let Some(nfa) = &self.nfa {
+        let nfa = self.nfa.get_or_init(|| {
+            literal_nfa(&self.pairs.literals)
+                .expect("a few thousand short literals fit an Aho-Corasick automaton")
+        });
+        if announced >= TABLE_AFTER_BYTES {
             self.table.get_or_init(|| Table::new(nfa, &self.classes));
         }
+    }
+
+    /// Whether the compact automaton is built.
+    #[cfg(test)]
+    pub(super) fn has_nfa(&self) -> bool {
+        self.nfa.get().is_some()
     }
 
     /// Whether the fast automaton is built.
@@ -325,8 +346,8 @@ impl Gate {
     }
 
     /// Adds to `candidates` the regexes whose conditions the literals in `text` meet, found
-    /// with the table when it is built, else with `nfa`.
-    fn count(&self, nfa: &NFA, text: &str, candidates: &mut Candidates) {
+    /// with the fastest of the table, the NFA and the pairs that is built.
+    fn count(&self, text: &str, candidates: &mut Candidates) {
         // The conditions whose anchor set was met, for this text, and the literals counted
         // already: buffers per thread, of which only the entries touched are cleared again.
         // Looking at every condition after the search, in a vector made for each text, was
@@ -370,9 +391,10 @@ impl Gate {
                     }
                 }
             };
-            match self.table.get() {
-                Some(Some(table)) => table.occurrences(text, &mut found),
-                _ => occurrences(nfa, text, &mut found),
+            match (self.table.get(), self.nfa.get()) {
+                (Some(Some(table)), _) => table.occurrences(text, &mut found),
+                (_, Some(nfa)) => occurrences(nfa, text, &mut found),
+                (_, None) => self.pairs.occurrences(text, &mut found),
             }
             for condition in met.conditions.drain(..) {
                 met.anchored[condition] = false;
@@ -420,6 +442,107 @@ fn occurrences(
                     at + 1 - automaton.pattern_len(literal),
                     at + 1,
                 );
+            }
+        }
+    }
+}
+
+/// The literals indexed by their first two bytes: at each position of a text, only the
+/// literals that start with the two bytes there are compared with it. Made in a fraction of a
+/// millisecond (an index of 65,536 entries), where the NFA takes 3 ms, but four times slower to
+/// scan with (see [`NFA_AFTER_BYTES`]). Finds every occurrence the NFA finds, overlapping ones
+/// too, ASCII letters in either case, in another order (by start, not end).
+#[derive(Debug)]
+struct Pairs {
+    /// The literals, ASCII letters lowercase.
+    literals: Vec<Vec<u8>>,
+    /// The literals of one byte are `by_byte[byte_ends[b]..byte_ends[b + 1]]` for byte `b`.
+    byte_ends: Vec<u32>,
+    by_byte: Vec<u32>,
+    /// The longer literals are `by_pair[pair_ends[p]..pair_ends[p + 1]]` for their first two
+    /// bytes `p` (the first one the high byte).
+    pair_ends: Vec<u32>,
+    by_pair: Vec<u32>,
+    /// Literals without a byte, which the NFA reports after every byte.
+    empty: Vec<u32>,
+}
+
+impl Pairs {
+    fn new(mut literals: Vec<Vec<u8>>) -> Pairs {
+        literals
+            .iter_mut()
+            .for_each(|literal| literal.make_ascii_lowercase());
+        let key = |literal: &[u8]| match *literal {
+            [] => None,
+            [byte] => Some((false, usize::from(byte))),
+            [first, second, ..] => Some((true, usize::from(first) << 8 | usize::from(second))),
+        };
+        // Counted, summed into ends, then filled from the ends down.
+        let mut byte_ends = vec![0u32; 257];
+        let mut pair_ends = vec![0u32; (1 << 16) + 1];
+        let mut empty = Vec::new();
+        for (index, literal) in literals.iter().enumerate() {
+            match key(literal) {
+                None => empty.push(index as u32),
+                Some((false, byte)) => byte_ends[byte + 1] += 1,
+                Some((true, pair)) => pair_ends[pair + 1] += 1,
+            }
+        }
+        for ends in [&mut byte_ends, &mut pair_ends] {
+            for at in 1..ends.len() {
+                ends[at] += ends[at - 1];
+            }
+        }
+        let mut by_byte = vec![0u32; byte_ends[256] as usize];
+        let mut by_pair = vec![0u32; pair_ends[1 << 16] as usize];
+        let mut byte_next = byte_ends.clone();
+        let mut pair_next = pair_ends.clone();
+        for (index, literal) in literals.iter().enumerate() {
+            let (next, list) = match key(literal) {
+                None => continue,
+                Some((false, byte)) => (&mut byte_next[byte], &mut by_byte),
+                Some((true, pair)) => (&mut pair_next[pair], &mut by_pair),
+            };
+            list[*next as usize] = index as u32;
+            *next += 1;
+        }
+        Pairs {
+            literals,
+            byte_ends,
+            by_byte,
+            pair_ends,
+            by_pair,
+            empty,
+        }
+    }
+
+    /// What [`occurrences`] finds with the NFA, by start rather than by end.
+    fn occurrences(&self, text: &str, found: &mut impl FnMut(usize, usize, usize)) {
+        let bytes = text.as_bytes();
+        for (at, &byte) in bytes.iter().enumerate() {
+            let first = usize::from(byte.to_ascii_lowercase());
+            for &literal in
+                &self.by_byte[self.byte_ends[first] as usize..self.byte_ends[first + 1] as usize]
+            {
+                found(literal as usize, at, at + 1);
+            }
+            if let Some(&second) = bytes.get(at + 1) {
+                let pair = first << 8 | usize::from(second.to_ascii_lowercase());
+                for &literal in
+                    &self.by_pair[self.pair_ends[pair] as usize..self.pair_ends[pair + 1] as usize]
+                {
+                    let rest = &self.literals[literal as usize][2..];
+                    let end = at + 2 + rest.len();
+                    if bytes
+                        .get(at + 2..end)
+                        .is_some_and(|there| there.eq_ignore_ascii_case(rest))
+                    {
+                        found(literal as usize, at, end);
+                    }
+                }
+            }
+            for &literal in &self.empty {
+                found(literal as usize, at + 1, at + 1);
             }
         }
     }
@@ -607,6 +730,29 @@ mod tests {
         all
     }
 
+    /// Occurrences in the NFA's order: by end, then as the NFA lists the literals ending
+    /// there (the longest first, as it follows failure transitions to shorter ones; literals
+    /// of one length in the order they were given).
+    fn by_end(mut all: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
+        all.sort_by_key(|&(literal, start, end)| (end, start, literal));
+        all
+    }
+
+    /// An empty literal is found after every byte, as the NFA finds it.
+    #[test]
+    fn pairs_find_an_empty_literal_where_the_nfa_does() {
+        let literals = vec![b"ab".to_vec(), Vec::new(), b"b".to_vec()];
+        let nfa = literal_nfa(&literals).unwrap();
+        let pairs = Pairs::new(literals);
+        for text in ["", "xab", "AB b"] {
+            assert_eq!(
+                by_end(found(|mut f| pairs.occurrences(text, &mut f))),
+                found(|mut f| occurrences(&nfa, text, &mut f)),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn a_regex_is_a_candidate_when_one_of_its_literals_occurs() {
         let mut builder = GateBuilder::default();
@@ -631,8 +777,8 @@ mod tests {
         assert!(!gate.candidates("the book club").contains(book));
     }
 
-    /// The table is made once the texts announced add up to [`TABLE_AFTER_BYTES`], and finds
-    /// what the compact automaton found.
+    /// The NFA is made once the texts announced add up to [`NFA_AFTER_BYTES`], the table once
+    /// they add up to [`TABLE_AFTER_BYTES`]; each finds what the pairs found before.
     #[test]
     fn the_table_comes_with_enough_text_and_finds_the_same() {
         let mut builder = GateBuilder::default();
@@ -663,7 +809,12 @@ mod tests {
                 .collect()
         };
         let compact = found(&gate);
-        gate.prepare_for(TABLE_AFTER_BYTES - 1);
+        gate.prepare_for(NFA_AFTER_BYTES - 1);
+        assert!(!gate.has_nfa());
+        gate.prepare_for(1);
+        assert!(gate.has_nfa() && !gate.has_table());
+        assert_eq!(found(&gate), compact);
+        gate.prepare_for(TABLE_AFTER_BYTES - NFA_AFTER_BYTES - 1);
         assert!(!gate.has_table());
         gate.prepare_for(1);
         assert!(gate.has_table());
@@ -673,15 +824,17 @@ mod tests {
     }
 
     /// The table finds every occurrence the NFA finds, in the same order, whatever the case of
-    /// the letters; bytes of no literal (emoji, other letters) lead back to the start.
+    /// the letters; bytes of no literal (emoji, other letters) lead back to the start. The
+    /// pairs find the same occurrences, in their own order.
     #[test]
-    fn the_table_finds_what_the_nfa_finds() {
+    fn the_table_and_the_pairs_find_what_the_nfa_finds() {
         let literals: Vec<Vec<u8>> = ["sale", "ale", "promo code", "’s", "e", "dm me", "café"]
             .iter()
             .map(|literal| literal.as_bytes().to_vec())
             .collect();
         let nfa = literal_nfa(&literals).unwrap();
         let table = Table::new(&nfa, &ByteClasses::new(&literals)).unwrap();
+        let pairs = Pairs::new(literals.clone());
         for text in [
             "",
             "Big SALE today, whale",
@@ -693,6 +846,11 @@ mod tests {
             let from_nfa = found(|mut f| occurrences(&nfa, text, &mut f));
             assert_eq!(
                 found(|mut f| table.occurrences(text, &mut f)),
+                from_nfa,
+                "{text}"
+            );
+            assert_eq!(
+                by_end(found(|mut f| pairs.occurrences(text, &mut f))),
                 from_nfa,
                 "{text}"
             );
@@ -726,7 +884,7 @@ mod tests {
         /// Over literals and texts of letters in both cases, bytes that only some literals
         /// hold, and bytes that none does.
         #[test]
-        fn the_table_finds_what_the_nfa_finds_in_any_text(
+        fn the_table_and_the_pairs_find_what_the_nfa_finds_in_any_text(
             literals in proptest::collection::vec(
                 proptest::collection::vec(
                     proptest::sample::select(vec!["a", "A", "b", "B", "z", " ", "\0", "é", "’"]),
@@ -750,9 +908,11 @@ mod tests {
                 .collect();
             let nfa = literal_nfa(&literals).unwrap();
             let table = Table::new(&nfa, &ByteClasses::new(&literals)).unwrap();
+            let pairs = Pairs::new(literals.clone());
             for text in texts.iter().map(|pieces| pieces.concat()) {
                 let from_nfa = found(|mut f| occurrences(&nfa, &text, &mut f));
-                proptest::prop_assert_eq!(found(|mut f| table.occurrences(&text, &mut f)), from_nfa);
+                proptest::prop_assert_eq!(found(|mut f| table.occurrences(&text, &mut f)), from_nfa.clone());
+                proptest::prop_assert_eq!(by_end(found(|mut f| pairs.occurrences(&text, &mut f))), from_nfa);
             }
         }
     }

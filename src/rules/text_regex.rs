@@ -1013,7 +1013,7 @@ fn ascii_boundary(look: Look) -> Look {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::gate::TABLE_AFTER_BYTES;
+    use crate::rules::gate::{NFA_AFTER_BYTES, TABLE_AFTER_BYTES};
     use regex::Regex;
 
     impl TextRegex {
@@ -1212,10 +1212,11 @@ mod tests {
             regex.register(&mut gate);
         }
         let gate = gate.build();
-        // With the compact automaton, then with the table.
-        for announced in [0, TABLE_AFTER_BYTES] {
+        // With the pairs, then the NFA, then the table (the texts announced add up).
+        for announced in [0, NFA_AFTER_BYTES, TABLE_AFTER_BYTES] {
             gate.prepare_for(announced);
-            assert_eq!(gate.has_table(), announced > 0);
+            assert_eq!(gate.has_nfa(), announced > 0);
+            assert_eq!(gate.has_table(), announced == TABLE_AFTER_BYTES);
             for text in texts {
                 let candidates = gate.candidates(text);
                 for ((regex, plain), (pattern, _)) in regexes.iter().zip(patterns) {
