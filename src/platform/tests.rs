@@ -105,14 +105,15 @@ fn punycode_lengths_match_rfc_3492() {
     assert_eq!(punycode_length("bücher"), "xn--bcher-kva".len());
 }
 
+/// The parts of `text` at `ranges`.
+fn slices<'t>(text: &'t str, ranges: &[std::ops::Range<usize>]) -> Vec<&'t str> {
+    ranges.iter().map(|range| &text[range.clone()]).collect()
+}
+
 #[test]
 fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
     let text = "#rust and #2024 and C# and a#b #日本語 https://x.com/#frag";
-    let found: Vec<&str> = Entities::new(text)
-        .hashtags()
-        .iter()
-        .map(|r| &text[r.clone()])
-        .collect();
+    let found = slices(text, Entities::new(text).hashtags());
     assert_eq!(found, ["#rust", "#日本語"]);
     // Links are looked for only when a tag does not follow white space: here after `(`, and
     // in a link without a scheme, after `/`.
@@ -123,27 +124,15 @@ fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
         ("新しい＃タグ です ＃rust", &["＃rust"][..]),
         ("＃タグ", &["＃タグ"][..]),
     ] {
-        let found: Vec<&str> = Entities::new(text)
-            .hashtags()
-            .iter()
-            .map(|r| &text[r.clone()])
-            .collect();
+        let found = slices(text, Entities::new(text).hashtags());
         assert_eq!(found, tags, "{text}");
     }
     let text = "@ana and ana@example.com and @bo@mastodon.social, see https://medium.com/@cy";
-    let found: Vec<&str> = Entities::new(text)
-        .mentions()
-        .iter()
-        .map(|r| &text[r.clone()])
-        .collect();
+    let found = slices(text, Entities::new(text).mentions());
     assert_eq!(found, ["@ana", "@bo@mastodon.social"]);
     // So does the fullwidth `＠`, in a text without `@`.
     let text = "＠ana thanks";
-    let found: Vec<&str> = Entities::new(text)
-        .mentions()
-        .iter()
-        .map(|r| &text[r.clone()])
-        .collect();
+    let found = slices(text, Entities::new(text).mentions());
     assert_eq!(found, ["＠ana"]);
 }
 
