@@ -395,8 +395,8 @@ impl Engine {
     }
 
     /// Every post's analysis, in corpus order, on all cores; `checked` after each post. The
-    /// gate is told how much text is coming first, and builds its fast automaton if that pays
-    /// (the posts do not wait for it: a core that is free starts on them).
+    /// gate is told how much text is coming first, and builds its automata if that pays (the
+    /// posts do not wait for them: a core that is free starts on them).
     fn analyze_posts(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Vec<PostAnalysis> {
         let text = corpus.posts.iter().map(|post| post.text.len()).sum();
         let ((), posts) = rayon::join(
@@ -406,8 +406,8 @@ impl Engine {
         posts
     }
 
-    /// Every post's analysis, in corpus order, on all cores, with whichever automaton the gate
-    /// has when each post's turn comes.
+    /// Every post's analysis, in corpus order, on all cores, with whichever way of finding
+    /// literals the gate has when each post's turn comes.
     fn analyze_all(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Vec<PostAnalysis> {
         corpus
             .posts

@@ -11,9 +11,8 @@
 //! Aho-Corasick automaton (a compact NFA), and with much more, a table of next states (a DFA),
 //! each finding the same occurrences faster than the one before, and taking longer to build.
 //! A regex without such a set (one made only of broad classes, such as `[A-Z]{5,}`) always
-//! runs. A literal that the
-//! pattern puts next to a word boundary (`\bown`) only counts where the text can have one: not
-//! in `down`. The gate never changes a match: a regex it rules out has none of its literals in
+//! runs. A literal that the pattern puts next to a word boundary (`\bown`) only counts where
+//! the text can have one: not in `down`. The gate never changes a match: a regex it rules out has none of its literals in
 //! the text where the pattern could have them, so it cannot match.
 
 use std::cell::RefCell;
@@ -243,8 +242,9 @@ pub struct Gate {
     classes: ByteClasses,
     /// The literals by their first bytes, to scan the first texts with.
     pairs: Pairs,
-    /// The literals' compact automaton, built once [`NFA_AFTER_BYTES`] are announced.
-    nfa: OnceLock<NFA>,
+    /// The literals' compact automaton, built once [`NFA_AFTER_BYTES`] are announced; `None`
+    /// inside when it could not be built.
+    nfa: OnceLock<Option<NFA>>,
     /// The literals' fast automaton, built once [`TABLE_AFTER_BYTES`] are announced
     /// ([`Gate::prepare_for`]); `None` inside when it could not be built.
     table: OnceLock<Option<Table>>,
@@ -317,18 +317,22 @@ impl Gate {
     }
 
     /// Announces `bytes` more text to scan. Once the texts announced add up to
-    /// [`TABLE_AFTER_BYTES`], builds the fast automaton; texts scanned meanwhile (on other
-    /// threads) use the compact one, which finds the same literals.
+    /// [`NFA_AFTER_BYTES`], builds the compact automaton, and once they add up to
+    /// [`TABLE_AFTER_BYTES`], the fast one; texts scanned meanwhile (on other threads) use the
+    /// pairs or the compact one, which find the same literals. An automaton that cannot be
+    /// built (literals past aho-corasick's limits, in house rules) leaves the gate with what it
+    /// had: analysis never fails.
     pub fn prepare_for(&self, bytes: usize) {
         let announced = self.announced.fetch_add(bytes, Ordering::Relaxed) + bytes;
         if announced < NFA_AFTER_BYTES || self.pairs.literals.is_empty() {
             return;
         }
-        let nfa = self.nfa.get_or_init(|| {
-            literal_nfa(&self.pairs.literals)
-                .expect("a few thousand short literals fit an Aho-Corasick automaton")
-        });
-        if announced >= TABLE_AFTER_BYTES {
+        let nfa = self
+            .nfa
+            .get_or_init(|| literal_nfa(&self.pairs.literals).ok());
+        if let Some(nfa) = nfa
+            && announced >= TABLE_AFTER_BYTES
+        {
             self.table.get_or_init(|| Table::new(nfa, &self.classes));
         }
     }
@@ -336,7 +340,7 @@ impl Gate {
     /// Whether the compact automaton is built.
     #[cfg(test)]
     pub(super) fn has_nfa(&self) -> bool {
-        self.nfa.get().is_some()
+        self.nfa.get().is_some_and(Option::is_some)
     }
 
     /// Whether the fast automaton is built.
@@ -393,8 +397,8 @@ impl Gate {
             };
             match (self.table.get(), self.nfa.get()) {
                 (Some(Some(table)), _) => table.occurrences(text, &mut found),
-                (_, Some(nfa)) => occurrences(nfa, text, &mut found),
-                (_, None) => self.pairs.occurrences(text, &mut found),
+                (_, Some(Some(nfa))) => occurrences(nfa, text, &mut found),
+                _ => self.pairs.occurrences(text, &mut found),
             }
             for condition in met.conditions.drain(..) {
                 met.anchored[condition] = false;
@@ -808,19 +812,19 @@ mod tests {
                 })
                 .collect()
         };
-        let compact = found(&gate);
+        let by_pairs = found(&gate);
         gate.prepare_for(NFA_AFTER_BYTES - 1);
         assert!(!gate.has_nfa());
         gate.prepare_for(1);
         assert!(gate.has_nfa() && !gate.has_table());
-        assert_eq!(found(&gate), compact);
+        assert_eq!(found(&gate), by_pairs);
         gate.prepare_for(TABLE_AFTER_BYTES - NFA_AFTER_BYTES - 1);
         assert!(!gate.has_table());
         gate.prepare_for(1);
         assert!(gate.has_table());
-        assert_eq!(found(&gate), compact);
-        assert_eq!(compact[1], [false, true, false]);
-        assert_eq!(compact[2], [false, false, false]);
+        assert_eq!(found(&gate), by_pairs);
+        assert_eq!(by_pairs[1], [false, true, false]);
+        assert_eq!(by_pairs[2], [false, false, false]);
     }
 
     /// The table finds every occurrence the NFA finds, in the same order, whatever the case of
