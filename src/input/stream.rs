@@ -126,12 +126,18 @@ fn read_line<'b>(
     if read == 0 {
         return Ok(None);
     }
-    let bytes = match *lines {
-        0 => buffer.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buffer),
-        _ => buffer,
-    };
     *lines += 1;
-    decode_utf8_line(name, *lines, bytes).map(Some)
+    decode_line(name, *lines, buffer).map(Some)
+}
+
+/// Line `number` (from 1) of the input `name`, `bytes` as read, as text: a byte order mark
+/// before the first line is dropped.
+fn decode_line<'b>(name: &str, number: usize, bytes: &'b [u8]) -> Result<&'b str> {
+    let bytes = match number {
+        1 => bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
+        _ => bytes,
+    };
+    decode_utf8_line(name, number, bytes)
 }
 
 /// What a failure to read the input `name` is reported as.
@@ -201,13 +207,11 @@ impl RawLines {
             .into_par_iter()
             .map(|index| {
                 let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
-                let bytes = &self.bytes[start..self.ends[index]];
-                let number = self.first + index;
-                let bytes = match number {
-                    1 => bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
-                    _ => bytes,
-                };
-                decode_utf8_line(name, number, bytes)
+                decode_line(
+                    name,
+                    self.first + index,
+                    &self.bytes[start..self.ends[index]],
+                )
             })
             .collect();
         let mut problem = self.problem;
