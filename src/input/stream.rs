@@ -568,19 +568,10 @@ mod tests {
     /// reported before it, nor invalid JSON after one that is not UTF-8.
     #[test]
     fn json_lines_parsed_side_by_side_read_as_line_by_line() {
-        fn read(input: &[u8]) -> Result<Vec<String>, String> {
-            let mut lines = Lines::new(
-                "posts.jsonl".into(),
-                InputFormat::Jsonl,
-                TextSplit::Lines,
-                0,
-            )
-            .unwrap();
-            let mut posts = Vec::new();
-            read_lines(&mut lines, &mut &input[..], &mut posts, &mut |_| {})
-                .map_err(|error| error.to_string())?;
-            Ok(posts.into_iter().map(|post| post.text.into()).collect())
-        }
+        let read = |input: &[u8]| match read_jsonl(&mut &input[..]) {
+            (posts, None) => Ok(posts),
+            (_, Some(error)) => Err(error),
+        };
         let mut many = String::from("\u{feff}");
         for index in 0..PARALLEL_LINES * 2 + 5 {
             many.push_str(&format!("{{\"text\": \"post {index}\"}}\r\n\n"));
@@ -616,6 +607,22 @@ mod tests {
 
     /// A failure to read comes after the posts of the lines before it, and after a line before
     /// it that is not UTF-8 (found when the lines are parsed, not as they are read).
+    /// The texts of the posts [`read_lines`] reads from `reader`, JSON Lines named
+    /// `posts.jsonl`, and the error it ends with, if any, with its causes.
+    fn read_jsonl(reader: &mut dyn BufRead) -> (Vec<String>, Option<String>) {
+        let mut lines = Lines::new(
+            "posts.jsonl".into(),
+            InputFormat::Jsonl,
+            TextSplit::Lines,
+            0,
+        )
+        .unwrap();
+        let mut posts = Vec::new();
+        let result = read_lines(&mut lines, reader, &mut posts, &mut |_| {});
+        let texts = posts.into_iter().map(|post| post.text.into()).collect();
+        (texts, result.err().map(|error| format!("{error:#}")))
+    }
+
     #[test]
     fn a_read_error_comes_after_the_lines_before_it() {
         /// `bytes`, then an error.
@@ -629,25 +636,10 @@ mod tests {
                 Ok(read)
             }
         }
-        fn read(input: &[u8]) -> (Vec<String>, String) {
-            let mut lines = Lines::new(
-                "posts.jsonl".into(),
-                InputFormat::Jsonl,
-                TextSplit::Lines,
-                0,
-            )
-            .unwrap();
-            let mut posts = Vec::new();
-            let error = read_lines(
-                &mut lines,
-                &mut BufReader::new(FailingAfter(input)),
-                &mut posts,
-                &mut |_| {},
-            )
-            .unwrap_err();
-            let texts = posts.into_iter().map(|post| post.text.into()).collect();
-            (texts, format!("{error:#}"))
-        }
+        let read = |input: &[u8]| {
+            let (posts, error) = read_jsonl(&mut BufReader::new(FailingAfter(input)));
+            (posts, error.expect("the read fails"))
+        };
         let (posts, error) = read(b"\"a\"\n\"b\"\n\"c");
         assert_eq!(posts, ["a", "b"]);
         assert_eq!(
