@@ -12,8 +12,8 @@
 //! each finding the same occurrences faster than the one before, and taking longer to build.
 //! A regex without such a set (one made only of broad classes, such as `[A-Z]{5,}`) always
 //! runs. A literal that the pattern puts next to a word boundary (`\bown`) only counts where
-//! the text can have one: not in `down`. The gate never changes a match: a regex it rules out has none of its literals in
-//! the text where the pattern could have them, so it cannot match.
+//! the text can have one: not in `down`. The gate never changes a match: a regex it rules out
+//! has none of its literals in the text where the pattern could have them, so it cannot match.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -915,8 +915,10 @@ mod tests {
             let pairs = Pairs::new(literals.clone());
             for text in texts.iter().map(|pieces| pieces.concat()) {
                 let from_nfa = found(|mut f| occurrences(&nfa, &text, &mut f));
-                proptest::prop_assert_eq!(found(|mut f| table.occurrences(&text, &mut f)), from_nfa.clone());
-                proptest::prop_assert_eq!(by_end(found(|mut f| pairs.occurrences(&text, &mut f))), from_nfa);
+                let from_table = found(|mut f| table.occurrences(&text, &mut f));
+                proptest::prop_assert_eq!(from_table, from_nfa.clone());
+                let from_pairs = by_end(found(|mut f| pairs.occurrences(&text, &mut f)));
+                proptest::prop_assert_eq!(from_pairs, from_nfa);
             }
         }
     }
