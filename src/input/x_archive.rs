@@ -24,12 +24,14 @@
 //! * `account.js`: the owner (`accountId`, `username`); no posts.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use anyhow::{Result, bail};
 use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
 use regex::Regex;
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess};
@@ -99,8 +101,107 @@ pub(super) fn read(
         }
         // The owner's account: it tells sent DMs from received ones, and holds no posts.
         InputFormat::XAccountJs => Ok(()),
-        _ => read_tweets(context, &parse_items(context.name, content)?, posts),
+        _ => match tweets_in_parallel(context, content, TWEETS_RUN_BYTES) {
+            Some(read) => {
+                posts.extend(read?);
+                Ok(())
+            }
+            None => read_tweets(context, 0, &parse_items(context.name, content)?, posts),
+        },
     }
+}
+
+/// About how many bytes of `tweets.js` each core parses at a time (see [`tweets_in_parallel`]).
+const TWEETS_RUN_BYTES: usize = 256 << 10;
+
+/// The posts of a large `tweets.js`, parsed on all cores a run of about `run_bytes` of whole
+/// tweets at a time; `None` when the file is not cut that way (under two runs, not laid out as
+/// X writes it, or not valid: the file is then read in one piece, which says where it broke).
+///
+/// The file is cut after a tweet's closing brace where it is the first character of its line,
+/// indented as the first tweet's line is (`  },` or `}, {`, as X writes them): a line break
+/// cannot be inside a JSON string, so such a brace is the JSON's own. One of a nested object
+/// that happens to be indented alike makes a run that does not parse, and the file is read in
+/// one piece. Each run is parsed as an array of its own (copied between brackets), so it nests
+/// as deep as in the whole array. The posts, their record numbers and the first error are those
+/// of reading the file in one piece. A 5 MB archive's `tweets.js` took 16 ms on one core.
+fn tweets_in_parallel(
+    context: ReadContext<'_>,
+    content: &str,
+    run_bytes: usize,
+) -> Option<Result<Vec<Post>>> {
+    let elements = array_json(content)?.strip_prefix('[')?.strip_suffix(']')?;
+    let runs = element_runs(elements, run_bytes)?;
+    let arrays: Vec<String> = runs
+        .par_iter()
+        .map(|run| ["[", &elements[run.clone()], "]"].concat())
+        .collect();
+    let items: Vec<Vec<Loose<'_, Tweet<'_>>>> = arrays
+        .par_iter()
+        .map(|array| serde_json::from_str(array).ok())
+        .collect::<Option<_>>()?;
+    let firsts: Vec<usize> = items
+        .iter()
+        .scan(0, |records, items| {
+            let first = *records;
+            *records += items.len();
+            Some(first)
+        })
+        .collect();
+    let read: Vec<Result<Vec<Post>>> = items
+        .par_iter()
+        .zip(firsts)
+        .map(|(items, first)| {
+            let mut posts = Vec::new();
+            read_tweets(context, first, items, &mut posts).map(|()| posts)
+        })
+        .collect();
+    let mut posts = Vec::with_capacity(read.iter().flatten().map(Vec::len).sum());
+    for run in read {
+        match run {
+            Ok(run) => posts.extend(run),
+            Err(error) => return Some(Err(error)),
+        }
+    }
+    Some(Ok(posts))
+}
+
+/// Runs of whole elements of `elements` (an array's, between its brackets), of about
+/// `run_bytes` each: cut at the comma after a closing brace that starts a line indented as
+/// the first element's line (see [`tweets_in_parallel`]). `None` when that gives one run.
+fn element_runs(elements: &str, run_bytes: usize) -> Option<Vec<Range<usize>>> {
+    let first = elements.find(|c: char| !c.is_ascii_whitespace())?;
+    let before = &elements[..first];
+    // The first element's line is the array's own (`= [ {`) or a line of its own (`  {`).
+    let indent = before.rfind('\n').map_or(0, |line| first - line - 1);
+    if !before[first - indent..].bytes().all(|byte| byte == b' ') {
+        return None;
+    }
+    let closing = format!("\n{}}}", " ".repeat(indent));
+    let finder = memchr::memmem::Finder::new(closing.as_bytes());
+    let bytes = elements.as_bytes();
+    let mut runs = Vec::new();
+    let (mut start, mut from) = (0, run_bytes);
+    while from < bytes.len() {
+        let Some(found) = finder.find(&bytes[from..]) else {
+            break;
+        };
+        let after = from + found + closing.len();
+        let comma = after
+            + bytes[after..]
+                .iter()
+                .take_while(|&&byte| byte == b' ')
+                .count();
+        if bytes.get(comma) == Some(&b',') {
+            runs.push(start..comma);
+            start = comma + 1;
+            from = comma + run_bytes;
+        } else {
+            from = after;
+        }
+    }
+    runs.push(start..bytes.len());
+    (runs.len() > 1).then_some(runs)
 }
 
 /// The owner's account id and username, when `content` is an `account.js`.
@@ -223,23 +324,13 @@ fn truncated_prefix(text: &str) -> Option<&str> {
 /// The JSON array of a `window.YTD.<name>.part<N> = [ … ]` file (a bare JSON array is accepted
 /// too). Syntax errors point at the line and column of the file, assignment included.
 fn parse_items<'c, T: Deserialize<'c>>(name: &str, content: &'c str) -> Result<Vec<T>> {
-    let trimmed = content.trim_start();
-    // Where the JSON starts: after the assignment's `=`, or at once for a bare array.
-    let start = if trimmed.starts_with('[') {
-        0
-    } else if trimmed.starts_with("window.YTD.")
-        && let Some(equals) = content.find('=')
-    {
-        equals + 1
-    } else {
+    let Some(start) = json_start(content) else {
         bail!(
             "{name}:1:1: expected an X archive file (`window.YTD.<name>.part0 = [ … ]`), found {}",
-            describe_start(trimmed)
+            describe_start(content.trim_start())
         );
     };
-    // A script may end its statement with `;`.
-    let json = content.get(start..).unwrap_or_default().trim_end();
-    let json = json.strip_suffix(';').unwrap_or(json);
+    let json = json_from(content, start);
     let typed_error = match serde_json::from_str::<Vec<T>>(json) {
         Ok(items) => return Ok(items),
         Err(error) => error,
@@ -265,6 +356,31 @@ fn parse_items<'c, T: Deserialize<'c>>(name: &str, content: &'c str) -> Result<V
     }
 }
 
+/// Where the JSON of an archive file starts: after the assignment's `=`, or at once for a bare
+/// array; `None` when it is neither.
+fn json_start(content: &str) -> Option<usize> {
+    let trimmed = content.trim_start();
+    if trimmed.starts_with('[') {
+        Some(0)
+    } else if trimmed.starts_with("window.YTD.") {
+        content.find('=').map(|equals| equals + 1)
+    } else {
+        None
+    }
+}
+
+/// The JSON of an archive file from `start` ([`json_start`]) on: without the white space
+/// around it and the `;` a script may end its statement with.
+fn json_from(content: &str, start: usize) -> &str {
+    let json = content.get(start..).unwrap_or_default().trim_end();
+    json.strip_suffix(';').unwrap_or(json)
+}
+
+/// The JSON array of an archive file, trimmed, when it has the shape of one.
+fn array_json(content: &str) -> Option<&str> {
+    Some(json_from(content, json_start(content)?).trim_start())
+}
+
 /// The origin of the `record`-th (1-based) record of the file.
 fn origin(context: &ReadContext<'_>, record: usize) -> Origin {
     Origin {
@@ -284,15 +400,18 @@ fn place(name: &str, record: usize, id: Option<&str>) -> String {
     }
 }
 
+/// Appends to `posts` those of `items`, the records of the file that follow its first
+/// `first_record`.
 fn read_tweets(
     context: ReadContext<'_>,
+    first_record: usize,
     items: &[Loose<'_, Tweet<'_>>],
     posts: &mut Vec<Post>,
 ) -> Result<()> {
     let name = context.name;
     posts.reserve(items.len());
     for (index, item) in items.iter().enumerate() {
-        let record = index + 1;
+        let record = first_record + index + 1;
         let tweet = match item {
             // 2019 archives and later wrap each tweet; the earliest ones did not.
             Loose::Object(item) => match &item.tweet {
@@ -1032,6 +1151,159 @@ mod tests {
                 .to_string();
             assert!(error.starts_with(expected), "{error}");
         }
+    }
+
+    /// Reads a `tweets.js` cut into runs of `RUN_BYTES` (one tweet each when 1), and fails the
+    /// test when it is not cut.
+    fn read_in_runs<const RUN_BYTES: usize>(
+        _: InputFormat,
+        context: ReadContext<'_>,
+        content: &str,
+        posts: &mut Vec<Post>,
+    ) -> Result<()> {
+        posts.extend(tweets_in_parallel(context, content, RUN_BYTES).expect("cut into runs")?);
+        Ok(())
+    }
+
+    /// Reads a `tweets.js` in one piece.
+    fn read_in_one_piece(
+        _: InputFormat,
+        context: ReadContext<'_>,
+        content: &str,
+        posts: &mut Vec<Post>,
+    ) -> Result<()> {
+        read_tweets(context, 0, &parse_items(context.name, content)?, posts)
+    }
+
+    /// `count` tweets of every kind, with escapes, entities and a tweet of the earliest
+    /// layout (no `tweet` wrapper), as X lays them out: `[ {` … `}, {` … `} ]` when `compact`
+    /// (2019–2023 archives), else each tweet on lines of its own, indented by two.
+    fn tweets_js(count: usize, compact: bool) -> String {
+        let tweets: Vec<Value> = (0..count)
+            .map(|index| {
+                let tweet = serde_json::json!({
+                    "id_str": index.to_string(),
+                    "full_text": match index % 5 {
+                        0 => format!("Post {index} with \"quotes\", a line\nbreak &amp; a link https://t.co/x"),
+                        1 => format!("RT @someone: shared {index}"),
+                        2 => format!("@friend reply {index}, }}, {{ braces"),
+                        3 => String::new(),
+                        _ => format!("Ünïcödé {index} 🎉"),
+                    },
+                    "in_reply_to_status_id_str": (index % 5 == 2).then_some("77"),
+                    "in_reply_to_screen_name": (index % 5 == 2).then_some("friend"),
+                    "created_at": "Sat Nov 09 12:14:18 +0000 2024",
+                    "entities": { "urls": [
+                        { "expanded_url": format!("https://example.com/{index}") },
+                        { "expanded_url": "https://example.org/" },
+                    ] },
+                });
+                if index % 7 == 6 { tweet } else { serde_json::json!({ "tweet": tweet }) }
+            })
+            .collect();
+        let array = if compact {
+            let items: Vec<String> = tweets
+                .iter()
+                .map(|tweet| serde_json::to_string_pretty(tweet).unwrap())
+                .collect();
+            format!("[ {} ]", items.join(", "))
+        } else {
+            serde_json::to_string_pretty(&tweets).unwrap()
+        };
+        format!("window.YTD.tweets.part0 = {array}")
+    }
+
+    #[test]
+    fn tweets_read_in_runs_are_those_read_in_one_piece() {
+        let mut files: Vec<String> = [false, true]
+            .into_iter()
+            .flat_map(|compact| [tweets_js(2, compact), tweets_js(40, compact)])
+            .collect();
+        // A record that is not a tweet, past the first run: the error names its record.
+        let mut not_a_tweet = tweets_js(9, false);
+        let fourth = not_a_tweet.match_indices("\n  },").nth(3).unwrap().0;
+        not_a_tweet.insert_str(fourth + "\n  },".len(), "\n  5,");
+        files.push(not_a_tweet);
+        let own = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/x-archive/tweets.js"),
+        )
+        .unwrap();
+        files.push(own);
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/formats/x-tweets-js");
+        for entry in std::fs::read_dir(shared).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|extension| extension == "js") {
+                files.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+        let file = TestFile::named("tweets.js");
+        for content in &files {
+            let whole = file.read(read_in_one_piece, InputFormat::XTweetsJs, content);
+            for runs in [
+                file.read(read_in_runs::<1>, InputFormat::XTweetsJs, content),
+                file.read(read_in_runs::<300>, InputFormat::XTweetsJs, content),
+            ] {
+                match (&whole, runs) {
+                    (Ok(whole), Ok(runs)) => assert_eq!(whole, &runs, "{content}"),
+                    (Err(whole), Err(runs)) => {
+                        assert_eq!(whole.to_string(), runs.to_string());
+                    }
+                    (whole, runs) => panic!("{whole:?} in one piece, {runs:?} in runs"),
+                }
+            }
+        }
+        let error = file
+            .read(read_in_runs::<1>, InputFormat::XTweetsJs, &files[4])
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "tweets.js: record 5: expected a `{\"tweet\": {…}}` item, found a number"
+        );
+    }
+
+    #[test]
+    fn tweets_not_laid_out_as_x_writes_them_are_read_in_one_piece() {
+        let context_file = TestFile::named("tweets.js");
+        let cut = |content: &str| {
+            let context = ReadContext {
+                name: context_file.name,
+                path: None,
+                source: 0,
+                owner: &context_file.owner,
+                options: &context_file.options,
+            };
+            tweets_in_parallel(context, content, 1).is_some()
+        };
+        let pretty = tweets_js(3, false);
+        assert!(cut(&pretty));
+        // On one line; one tweet; not JSON; a nested object closed at a tweet's indentation.
+        let one_line = format!(
+            "window.YTD.tweets.part0 = {}",
+            serde_json::to_string(&serde_json::json!([{ "tweet": {} }, { "tweet": {} }])).unwrap()
+        );
+        let nested = "window.YTD.tweets.part0 = [ {\n\"tweet\" : {\n\"full_text\" : \"a\"\n},\n\"x\" : 1\n}, {\n\"tweet\" : { }\n} ]";
+        for content in [
+            one_line.as_str(),
+            &tweets_js(1, false),
+            &pretty.replacen("\"tweet\"", "tweet", 2),
+            nested,
+        ] {
+            assert!(!cut(content), "{content}");
+            let as_text = |read| {
+                context_file
+                    .read(read, InputFormat::XTweetsJs, content)
+                    .map_err(|error| error.to_string())
+            };
+            assert_eq!(as_text(read), as_text(read_in_one_piece));
+        }
+        assert_eq!(
+            texts(
+                &context_file
+                    .read(read, InputFormat::XTweetsJs, nested)
+                    .unwrap()
+            ),
+            ["a"]
+        );
     }
 
     fn post_at(text: &str, source: usize, second: &str) -> Post {
