@@ -171,6 +171,26 @@ fn a_file_given_alone_finds_the_owner_beside_it() {
 }
 
 #[test]
+fn an_account_js_with_a_byte_order_mark_names_the_owner() {
+    let dir = std::env::temp_dir().join(format!("hygiene-xarchive-bom-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    for name in ["account.js", "direct-messages-group.js"] {
+        let mut bytes = fs::read(fixture(name)).unwrap();
+        if name == "account.js" {
+            bytes.splice(0..0, *b"\xEF\xBB\xBF");
+        }
+        fs::write(dir.join(name), bytes).unwrap();
+    }
+    let received =
+        |corpus: Corpus| -> Vec<bool> { corpus.posts.iter().map(|post| post.received).collect() };
+    let in_folder = received(read(&dir));
+    let alone = received(read(&dir.join("direct-messages-group.js")));
+    fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(in_folder, [false, true]);
+    assert_eq!(alone, [false, true]);
+}
+
+#[test]
 fn a_lone_note_tweet_file_is_its_own_posts() {
     let corpus = read(&fixture("note-tweet.js"));
     assert_eq!(kinds(&corpus), [PostKind::Post]);
