@@ -225,7 +225,9 @@ fn template_of(post: &Post, min_words: usize) -> Option<Template> {
     for (index, (offset, word)) in crate::text::words(&text[start..]).enumerate() {
         lower.clear();
         if word.is_ascii() {
-            lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            // Copied, then lowercased in place: a char at a time took a fifth of the check.
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
         } else {
             // `str::to_lowercase`, not per char: a final sigma lowercases as `ς`.
             lower.push_str(&word.to_lowercase());
