@@ -448,6 +448,15 @@ fn first_not_plain(bytes: &[u8], from: usize) -> Option<usize> {
 fn plain_char(bytes: &[u8]) -> Option<usize> {
     match bytes {
         [byte, ..] if byte.is_ascii() => Some(1),
+        _ => symbol_len(bytes),
+    }
+}
+
+/// When `bytes` starts with [`TYPOGRAPHIC`] punctuation or a [`pictograph`], the characters
+/// other than ASCII that posts are fullest of, its length. None of them is a letter, a digit or
+/// white space, so a check that looks for those can step over them undecoded.
+pub(crate) fn symbol_len(bytes: &[u8]) -> Option<usize> {
+    match bytes {
         [0xE2, ..] => typographic(bytes).map(|_| 3),
         _ => pictograph(bytes).then_some(4),
     }
@@ -615,6 +624,27 @@ pub fn is_unsafe_for_terminal(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every char [`symbol_len`] steps over is neither a letter (of any case), nor a digit, nor
+    /// white space, and is stepped over whole.
+    #[test]
+    fn symbols_are_neither_letters_digits_nor_white_space() {
+        let mut symbols = 0;
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let mut buffer = [0; 4];
+            let Some(len) = symbol_len(c.encode_utf8(&mut buffer).as_bytes()) else {
+                continue;
+            };
+            symbols += 1;
+            assert_eq!(len, c.len_utf8(), "{c:?}");
+            assert!(
+                !c.is_alphanumeric() && !c.is_uppercase() && !c.is_lowercase(),
+                "{c:?}"
+            );
+            assert!(!c.is_whitespace(), "{c:?}");
+        }
+        assert!(symbols > 1000, "{symbols}");
+    }
 
     #[test]
     fn ascii_span_has_equal_units() {
