@@ -5,9 +5,9 @@
 //! does not show is not flagged, since a guessed split can be wrong, and embarrassingly so. The
 //! fix changes only letter case, which platforms ignore when they match hashtags.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::{PostCheck, PostHit, PostInput};
@@ -55,9 +55,10 @@ struct PlainWords<'t> {
     /// The indexes of `words` by their lowercase spelling, and by that of the word and the
     /// next one together: a hashtag's run of words starts at a word it is, or at a pair of
     /// words it starts with, not at any word of the post (which made a long post's check
-    /// quadratic in its words and hashtags).
-    by_lowercase: HashMap<String, Vec<usize>>,
-    by_pair: HashMap<String, Vec<usize>>,
+    /// quadratic in its words and hashtags). Fx-hashed: they are only looked up, and SipHash
+    /// was 0.6% of all instructions on 20k posts.
+    by_lowercase: FxHashMap<String, Vec<usize>>,
+    by_pair: FxHashMap<String, Vec<usize>>,
 }
 
 impl<'t> PlainWords<'t> {
@@ -69,8 +70,8 @@ impl<'t> PlainWords<'t> {
             .collect();
         let lower: Vec<String> = words.iter().map(|(_, word)| word.to_lowercase()).collect();
         let capital = words.iter().map(|(_, word)| capitalized(word)).collect();
-        let mut by_lowercase: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_pair: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_lowercase: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut by_pair: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (index, word) in lower.iter().enumerate() {
             by_lowercase.entry(word.clone()).or_default().push(index);
             if let Some(next) = lower.get(index + 1) {
@@ -173,7 +174,7 @@ impl PostCheck for HashtagCase {
         );
         let words = PlainWords::new(text, skip);
         // The first hashtag that shows its words, by its lowercase spelling.
-        let mut shown: HashMap<String, &str> = HashMap::new();
+        let mut shown: FxHashMap<String, &str> = FxHashMap::default();
         for tag in tags {
             let body = &text[body_of(tag)];
             if shows_words(body) {
@@ -181,7 +182,7 @@ impl PostCheck for HashtagCase {
             }
         }
         // The same hashtag again spells the same way.
-        let mut camels: HashMap<&str, Option<String>> = HashMap::new();
+        let mut camels: FxHashMap<&str, Option<String>> = FxHashMap::default();
         let mut first: Option<(Range<usize>, String)> = None;
         let mut edits = Vec::new();
         for tag in tags {

@@ -1,9 +1,8 @@
 //! Post checks about what a platform accepts: `over-length` (the platform's own length count,
 //! from `crate::platform::measure`), `invalid-characters`, `hashtag-count` and `mention-count`.
 
-use std::collections::HashSet;
-
 use anyhow::{Result, bail};
+use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use super::{PostCheck, PostHit, PostInput};
@@ -249,7 +248,7 @@ impl PostCheck for MentionCount {
 
     fn check(&self, input: PostInput<'_>) -> Option<PostHit> {
         let text = &input.post.text;
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         let mut first_excess = None;
         let mut last_end = 0;
         for mention in input.entities.mentions().iter().cloned() {
