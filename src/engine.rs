@@ -22,7 +22,7 @@ use crate::rules::builtin::{AccountCheck, AccountInput, Judgement, PostHit, Post
 use crate::rules::gate::Candidates;
 use crate::rules::text_regex::{TextRegex, ascii_words};
 use crate::rules::{
-    self, CompiledRules, KindSet, OptionOverrides, Rule, RuleFile, TraitRegistry, TraitSet,
+    self, CompiledRules, KindSet, OptionOverrides, Pattern, Rule, RuleFile, TraitRegistry, TraitSet,
 };
 use crate::text::TextSpan;
 
@@ -547,8 +547,12 @@ impl Engine {
             |rule: &Rule| settings.is_some_and(|settings| settings.ignore.contains(&rule.id));
         let mut findings = Vec::new();
         for (rule_index, rule) in self.enabled_rules().filter(|(_, rule)| !ignored(rule)) {
-            let earliest = rule
-                .patterns
+            let patterns: &[Pattern] = if rule.patterns_may_match(&candidates) {
+                &rule.patterns
+            } else {
+                &[]
+            };
+            let earliest = patterns
                 .iter()
                 .filter_map(|pattern| {
                     pattern
@@ -621,10 +625,11 @@ impl Engine {
         }
         for definition in &self.compiled.trait_defs {
             if traits.intersects(definition.implied_by)
-                || definition
-                    .patterns
-                    .iter()
-                    .any(|pattern| pattern.find(post, traits, candidates).is_some())
+                || (definition.patterns_may_match(candidates)
+                    && definition
+                        .patterns
+                        .iter()
+                        .any(|pattern| pattern.find(post, traits, candidates).is_some()))
             {
                 traits.insert(definition.id);
             }

@@ -44,6 +44,14 @@ impl Candidates {
             .is_some_and(|word| word & (1 << (slot % 64)) != 0)
     }
 
+    /// Whether any regex of `mask` (slot `s` is bit `s % 64` of word `s / 64`) may match.
+    pub fn any_of(&self, mask: &[u64]) -> bool {
+        self.slots
+            .iter()
+            .zip(mask)
+            .any(|(slots, mask)| slots & mask != 0)
+    }
+
     /// Whether every word character of the text is ASCII.
     pub fn ascii_words(&self) -> bool {
         self.ascii_words

@@ -319,6 +319,11 @@ impl TextRegex {
         self.slot = gate.add(self.requirement.take().as_deref());
     }
 
+    /// Its place in the gate's [`Candidates`], once registered.
+    pub fn slot(&self) -> Option<usize> {
+        (self.slot != usize::MAX).then_some(self.slot)
+    }
+
     /// The regex to run on `text` and the part of it to search, when `text` can match as far
     /// as the gate and the prefilter can tell. A regex that was never registered with a gate
     /// is always a candidate.
