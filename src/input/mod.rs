@@ -673,17 +673,21 @@ impl TestFile<'_> {
         }
     }
 
-    /// The posts `read` gets from `content` as `format`.
-    fn read(&self, read: ReadFn, format: InputFormat, content: &str) -> Result<Vec<Post>> {
-        let context = ReadContext {
+    /// What a reader is given besides the content, for this file as the first source.
+    fn context(&self) -> ReadContext<'_> {
+        ReadContext {
             name: self.name,
             path: self.path,
             source: 0,
             owner: &self.owner,
             options: &self.options,
-        };
+        }
+    }
+
+    /// The posts `read` gets from `content` as `format`.
+    fn read(&self, read: ReadFn, format: InputFormat, content: &str) -> Result<Vec<Post>> {
         let mut posts = Vec::new();
-        read(format, context, content, &mut posts)?;
+        read(format, self.context(), content, &mut posts)?;
         Ok(posts)
     }
 }

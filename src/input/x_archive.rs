@@ -101,22 +101,19 @@ pub(super) fn read(
         }
         // The owner's account: it tells sent DMs from received ones, and holds no posts.
         InputFormat::XAccountJs => Ok(()),
-        _ => match tweets_in_parallel(context, content, TWEETS_RUN_BYTES) {
-            Some(read) => {
-                posts.extend(read?);
-                Ok(())
-            }
-            None => read_tweets(context, 0, &parse_items(context.name, content)?, posts),
-        },
+        _ => tweets_in_parallel(context, content, TWEETS_RUN_BYTES, posts).unwrap_or_else(|| {
+            read_tweets(context, 0, &parse_items(context.name, content)?, posts)
+        }),
     }
 }
 
 /// About how many bytes of `tweets.js` each core parses at a time (see [`tweets_in_parallel`]).
 const TWEETS_RUN_BYTES: usize = 256 << 10;
 
-/// The posts of a large `tweets.js`, parsed on all cores a run of about `run_bytes` of whole
-/// tweets at a time; `None` when the file is not cut that way (under two runs, not laid out as
-/// X writes it, or not valid: the file is then read in one piece, which says where it broke).
+/// Appends the posts of a large `tweets.js` to `posts`, parsed on all cores a run of about
+/// `run_bytes` of whole tweets at a time; `None`, having appended nothing, when the file is not
+/// cut that way (under two runs, not laid out as X writes it, or not valid: the file is then
+/// read in one piece, which says where it broke).
 ///
 /// The file is cut after a tweet's closing brace where it is the first character of its line,
 /// indented as the first tweet's line is (`  },` or `}, {`, as X writes them): a line break
@@ -129,7 +126,8 @@ fn tweets_in_parallel(
     context: ReadContext<'_>,
     content: &str,
     run_bytes: usize,
-) -> Option<Result<Vec<Post>>> {
+    posts: &mut Vec<Post>,
+) -> Option<Result<()>> {
     let elements = array_json(content)?.strip_prefix('[')?.strip_suffix(']')?;
     let runs = element_runs(elements, run_bytes)?;
     let arrays: Vec<String> = runs
@@ -156,14 +154,11 @@ fn tweets_in_parallel(
             read_tweets(context, first, items, &mut posts).map(|()| posts)
         })
         .collect();
-    let mut posts = Vec::with_capacity(read.iter().flatten().map(Vec::len).sum());
-    for run in read {
-        match run {
-            Ok(run) => posts.extend(run),
-            Err(error) => return Some(Err(error)),
-        }
-    }
-    Some(Ok(posts))
+    posts.reserve(read.iter().flatten().map(Vec::len).sum());
+    Some(
+        read.into_iter()
+            .try_for_each(|run| run.map(|run| posts.extend(run))),
+    )
 }
 
 /// Runs of whole elements of `elements` (an array's, between its brackets), of about
@@ -1158,26 +1153,25 @@ mod tests {
         }
     }
 
-    /// Reads a `tweets.js` cut into runs of `RUN_BYTES` (one tweet each when 1), and fails the
-    /// test when it is not cut.
-    fn read_in_runs<const RUN_BYTES: usize>(
-        _: InputFormat,
-        context: ReadContext<'_>,
-        content: &str,
-        posts: &mut Vec<Post>,
-    ) -> Result<()> {
-        posts.extend(tweets_in_parallel(context, content, RUN_BYTES).expect("cut into runs")?);
-        Ok(())
+    /// The posts of a `tweets.js` cut into runs of `run_bytes` (one tweet each when 1); fails
+    /// the test when it is not cut.
+    fn read_in_runs(file: &TestFile<'_>, content: &str, run_bytes: usize) -> Result<Vec<Post>> {
+        let mut posts = Vec::new();
+        tweets_in_parallel(file.context(), content, run_bytes, &mut posts)
+            .expect("cut into runs")?;
+        Ok(posts)
     }
 
-    /// Reads a `tweets.js` in one piece.
-    fn read_in_one_piece(
-        _: InputFormat,
-        context: ReadContext<'_>,
-        content: &str,
-        posts: &mut Vec<Post>,
-    ) -> Result<()> {
-        read_tweets(context, 0, &parse_items(context.name, content)?, posts)
+    /// The posts of a `tweets.js` read in one piece.
+    fn read_in_one_piece(file: &TestFile<'_>, content: &str) -> Result<Vec<Post>> {
+        let mut posts = Vec::new();
+        read_tweets(
+            file.context(),
+            0,
+            &parse_items(file.name, content)?,
+            &mut posts,
+        )?;
+        Ok(posts)
     }
 
     /// `count` tweets of every kind, with escapes, entities and a tweet of the earliest
@@ -1248,10 +1242,10 @@ mod tests {
         }
         let file = TestFile::named("tweets.js");
         for content in &files {
-            let whole = file.read(read_in_one_piece, InputFormat::XTweetsJs, content);
+            let whole = read_in_one_piece(&file, content);
             for runs in [
-                file.read(read_in_runs::<1>, InputFormat::XTweetsJs, content),
-                file.read(read_in_runs::<300>, InputFormat::XTweetsJs, content),
+                read_in_runs(&file, content, 1),
+                read_in_runs(&file, content, 300),
             ] {
                 match (&whole, runs) {
                     (Ok(whole), Ok(runs)) => assert_eq!(whole, &runs, "{content}"),
@@ -1262,9 +1256,7 @@ mod tests {
                 }
             }
         }
-        let error = file
-            .read(read_in_runs::<1>, InputFormat::XTweetsJs, &files[4])
-            .unwrap_err();
+        let error = read_in_runs(&file, &files[4], 1).unwrap_err();
         assert_eq!(
             error.to_string(),
             "tweets.js: record 5: expected a `{\"tweet\": {…}}` item, found a number"
@@ -1273,16 +1265,12 @@ mod tests {
 
     #[test]
     fn tweets_not_laid_out_as_x_writes_them_are_read_in_one_piece() {
-        let context_file = TestFile::named("tweets.js");
+        let file = TestFile::named("tweets.js");
         let cut = |content: &str| {
-            let context = ReadContext {
-                name: context_file.name,
-                path: None,
-                source: 0,
-                owner: &context_file.owner,
-                options: &context_file.options,
-            };
-            tweets_in_parallel(context, content, 1).is_some()
+            let mut posts = Vec::new();
+            let cut = tweets_in_parallel(file.context(), content, 1, &mut posts).is_some();
+            assert!(cut || posts.is_empty(), "{content}");
+            cut
         };
         let pretty = tweets_js(3, false);
         assert!(cut(&pretty));
@@ -1295,8 +1283,7 @@ mod tests {
         // JSON has no trailing comma: its error is that of the file read in one piece.
         let trailing_comma = pretty.replace("\n  }\n]", "\n  },\n]");
         assert!(
-            context_file
-                .read(read, InputFormat::XTweetsJs, &trailing_comma)
+            file.read(read, InputFormat::XTweetsJs, &trailing_comma)
                 .unwrap_err()
                 .to_string()
                 .contains("invalid JSON"),
@@ -1309,19 +1296,14 @@ mod tests {
             nested,
         ] {
             assert!(!cut(content), "{content}");
-            let as_text = |read| {
-                context_file
-                    .read(read, InputFormat::XTweetsJs, content)
-                    .map_err(|error| error.to_string())
-            };
-            assert_eq!(as_text(read), as_text(read_in_one_piece));
+            let as_read = file
+                .read(read, InputFormat::XTweetsJs, content)
+                .map_err(|error| error.to_string());
+            let whole = read_in_one_piece(&file, content).map_err(|error| error.to_string());
+            assert_eq!(as_read, whole);
         }
         assert_eq!(
-            texts(
-                &context_file
-                    .read(read, InputFormat::XTweetsJs, nested)
-                    .unwrap()
-            ),
+            texts(&file.read(read, InputFormat::XTweetsJs, nested).unwrap()),
             ["a"]
         );
     }
