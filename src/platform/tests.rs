@@ -136,32 +136,36 @@ fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
     assert_eq!(found, ["＠ana"]);
 }
 
-/// The weighted length walks ASCII without segmenting it into grapheme clusters; on texts
-/// where clusters, links and ASCII meet, it equals walking every cluster (twitter-text's way).
+/// twitter-text's weighted length, cluster by cluster: what [`x_weighted_length`] gives
+/// while stepping over ASCII and lone punctuation without segmenting them.
+fn by_clusters(text: &str, limit: usize) -> (usize, Option<usize>) {
+    let entities = Entities::new(text);
+    let mut links = entities.urls().iter().peekable();
+    let (mut total, mut over_at, mut skip_to) = (0, None, 0);
+    for (offset, cluster) in text.grapheme_indices(true) {
+        if offset < skip_to {
+            continue;
+        }
+        total += if let Some(link) = links.next_if(|link| link.start <= offset) {
+            skip_to = link.end;
+            URL_LENGTH * 100
+        } else if is_emoji_sequence(cluster) {
+            200
+        } else {
+            cluster.nfc().map(x_char_weight).sum()
+        };
+        if total > limit * 100 && over_at.is_none() {
+            over_at = Some(offset);
+        }
+    }
+    (total / 100, over_at)
+}
+
+/// The weighted length walks ASCII and lone punctuation without segmenting them into grapheme
+/// clusters; on texts where clusters, links, ASCII and punctuation meet, it equals walking
+/// every cluster (twitter-text's way).
 #[test]
 fn weighted_length_skips_segmenting_ascii_without_changing_it() {
-    fn by_clusters(text: &str, limit: usize) -> (usize, Option<usize>) {
-        let entities = Entities::new(text);
-        let mut links = entities.urls().iter().peekable();
-        let (mut total, mut over_at, mut skip_to) = (0, None, 0);
-        for (offset, cluster) in text.grapheme_indices(true) {
-            if offset < skip_to {
-                continue;
-            }
-            total += if let Some(link) = links.next_if(|link| link.start <= offset) {
-                skip_to = link.end;
-                URL_LENGTH * 100
-            } else if is_emoji_sequence(cluster) {
-                200
-            } else {
-                cluster.nfc().map(x_char_weight).sum()
-            };
-            if total > limit * 100 && over_at.is_none() {
-                over_at = Some(offset);
-            }
-        }
-        (total / 100, over_at)
-    }
     let texts = [
         "plain words, nothing else",
         "e\u{301}te\u{301}",
@@ -171,6 +175,8 @@ fn weighted_length_skips_segmenting_ascii_without_changing_it() {
         "flags 🇯🇵🇺🇸🇯 and 👨‍👩‍👧 and 1\u{fe0f}\u{20e3}",
         "\u{600}a prepend, a\u{200d}b zwj",
         "故人西辞 mixed with ASCII",
+        "it’s — “quoted” … † ‧ and ’\u{301} and —\r\n‘",
+        "a\r\né and \r\n\u{301}",
         "",
         "a",
     ];
@@ -182,5 +188,24 @@ fn weighted_length_skips_segmenting_ascii_without_changing_it() {
                 "{text:?} at {limit}"
             );
         }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn weighted_length_is_that_of_every_cluster_in_any_text(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "Z", "1", " ", ".", "/", "\r", "\n", "\r\n", "é", "e\u{301}", "\u{301}",
+                "\u{200d}", "\u{fe0f}", "\u{600}", "🎉", "👍🏽", "🇫", "🇷", "中", "’", "“", "—",
+                "…", "†", "\u{2028}", "\u{200f}", "\u{212b}", "https://", "example.com",
+                "www.", "t.co/x",
+            ]),
+            0..30,
+        ),
+        limit in 0usize..40,
+    ) {
+        let text = pieces.concat();
+        proptest::prop_assert_eq!(x_weighted_length(&text, true, limit), by_clusters(&text, limit));
     }
 }
