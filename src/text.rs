@@ -429,6 +429,13 @@ impl Words<'_> {
 fn first_not_plain(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     while at < bytes.len() {
+        // Eight bytes of ASCII at a time: most of most texts.
+        if let Some(&chunk) = bytes[at..].first_chunk::<8>()
+            && u64::from_ne_bytes(chunk) & 0x8080_8080_8080_8080 == 0
+        {
+            at += 8;
+            continue;
+        }
         let Some(len) = plain_char(&bytes[at..]) else {
             return Some(at);
         };
