@@ -395,6 +395,54 @@ static URL_WITH_PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the link pattern is valid")
 });
 
+/// [`URL_WITH_PROTOCOL`] with ASCII letters and digits for Unicode letters, marks and numbers:
+/// the same matches where the characters after each `://` that a host could hold are ASCII
+/// (see [`ascii_hosts`]), nearly every text. Its classes make the Unicode pattern costly to
+/// compile and to run for the first time.
+static URL_WITH_PROTOCOL_ASCII: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)https?://(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?(?:[/?#][^\s]*)?",
+    )
+    .expect("the link pattern is valid")
+});
+
+/// Whether [`URL_WITH_PROTOCOL`] may match in `text`: it has a `://`, which has no other
+/// spelling in any case.
+fn may_hold_scheme_link(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"://").is_some()
+}
+
+/// Whether [`URL_WITHOUT_PROTOCOL`] may match in `text`: it has a dot before an ASCII letter,
+/// digit or `-`, or before a character past ASCII (such as the Kelvin sign and the long s,
+/// which a case-insensitive `[a-z]` matches).
+fn may_hold_bare_link(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'.', bytes).any(|at| {
+        bytes
+            .get(at + 1)
+            .is_some_and(|&next| !next.is_ascii() || next.is_ascii_alphanumeric() || next == b'-')
+    })
+}
+
+/// Whether, after each `://` in `text`, the characters a host could hold (letters, marks,
+/// numbers, `_`, `-`, `.`) are ASCII up to the first that it could not: there
+/// [`URL_WITH_PROTOCOL_ASCII`] matches as [`URL_WITH_PROTOCOL`] does, since the two differ only
+/// in the host's classes and a match starts at its scheme.
+fn ascii_hosts(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"://").all(|at| {
+        for c in text[at + 3..].chars() {
+            if c.is_ascii() {
+                if !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+                    return true;
+                }
+            } else {
+                return !(regex_syntax::is_word_character(c) || c.is_numeric());
+            }
+        }
+        true
+    })
+}
+
 /// Links without a scheme: ASCII domains only, as twitter-text.
 static URL_WITHOUT_PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?(?:/[^\s]*)?")
@@ -405,18 +453,16 @@ static URL_WITHOUT_PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
 /// `without_protocol`, only `http(s)://` links (as Mastodon links them).
 fn urls(text: &str, without_protocol: bool) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = Vec::new();
-    // A link holds a `://`, or a dot before a letter, digit or `-` (or, case folded, a
-    // Kelvin sign or long s): most texts have neither, and looking for them takes a fraction
+    // Most texts hold nothing either pattern can match, and finding that out takes a fraction
     // of a regex's scan.
-    let bytes = text.as_bytes();
-    let with_protocol = memchr::memmem::find(bytes, b"://").is_some();
-    let without_protocol = without_protocol
-        && memchr::memchr_iter(b'.', bytes).any(|at| {
-            bytes.get(at + 1).is_some_and(|&next| {
-                !next.is_ascii() || next.is_ascii_alphanumeric() || next == b'-'
-            })
-        });
-    let with_protocol = with_protocol.then(|| URL_WITH_PROTOCOL.find_iter(text));
+    let without_protocol = without_protocol && may_hold_bare_link(text);
+    let with_protocol = may_hold_scheme_link(text).then(|| {
+        if ascii_hosts(text) {
+            URL_WITH_PROTOCOL_ASCII.find_iter(text)
+        } else {
+            URL_WITH_PROTOCOL.find_iter(text)
+        }
+    });
     for whole in with_protocol.into_iter().flatten() {
         let before = text[..whole.start()].chars().next_back();
         if before.is_some_and(|c| c.is_ascii_alphanumeric() || "@＠$#＃".contains(c)) {

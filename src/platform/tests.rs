@@ -138,7 +138,7 @@ fn hashtags_and_mentions_are_extracted_as_twitter_text_does() {
 
 /// twitter-text's weighted length, cluster by cluster: what [`x_weighted_length`] gives
 /// while stepping over ASCII and lone punctuation without segmenting them.
-fn by_clusters(text: &str, limit: usize) -> (usize, Option<usize>) {
+fn by_clusters(text: &str, emoji_parsing: bool, limit: usize) -> (usize, Option<usize>) {
     let entities = Entities::new(text);
     let mut links = entities.urls().iter().peekable();
     let (mut total, mut over_at, mut skip_to) = (0, None, 0);
@@ -149,7 +149,7 @@ fn by_clusters(text: &str, limit: usize) -> (usize, Option<usize>) {
         total += if let Some(link) = links.next_if(|link| link.start <= offset) {
             skip_to = link.end;
             URL_LENGTH * 100
-        } else if is_emoji_sequence(cluster) {
+        } else if emoji_parsing && is_emoji_sequence(cluster) {
             200
         } else {
             cluster.nfc().map(x_char_weight).sum()
@@ -182,11 +182,13 @@ fn weighted_length_skips_segmenting_ascii_without_changing_it() {
     ];
     for text in texts {
         for limit in [0, 3, 10, 280] {
-            assert_eq!(
-                x_weighted_length(text, true, limit),
-                by_clusters(text, limit),
-                "{text:?} at {limit}"
-            );
+            for emoji_parsing in [true, false] {
+                assert_eq!(
+                    x_weighted_length(text, emoji_parsing, limit),
+                    by_clusters(text, emoji_parsing, limit),
+                    "{text:?} at {limit}, emoji parsing: {emoji_parsing}"
+                );
+            }
         }
     }
 }
@@ -204,8 +206,60 @@ proptest::proptest! {
             0..30,
         ),
         limit in 0usize..40,
+        emoji_parsing: bool,
     ) {
         let text = pieces.concat();
-        proptest::prop_assert_eq!(x_weighted_length(&text, true, limit), by_clusters(&text, limit));
+        proptest::prop_assert_eq!(
+            x_weighted_length(&text, emoji_parsing, limit),
+            by_clusters(&text, emoji_parsing, limit)
+        );
     }
+}
+
+proptest::proptest! {
+    /// Where the characters after each `://` that a host could hold are ASCII, the ASCII link
+    /// pattern finds what the Unicode one finds.
+    #[test]
+    fn ascii_hosts_are_found_as_unicode_ones(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "https://", "HTTP://", "httpſ://", "://", "example", "co", "com", "x1", ".", "-",
+                "_", "é", "ſ", "\u{212A}", "²", "\u{301}", "中", "’", "🎉", "/", "?", "#", ":80",
+                " ", "\n", "@",
+            ]),
+            0..16,
+        ),
+    ) {
+        let text = pieces.concat();
+        // Neither pattern matches where its pre-check says it cannot.
+        proptest::prop_assert!(may_hold_scheme_link(&text) || !URL_WITH_PROTOCOL.is_match(&text));
+        proptest::prop_assert!(may_hold_bare_link(&text) || !URL_WITHOUT_PROTOCOL.is_match(&text));
+        if ascii_hosts(&text) {
+            let found = |regex: &Regex| -> Vec<Range<usize>> {
+                regex.find_iter(&text).map(|found| found.range()).collect()
+            };
+                    proptest::prop_assert_eq!(found(&URL_WITH_PROTOCOL_ASCII), found(&URL_WITH_PROTOCOL));
+        }
+    }
+}
+
+#[test]
+fn hosts_past_ascii_are_found_by_the_unicode_pattern() {
+    for text in [
+        "see https://café.example.com now",
+        "https://пример.рф/путь",
+        "https://ex²ample.com",
+    ] {
+        assert!(!ascii_hosts(text), "{text:?}");
+    }
+    for text in [
+        "https://example.com/é?x=1 ✨",
+        "“https://example.com”",
+        "no link, café",
+    ] {
+        assert!(ascii_hosts(text), "{text:?}");
+    }
+    let text = "see https://café.example.com now";
+    let found = slices(text, Entities::new(text).urls());
+    assert_eq!(found, ["https://café.example.com"]);
 }

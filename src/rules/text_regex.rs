@@ -14,8 +14,9 @@
 //! - on any other text, a *prefilter* first: the regex with its word boundaries removed and
 //!   every class with non-ASCII characters widened to all of them. Removing an assertion or
 //!   widening a class can only add matches, so a post the prefilter rejects cannot match, and
-//!   no match starts before the prefilter's first one: the exact regex runs only on the posts
-//!   that pass, from that position.
+//!   no match starts before the prefilter's first one: a match is then only tried anchored
+//!   where the prefilter matched, by the ASCII twin where no word character past ASCII is in
+//!   its reach, else by the exact regex.
 
 use std::ops::Range;
 use std::sync::{LazyLock, Mutex, OnceLock};
@@ -117,7 +118,8 @@ impl Parsed {
 struct Compiled {
     exact: OnceLock<Box<Searcher>>,
     /// The regex with ASCII word boundaries: the same matches on a text whose word characters
-    /// are all ASCII, since there a Unicode boundary and an ASCII one are at the same places.
+    /// are all ASCII, since there a Unicode boundary and an ASCII one are at the same places
+    /// (and on any span that holds no other word character, nor has one on either side).
     ascii: OnceLock<Box<Searcher>>,
     /// The regex without its word boundaries, its classes widened (see [`for_prefilter`]).
     /// Both can only add matches, so no match of the exact regex starts before the
@@ -340,8 +342,9 @@ impl TextRegex {
         }
     }
 
-    /// On a text with non-ASCII word characters, where only the exact regex is exact: the
-    /// exact regex and an input anchored where its leftmost match at or after `from` starts.
+    /// On a text with non-ASCII word characters, where the ASCII twin is not exact throughout:
+    /// the regex to run (the exact one, or the twin where it is exact, see below) and an input
+    /// anchored where the leftmost match at or after `from` starts.
     ///
     /// The lazy DFA gives up on such a text, so the exact regex runs on the backtracker, whose
     /// unanchored search tries every branch of the pattern at every position: measured, a fifth
@@ -355,7 +358,8 @@ impl TextRegex {
     /// Where the characters a match anchored at a position could read or look at are all
     /// ASCII word characters or not word characters, the ASCII twin is tried there instead:
     /// it matches the same there, and runs on the lazy DFA. The exact regex is compiled only
-    /// for the others (its Unicode classes made compiling it a tenth of checking an archive).
+    /// for the other positions and for the unanchored search (its Unicode classes made
+    /// compiling it a tenth of checking an archive).
     fn exact_from<'t>(&self, text: &'t str, from: usize) -> Option<(&Searcher, Input<'t>)> {
         let prefilter = self.get(Form::Prefilter);
         let mut at = from;
@@ -531,7 +535,9 @@ fn next_char(text: &str, at: usize) -> Option<usize> {
 }
 
 /// Whether [`ascii_words`] holds for `text[start..end]` (`start` a char boundary) and the
-/// characters on either side, which its word boundaries look at.
+/// characters on either side, which its word boundaries look at. `end` may fall inside a
+/// character (a longest match counted in bytes): then that character and the one after it
+/// are looked at.
 fn ascii_words_around(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back().map_or(0, char::len_utf8);
     let mut after = end;
