@@ -75,8 +75,8 @@ pub struct TextRegex {
     /// The literals every match contains, when that is known (see [`requirement`]); handed to
     /// the [`Gate`](super::gate::Gate) by [`TextRegex::register`].
     requirement: Option<Vec<Conjunction>>,
-    /// This regex's place in the gate's [`Candidates`].
-    slot: usize,
+    /// This regex's place in the gate's [`Candidates`], once registered.
+    slot: Option<usize>,
 }
 
 /// A [`TextRegex`]'s pattern, parsed.
@@ -235,7 +235,7 @@ impl TextRegex {
             parsed,
             compiled: Compiled::default(),
             requirement,
-            slot: usize::MAX,
+            slot: None,
         }
     }
 
@@ -318,19 +318,19 @@ impl TextRegex {
 
     /// Hands the regex's literals to the gate being built, and takes its slot there.
     pub fn register(&mut self, gate: &mut GateBuilder) {
-        self.slot = gate.add(self.requirement.take().as_deref());
+        self.slot = Some(gate.add(self.requirement.take().as_deref()));
     }
 
     /// Its place in the gate's [`Candidates`], once registered.
     pub fn slot(&self) -> Option<usize> {
-        (self.slot != usize::MAX).then_some(self.slot)
+        self.slot
     }
 
     /// The regex to run on `text` and the part of it to search, when `text` can match as far
     /// as the gate and the prefilter can tell. A regex that was never registered with a gate
     /// is always a candidate.
     fn search<'t>(&self, text: &'t str, candidates: &Candidates) -> Option<(&Searcher, Input<'t>)> {
-        if self.slot != usize::MAX && !candidates.contains(self.slot) {
+        if self.slot.is_some_and(|slot| !candidates.contains(slot)) {
             return None;
         }
         if !self.parsed().has_word_boundaries {
@@ -1316,25 +1316,22 @@ mod tests {
                 }
             }
         }
+        // Whether the regex at `index` runs on `text`.
+        let candidate = |text: &str, index: usize| {
+            let slot = regexes[index].0.slot.unwrap();
+            gate.candidates(text).contains(slot)
+        };
         // The literal-free regex always runs; the others only on texts with their literals,
         // found whatever their case.
-        assert!(gate.candidates("").contains(regexes[4].0.slot));
-        assert!(!gate.candidates("nothing here").contains(regexes[0].0.slot));
-        assert!(!gate.candidates("nothing here").contains(regexes[8].0.slot));
-        assert!(
-            gate.candidates("THANKS FOR the FOLLOW")
-                .contains(regexes[8].0.slot)
-        );
+        assert!(candidate("", 4));
+        assert!(!candidate("nothing here", 0));
+        assert!(!candidate("nothing here", 8));
+        assert!(candidate("THANKS FOR the FOLLOW", 8));
         // A literal next to a word boundary does not count inside a word.
-        let own = regexes[9].0.slot;
-        assert!(!gate.candidates("down town").contains(own));
-        assert!(gate.candidates("my own").contains(own));
-        assert!(
-            !gate
-                .candidates("economy renewal")
-                .contains(regexes[10].0.slot)
-        );
-        assert!(!gate.candidates("bookstore").contains(regexes[11].0.slot));
+        assert!(!candidate("down town", 9));
+        assert!(candidate("my own", 9));
+        assert!(!candidate("economy renewal", 10));
+        assert!(!candidate("bookstore", 11));
     }
 
     /// An alternation whose branches all start with `\b` is parsed as `\b` followed by the
