@@ -308,7 +308,9 @@ const POSTS_PER_BATCH: usize = 1024;
 /// depth. Posts are rendered on all cores, [`POSTS_PER_BATCH`] at a time, and written in order
 /// while the next batch is rendered: a report of a million posts never holds them all as wire
 /// structs or text, and writing it is no serial tail as long as checking all the posts on one
-/// core.
+/// core. A run of at least [`POSTS_PER_BUFFER`] posts is rendered into one buffer: a buffer
+/// for each post, grown past its first kilobyte by a post with findings, was a tenth of
+/// writing the report.
 fn write_posts(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let posts = &report.corpus.posts;
     if posts.is_empty() {
@@ -318,9 +320,12 @@ fn write_posts(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let end = posts.len().min(start + POSTS_PER_BATCH);
         (start..end)
             .into_par_iter()
-            .map(|index| {
+            .with_min_len(POSTS_PER_BUFFER)
+            .try_fold(Vec::new, |mut json, index| {
+                json.extend_from_slice(if index == 0 { b"\n    " } else { b",\n    " });
                 let post = post_out(report, index, &posts[index], &report.analysis.posts[index]);
-                pretty(&post, 2)
+                write_pretty(&mut json, &post, 2)?;
+                io::Result::Ok(json)
             })
             .collect()
     };
@@ -334,36 +339,53 @@ fn write_posts(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             if next < posts.len() {
                 scope.spawn(|_| following = Some(render(next)));
             }
-            for (index, post) in (start..).zip(&rendered) {
-                out.write_all(if index == 0 { b"\n    " } else { b",\n    " })?;
-                out.write_all(post)?;
-            }
-            io::Result::Ok(())
+            rendered.iter().try_for_each(|json| out.write_all(json))
         })?;
         rendered = following.transpose()?.unwrap_or_default();
     }
     out.write_all(b"\n  ]")
 }
 
+/// Posts rendered into one buffer, at least (see [`write_posts`]).
+const POSTS_PER_BUFFER: usize = 64;
+
 /// `value` as pretty JSON nested `depth` levels deep: every line after the first indented by
 /// that many levels of two spaces, as `serde_json` indents.
 fn pretty(value: &impl Serialize, depth: usize) -> io::Result<Vec<u8>> {
     let mut json = Vec::with_capacity(1024);
+    write_pretty(&mut json, value, depth)?;
+    Ok(json)
+}
+
+/// [`pretty`], appended to `json`.
+fn write_pretty(json: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> io::Result<()> {
     value.serialize(&mut serde_json::Serializer::with_formatter(
-        &mut json,
+        json,
         Nested {
             level: depth,
             has_value: false,
             leave_open: false,
         },
     ))?;
-    Ok(json)
+    Ok(())
 }
 
 /// `serde_json`'s pretty formatter, starting `level` levels deep: printing pretty and then
 /// indenting every line was a second pass over every byte of the report (700 MB at 1M posts).
 /// With `leave_open`, the outermost object or array is not closed (neither its last line
 /// break nor its bracket is written), so more can be written into it.
+/// Levels of indent [`LINE`] holds.
+const MAX_INDENT: usize = 16;
+
+/// A comma, a line break and [`MAX_INDENT`] levels of indent: what [`Nested::line`] writes
+/// slices of.
+const LINE: [u8; 2 + 2 * MAX_INDENT] = {
+    let mut line = [b' '; 2 + 2 * MAX_INDENT];
+    line[0] = b',';
+    line[1] = b'\n';
+    line
+};
+
 struct Nested {
     level: usize,
     has_value: bool,
@@ -388,10 +410,13 @@ impl Nested {
         writer.write_all(bracket)
     }
 
-    /// A line break (after a comma unless `first`) and the indent of the current level.
+    /// A line break (after a comma unless `first`) and the indent of the current level, in
+    /// one write as deep as reports go: a write for each level was 2% of a run's instructions.
     fn line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
-        writer.write_all(if first { b"\n" } else { b",\n" })?;
-        (0..self.level).try_for_each(|_| writer.write_all(b"  "))
+        let levels = self.level.min(MAX_INDENT);
+        let line = &LINE[usize::from(first)..2 + 2 * levels];
+        writer.write_all(line)?;
+        (levels..self.level).try_for_each(|_| writer.write_all(b"  "))
     }
 }
 
@@ -725,5 +750,23 @@ mod tests {
             .unwrap();
         let whole = serde_json::to_vec_pretty(&value).unwrap();
         assert_eq!(json, whole.strip_suffix(b"\n}").unwrap());
+    }
+
+    /// Indented as serde_json indents at every depth, deeper than [`LINE`] holds too.
+    #[test]
+    fn every_depth_is_indented_as_serde_json_does() {
+        let mut value = serde_json::json!([1, "a"]);
+        for depth in 0..2 * MAX_INDENT {
+            value = if depth % 2 == 0 {
+                serde_json::json!({"key": value, "next": depth})
+            } else {
+                serde_json::json!([value, depth, {}])
+            };
+        }
+        let json = pretty(&value, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(json).unwrap(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
     }
 }
