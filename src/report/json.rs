@@ -308,9 +308,9 @@ const POSTS_PER_BATCH: usize = 1024;
 /// depth. Posts are rendered on all cores, [`POSTS_PER_BATCH`] at a time, and written in order
 /// while the next batch is rendered: a report of a million posts never holds them all as wire
 /// structs or text, and writing it is no serial tail as long as checking all the posts on one
-/// core. A run of at least [`POSTS_PER_BUFFER`] posts is rendered into one buffer: a buffer
-/// for each post, grown past its first kilobyte by a post with findings, was a tenth of
-/// writing the report.
+/// core. A run of at least [`POSTS_PER_BUFFER`] posts is rendered into one buffer, not a
+/// buffer a post, which a post with findings grew past its first kilobyte (7M of 2,014M
+/// instructions on 20k posts).
 fn write_posts(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let posts = &report.corpus.posts;
     if posts.is_empty() {
@@ -370,10 +370,6 @@ fn write_pretty(json: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> io:
     Ok(())
 }
 
-/// `serde_json`'s pretty formatter, starting `level` levels deep: printing pretty and then
-/// indenting every line was a second pass over every byte of the report (700 MB at 1M posts).
-/// With `leave_open`, the outermost object or array is not closed (neither its last line
-/// break nor its bracket is written), so more can be written into it.
 /// Levels of indent [`LINE`] holds.
 const MAX_INDENT: usize = 16;
 
@@ -386,6 +382,10 @@ const LINE: [u8; 2 + 2 * MAX_INDENT] = {
     line
 };
 
+/// `serde_json`'s pretty formatter, starting `level` levels deep: printing pretty and then
+/// indenting every line was a second pass over every byte of the report (700 MB at 1M posts).
+/// With `leave_open`, the outermost object or array is not closed (neither its last line
+/// break nor its bracket is written), so more can be written into it.
 struct Nested {
     level: usize,
     has_value: bool,
@@ -411,7 +411,8 @@ impl Nested {
     }
 
     /// A line break (after a comma unless `first`) and the indent of the current level, in
-    /// one write as deep as reports go: a write for each level was 2% of a run's instructions.
+    /// one write as deep as reports go (a write for each level: 16M of 2,030M instructions on
+    /// 20k posts).
     fn line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
         let levels = self.level.min(MAX_INDENT);
         let line = &LINE[usize::from(first)..2 + 2 * levels];
