@@ -538,16 +538,12 @@ impl<'t> Iterator for PlainWords<'t> {
                 self.at += 1;
             }
             let start = self.at;
-            // Whether the word so far has a letter or digit (not only `_`).
-            let mut alphanumeric = false;
             let mut end = start;
             loop {
-                while let Some(&byte) = bytes.get(end) {
-                    let class = PLAIN_CLASS[usize::from(byte)];
-                    if class & WORD_BYTE == 0 {
-                        break;
-                    }
-                    alphanumeric |= class & (LETTER | DIGIT) != 0;
+                while bytes
+                    .get(end)
+                    .is_some_and(|&byte| PLAIN_CLASS[usize::from(byte)] & WORD_BYTE != 0)
+                {
                     end += 1;
                 }
                 // What the character at `end` may join, and its length.
@@ -571,7 +567,9 @@ impl<'t> Iterator for PlainWords<'t> {
                 end += len;
             }
             self.at = end;
-            if alphanumeric {
+            // A word has a letter or digit, not only `_`: a join needs one on both sides, so a
+            // segment without one is a run of `_` (looked for once it is cut, not byte by byte).
+            if bytes[start..end].iter().any(|&byte| byte != b'_') {
                 return Some((start, &self.text[start..end]));
             }
         }
