@@ -438,24 +438,30 @@ fn fingerprint(text: &str, min_words: usize) -> Option<Fingerprint> {
     }
     let (key, mut set) = key_and_shingles(&words);
     unique(&mut set);
-    let signature = minhash(&set);
-    // 32 bits a key (64-bit keys took twice the memory): the buckets of all bands are sorted
-    // together, so of n distinct texts about (BANDS·n)²/2³³ pairs share a key by chance, 47,000
-    // at a million, next to 11 million candidate pairs. Verifying rules them out; in a bucket
-    // that already has MAX_REPS representatives, such a stranger can very rarely take the place
-    // of one that a near duplicate would have been joined with.
-    let mut band_keys = [0; BANDS];
+    Some(Fingerprint {
+        key,
+        sketch: Sketch::of(&set),
+        band_keys: band_keys(&set),
+    })
+}
+
+/// The key of each band of a shingle set's MinHash signature.
+///
+/// 32 bits a key (64-bit keys took twice the memory): the buckets of all bands are sorted
+/// together, so of n distinct texts about (BANDS·n)²/2³³ pairs share a key by chance, 47,000
+/// at a million, next to 11 million candidate pairs. Verifying rules them out; in a bucket
+/// that already has MAX_REPS representatives, such a stranger can very rarely take the place
+/// of one that a near duplicate would have been joined with.
+fn band_keys(set: &[u32]) -> [u32; BANDS] {
+    let signature = minhash(set);
+    let mut keys = [0; BANDS];
     for (band, rows) in signature.chunks(ROWS).enumerate() {
-        band_keys[band] = (rows
+        keys[band] = (rows
             .iter()
             .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row))
             >> 32) as u32;
     }
-    Some(Fingerprint {
-        key,
-        sketch: Sketch::of(&set),
-        band_keys,
-    })
+    keys
 }
 
 /// Sorts a text's shingles and removes the repeats: its shingle set.
@@ -518,6 +524,14 @@ fn shingle_set(text: &str) -> Vec<u32> {
 /// A text's normalised words, except that ASCII words are as written: [`key_and_shingles`]
 /// lowercases them as it hashes them.
 fn normalize(text: &str) -> Vec<Cow<'_, str>> {
+    let mut words = placeholder_words(text);
+    strip_reshare_prefixes(&mut words);
+    words
+}
+
+/// A text's words with links, handles and numbers replaced by placeholders, non-ASCII words
+/// lowercased and ASCII words as written.
+fn placeholder_words(text: &str) -> Vec<Cow<'_, str>> {
     let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
     let mut next_link = 0;
     // Words that need no change are borrowed from the text: all but the non-ASCII ones. A
@@ -551,7 +565,12 @@ fn normalize(text: &str) -> Vec<Cow<'_, str>> {
         Cow::Borrowed(LINK_WORD),
         links.len() - next_link,
     ));
-    // Drop "ICYMI:", "Reminder:" … from the start, as long as something is left.
+    words
+}
+
+/// Drops "ICYMI:", "Reminder:" … from the start of `words`, as long as something is left; the
+/// words' ASCII may be in any case.
+fn strip_reshare_prefixes(words: &mut Vec<Cow<'_, str>>) {
     'strip: loop {
         for prefix in RESHARE_PREFIXES {
             if words.len() > prefix.len()
@@ -566,7 +585,6 @@ fn normalize(text: &str) -> Vec<Cow<'_, str>> {
         }
         break;
     }
-    words
 }
 
 /// How many of a text's normalised words have letters (placeholders do not count).
@@ -945,42 +963,20 @@ mod tests {
     mod reference {
         use super::super::*;
 
-        /// A text's normalised words, and how many of them have letters.
+        /// A text's normalised words, each lowercased in a copy before the reshare prefixes
+        /// are compared with it, and how many of them have letters. (Links, handles, numbers
+        /// and non-ASCII words are replaced as [`placeholder_words`] replaces them.)
         pub fn normalize(text: &str) -> (Vec<Cow<'_, str>>, usize) {
-            let links: Vec<std::ops::Range<usize>> = link_ranges(text).collect();
-            let mut next_link = 0;
-            let mut words: Vec<Cow<'_, str>> = Vec::new();
-            for (offset, word) in text::words(text) {
-                while next_link < links.len() && links[next_link].end <= offset {
-                    words.push(Cow::Borrowed(LINK_WORD));
-                    next_link += 1;
-                }
-                if next_link < links.len() && links[next_link].start <= offset {
-                    continue; // inside a link
-                }
-                let word = if text[..offset].ends_with('@') {
-                    Cow::Borrowed(HANDLE_WORD)
-                } else if word
-                    .chars()
-                    .all(|c| c.is_numeric() || matches!(c, ',' | '.' | '\'' | '’'))
-                {
-                    Cow::Borrowed("0")
-                } else if word
-                    .bytes()
-                    .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
-                {
-                    Cow::Borrowed(word)
-                } else if word.is_ascii() {
-                    Cow::Owned(word.to_ascii_lowercase())
-                } else {
-                    Cow::Owned(word.replace('’', "'").to_lowercase())
-                };
-                words.push(word);
-            }
-            words.extend(std::iter::repeat_n(
-                Cow::Borrowed(LINK_WORD),
-                links.len() - next_link,
-            ));
+            let mut words: Vec<Cow<'_, str>> = placeholder_words(text)
+                .into_iter()
+                .map(|word| {
+                    if word.bytes().any(|byte| byte.is_ascii_uppercase()) {
+                        Cow::Owned(word.to_ascii_lowercase())
+                    } else {
+                        word
+                    }
+                })
+                .collect();
             'strip: loop {
                 for prefix in RESHARE_PREFIXES {
                     if words.len() > prefix.len() && words[..prefix.len()].iter().eq(prefix.iter())
@@ -1046,14 +1042,6 @@ mod tests {
             let (words, _) = normalize(text);
             let mut set = shingles(&words);
             unique(&mut set);
-            let signature = minhash(&set);
-            let mut band_keys = [0; BANDS];
-            for (band, rows) in signature.chunks(ROWS).enumerate() {
-                band_keys[band] = (rows
-                    .iter()
-                    .fold(mix(band as u64 + 1), |acc, &row| mix(acc ^ row))
-                    >> 32) as u32;
-            }
             let sketch = Sketch::of(&set);
             let mut shingle_set = shingles(&words);
             sort_unique(&mut shingle_set);
@@ -1061,7 +1049,7 @@ mod tests {
                 words_key(&words),
                 sketch.len,
                 sketch.counts,
-                band_keys,
+                band_keys(&set),
                 shingle_set,
             )
         }
