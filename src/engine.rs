@@ -231,7 +231,9 @@ impl PostFacts {
             platforms: corpus
                 .posts
                 .iter()
-                .map(|post| engine.platform_of(post, corpus.sources.get(post.origin.source)))
+                .map(|post| {
+                    engine.platform_of(post, corpus.sources.get(post.origin.source as usize))
+                })
                 .collect(),
         }
     }
@@ -417,7 +419,7 @@ impl Engine {
                 if !self.judges(post) {
                     PostAnalysis::default()
                 } else {
-                    self.analyze_post(index, post, corpus.sources.get(post.origin.source))
+                    self.analyze_post(index, post, corpus.sources.get(post.origin.source as usize))
                 }
             })
             .inspect(|_| checked())

@@ -80,7 +80,7 @@ pub fn plan(
 ) -> Result<FixPlan> {
     let mut with_fix = vec![0; corpus.sources.len()];
     for (post, post_analysis) in corpus.posts.iter().zip(&analysis.posts) {
-        with_fix[post.origin.source] += post_analysis
+        with_fix[post.origin.source as usize] += post_analysis
             .findings
             .iter()
             .filter(|finding| finding.fix.is_some())

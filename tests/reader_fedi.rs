@@ -55,7 +55,7 @@ fn reads_a_mastodon_export_folder_with_its_owner() {
          https://wrenclay.example/notes/2024/celadon-that-pools"
     );
     assert_eq!(
-        outbox[0].links,
+        *outbox[0].links,
         ["https://wrenclay.example/notes/2024/celadon-that-pools"]
     );
     assert_eq!(
@@ -66,7 +66,7 @@ fn reads_a_mastodon_export_folder_with_its_owner() {
     assert!(outbox[1].links.is_empty());
     assert_eq!(&*outbox[2].text, "");
     assert_eq!(
-        outbox[2].links,
+        *outbox[2].links,
         ["https://kiln.example/users/tomas/statuses/9050"]
     );
     let dm = &outbox[3];
@@ -136,7 +136,7 @@ fn reads_a_bluesky_author_feed() {
     // The text shows a truncated link; the facet knows the whole target.
     assert!(posts[2].text.contains("wrenclay.example/shop/sp..."));
     assert_eq!(
-        posts[2].links,
+        *posts[2].links,
         ["https://wrenclay.example/shop/spring-mugs?utm_source=bsky"]
     );
     assert!(
@@ -161,7 +161,7 @@ fn reads_bluesky_list_records_and_skips_posts_without_text() {
         Some(412)
     );
     assert_eq!(
-        corpus.posts[2].links,
+        *corpus.posts[2].links,
         ["https://wrenclay.example/free-guide"]
     );
 }

@@ -118,7 +118,7 @@ fn reads_a_twitter_together_folder() {
     );
     // Every text is the file's own text at its location.
     for post in &corpus.posts {
-        let file = PathBuf::from(&corpus.sources[post.origin.source].path);
+        let file = PathBuf::from(&corpus.sources[post.origin.source as usize].path);
         let length = post.text.chars().count();
         assert_eq!(text_at(&file, post.origin.location, length), &*post.text);
     }
@@ -247,7 +247,10 @@ fn reads_meta_exports_with_mojibake_repaired() {
             .text
             .starts_with("Darmowy e-book dla każdego, kto zapisze się dziś na newsletter! 📚")
     );
-    assert_eq!(facebook.posts[0].links, ["https://northwind.example/ebook"]);
+    assert_eq!(
+        *facebook.posts[0].links,
+        ["https://northwind.example/ebook"]
+    );
     assert_eq!(facebook.posts[0].platform, Some(Platform::Facebook));
     assert_eq!(
         facebook.posts[1].origin.location,

@@ -89,7 +89,7 @@ fn reads_an_archive_folder_with_its_owner() {
     assert_reads_the_whole_archive(&corpus);
     let templates: Vec<(&str, Option<&str>, &[String])> = corpus.posts[4..7]
         .iter()
-        .map(|post| (&*post.text, post.to.as_deref(), post.links.as_slice()))
+        .map(|post| (&*post.text, post.to.as_deref(), &*post.links))
         .collect();
     let ebook = ["https://example.com/ebook".to_string()];
     assert_eq!(
@@ -126,7 +126,7 @@ fn reads_an_archive_folder_with_its_owner() {
     assert_eq!(reply.to.as_deref(), Some("@marco_dev"));
     assert_eq!(reply.in_reply_to.as_deref(), Some("1767090000000000009"));
     assert_eq!(
-        corpus.posts[11].links,
+        *corpus.posts[11].links,
         ["https://example.org/notes/workshop-2024"]
     );
 }

@@ -256,7 +256,7 @@ fn record_post(
         .and_then(Value::as_str)
         .map(Box::from);
     post.platform = Some(Platform::Bluesky);
-    post.links = links(record);
+    post.links = links(record).into();
     Ok(Some(post))
 }
 
@@ -439,9 +439,9 @@ mod tests {
             {{"uri":"{ME}/2","cid":"c","value":{{"text":"card only","embed":{{"$type":"app.bsky.embed.recordWithMedia","media":{{"external":{{"uri":"https://blog.example/a"}}}}}}}}}}]}}"#
         );
         let posts = read_as(InputFormat::BlueskyListRecords, &content).unwrap();
-        assert_eq!(posts[0].links, ["https://shop.example/spring-sale"]);
+        assert_eq!(*posts[0].links, ["https://shop.example/spring-sale"]);
         assert_eq!(&*posts[0].text, "Nouveautés ✨ shop.example/sp...");
-        assert_eq!(posts[1].links, ["https://blog.example/a"]);
+        assert_eq!(*posts[1].links, ["https://blog.example/a"]);
         assert_eq!(posts[1].kind, PostKind::Quote);
     }
 

@@ -103,7 +103,7 @@ pub(super) fn read_jsonl(
 /// large file or a streamed standard input does with each line as it is read.
 #[derive(Debug)]
 pub(super) struct JsonlLines {
-    source: usize,
+    source: u32,
     /// Lines read so far.
     lines: usize,
     /// Records (non-blank lines) read so far.
@@ -111,7 +111,7 @@ pub(super) struct JsonlLines {
 }
 
 impl JsonlLines {
-    pub(super) fn new(source: usize) -> JsonlLines {
+    pub(super) fn new(source: u32) -> JsonlLines {
         JsonlLines {
             source,
             lines: 0,

@@ -259,7 +259,7 @@ fn note_post(
     post.created_at =
         timestamp(note.get("published")).or_else(|| timestamp(activity.get("published")));
     post.platform = Some(Platform::Mastodon);
-    post.links = converted.links;
+    post.links = converted.links.into();
     Ok(Some(post))
 }
 
@@ -813,7 +813,7 @@ mod tests {
         let boost = &posts[0];
         assert_eq!(boost.kind, PostKind::Repost);
         assert_eq!(&*boost.text, "");
-        assert_eq!(boost.links, ["https://other.example/users/ana/statuses/7"]);
+        assert_eq!(*boost.links, ["https://other.example/users/ana/statuses/7"]);
         assert_eq!(
             boost.id.as_deref(),
             Some("https://social.example/users/kit/statuses/2/activity")

@@ -170,6 +170,7 @@ fn facebook_post(entry: &Map<String, Value>, origin: Origin) -> Result<Option<Po
     let mut post = Post::new(texts.join("\n\n"), PostKind::Post, origin);
     post.created_at = unix_time(entry.get("timestamp"));
     post.platform = Some(Platform::Facebook);
+    let mut links: Vec<String> = Vec::new();
     for attachment in array(entry, "attachments")? {
         let Some(Value::Array(data)) = attachment.get("data") else {
             continue;
@@ -181,11 +182,12 @@ fn facebook_post(entry: &Map<String, Value>, origin: Origin) -> Result<Option<Po
                 .map(|url| repair_mojibake(url).trim().to_string())
         });
         for url in urls {
-            if !url.is_empty() && !post.links.contains(&url) {
-                post.links.push(url);
+            if !url.is_empty() && !links.contains(&url) {
+                links.push(url);
             }
         }
     }
+    post.links = links.into();
     Ok(Some(post))
 }
 
@@ -404,7 +406,7 @@ mod tests {
         let posts = read_as(InputFormat::FacebookYourPosts, &content).unwrap();
         assert_eq!(posts.len(), 2);
         assert_eq!(&*posts[0].text, "Grab my free ebook 😌\n\nsecond part");
-        assert_eq!(posts[0].links, ["https://shop.example/ebook"]);
+        assert_eq!(*posts[0].links, ["https://shop.example/ebook"]);
         assert_eq!(
             posts[0].created_at.map(|time| time.to_rfc3339()),
             Some("2023-11-14T22:13:20+00:00".to_string())

@@ -131,7 +131,7 @@ pub(crate) struct ReadContext<'a> {
     /// meaning, such as a scheduled post named after its date).
     pub path: Option<&'a Path>,
     /// Index of the source being read, for `Origin::source`.
-    pub source: usize,
+    pub source: u32,
     pub owner: &'a Owner,
     pub options: &'a ReadOptions,
 }
@@ -467,7 +467,7 @@ fn read_decoded(
         corpus.skipped.push(entry.name.clone());
         return Ok(());
     };
-    let source = corpus.sources.len();
+    let source = next_source(corpus);
     let context = ReadContext {
         name: &entry.name,
         path,
@@ -486,6 +486,11 @@ fn read_decoded(
         original: format.posts_are_verbatim().then(|| entry.bytes.clone()),
     });
     Ok(())
+}
+
+/// The index the next source pushed to `corpus` gets, as `Origin::source` holds it.
+fn next_source(corpus: &Corpus) -> u32 {
+    u32::try_from(corpus.sources.len()).expect("fewer than 2^32 sources")
 }
 
 /// Files larger than this are looked at before being read whole: JSON Lines is read a line at a
@@ -536,7 +541,7 @@ fn read_large_jsonl(
     file.seek(std::io::SeekFrom::Start(0))
         .with_context(context)?;
     let name = input.display_name();
-    let source = corpus.sources.len();
+    let source = next_source(corpus);
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let files = corpus.sources.len() + corpus.skipped.len();
     let mut lines = stream::Lines::new(name.clone(), InputFormat::Jsonl, options.split, source)
@@ -569,7 +574,7 @@ fn count_source_posts(corpus: &mut Corpus) {
         source.posts = 0;
     }
     for post in posts.iter() {
-        sources[post.origin.source].posts += 1;
+        sources[post.origin.source as usize].posts += 1;
     }
 }
 

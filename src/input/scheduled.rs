@@ -784,7 +784,7 @@ fn trim_span(content: &str, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// The origin of a post whose text starts at byte `offset` of the file.
-fn text_origin(source: usize, content: &str, offset: usize) -> Origin {
+fn text_origin(source: u32, content: &str, offset: usize) -> Origin {
     let (line, column) = position_of_byte(content.as_bytes(), offset);
     Origin {
         source,

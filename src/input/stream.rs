@@ -68,7 +68,7 @@ impl Lines {
         name: String,
         format: InputFormat,
         split: TextSplit,
-        source: usize,
+        source: u32,
     ) -> Option<Lines> {
         let reader = match format {
             InputFormat::Text => LineReader::Text(TextLines::new(split, source)),

@@ -24,7 +24,7 @@ pub(super) fn read_text(
     name: &str,
     content: &str,
     split: TextSplit,
-    source: usize,
+    source: u32,
     posts: &mut Vec<Post>,
 ) -> Result<()> {
     let mut lines = TextLines::new(split, source);
@@ -40,7 +40,7 @@ pub(super) fn read_text(
 #[derive(Debug)]
 pub(super) struct TextLines {
     split: TextSplit,
-    source: usize,
+    source: u32,
     /// Lines read so far.
     lines: usize,
     /// The post being read (separator mode): its text so far, verbatim from its first
@@ -60,7 +60,7 @@ struct Block {
 }
 
 impl TextLines {
-    pub(super) fn new(split: TextSplit, source: usize) -> TextLines {
+    pub(super) fn new(split: TextSplit, source: u32) -> TextLines {
         TextLines {
             split,
             source,
@@ -184,7 +184,7 @@ fn parse_directive(directive: &str) -> Result<Allow, String> {
     })
 }
 
-fn text_post(text: String, source: usize, line: u32) -> Post {
+fn text_post(text: String, source: u32, line: u32) -> Post {
     let origin = Origin {
         source,
         location: Location::Text { line, column: 1 },

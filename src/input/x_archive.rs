@@ -284,11 +284,13 @@ pub(super) fn merge_note_tweets(posts: &mut Vec<Post>, from: usize) {
         };
         let tweet = &mut posts[from + tweet];
         tweet.text = text;
+        let mut merged_links = std::mem::take(&mut tweet.links).into_vec();
         for link in links {
-            if !tweet.links.contains(&link) {
-                tweet.links.push(link);
+            if !merged_links.contains(&link) {
+                merged_links.push(link);
             }
         }
+        tweet.links = merged_links.into();
     }
     let mut index = 0;
     posts.retain(|_| {
@@ -475,8 +477,8 @@ fn read_tweets(
                 .map(|handle| format!("@{handle}").into());
         }
         post.links = match &tweet.entities {
-            Some(Loose::Object(entities)) => links(entities.urls.as_ref(), "expanded_url"),
-            _ => Vec::new(),
+            Some(Loose::Object(entities)) => links(entities.urls.as_ref(), "expanded_url").into(),
+            _ => Box::default(),
         };
         posts.push(post);
     }
@@ -593,7 +595,7 @@ fn read_note_tweets(
         post.id = id.map(Into::into);
         post.created_at = timestamp(note.get("createdAt"));
         post.platform = Some(Platform::X);
-        post.links = links(core.get("urls"), "expandedUrl");
+        post.links = links(core.get("urls"), "expandedUrl").into();
         posts.push(post);
     }
     Ok(())
@@ -695,7 +697,7 @@ fn read_direct_messages(
             if !received {
                 post.to = field_id(message, &["recipientId"]).map(Into::into);
             }
-            post.links = links(message.get("urls"), "expanded");
+            post.links = links(message.get("urls"), "expanded").into();
             posts.push(post);
         }
     }
@@ -932,7 +934,7 @@ mod tests {
         let notes = r#"window.YTD.note_tweet.part0 = [ { "noteTweet" : { "noteTweetId" : "5", "createdAt" : "2024-01-30T08:14:27.000Z", "core" : { "text" : "Write &amp; as &amp;amp;", "urls" : [ { "shortUrl" : "https://t.co/x", "expandedUrl" : "https://example.com/x" } ] } } } ]"#;
         let posts = read_str(notes);
         assert_eq!(texts(&posts), ["Write &amp; as &amp;amp;"]);
-        assert_eq!(posts[0].links, ["https://example.com/x"]);
+        assert_eq!(*posts[0].links, ["https://example.com/x"]);
         assert_eq!(posts[0].kind, PostKind::Post);
     }
 
@@ -969,7 +971,7 @@ mod tests {
         assert_eq!(posts[3].to, None);
         assert_eq!(posts[3].in_reply_to.as_deref(), Some("8"));
         assert_eq!(posts[0].to, None);
-        assert_eq!(posts[7].links, ["https://example.com/a"]);
+        assert_eq!(*posts[7].links, ["https://example.com/a"]);
         assert!(posts.iter().all(|post| post.platform == Some(Platform::X)));
         assert_eq!(
             posts[7].origin.location,
@@ -1011,7 +1013,7 @@ mod tests {
         assert_eq!(received, [false, true, true]);
         assert_eq!(posts[0].to.as_deref(), Some("100"));
         assert_eq!(posts[1].to, None);
-        assert_eq!(posts[1].links, ["https://example.com/menu"]);
+        assert_eq!(*posts[1].links, ["https://example.com/menu"]);
         assert_eq!(posts[0].id.as_deref(), Some("3"));
     }
 
@@ -1308,7 +1310,7 @@ mod tests {
         );
     }
 
-    fn post_at(text: &str, source: usize, second: &str) -> Post {
+    fn post_at(text: &str, source: u32, second: &str) -> Post {
         let origin = Origin {
             source,
             location: Location::Record {
@@ -1332,10 +1334,10 @@ mod tests {
         );
         tweet.id = Some("tweet-1".into());
         tweet.kind = PostKind::Reply;
-        tweet.links = vec!["https://twitter.com/i/web/status/1".to_string()];
+        tweet.links = vec!["https://twitter.com/i/web/status/1".to_string()].into();
         let mut note = post_at(full, 2, "2024-03-12T09:30:05.000Z");
         note.id = Some("note-1".into());
-        note.links = vec!["https://example.com/late".to_string()];
+        note.links = vec!["https://example.com/late".to_string()].into();
         let earlier = post_at("Read before this group…", 0, "2024-03-12T09:30:05Z");
         let unmatched_note = post_at("A note whose post was deleted", 2, "2024-03-01T00:00:00Z");
         let other_second = post_at(full, 2, "2024-03-12T09:30:06Z");
@@ -1355,7 +1357,7 @@ mod tests {
         assert_eq!(merged.kind, PostKind::Reply);
         assert_eq!(merged.origin, tweet.origin);
         assert_eq!(
-            merged.links,
+            *merged.links,
             [
                 "https://twitter.com/i/web/status/1",
                 "https://example.com/late"

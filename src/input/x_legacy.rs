@@ -164,14 +164,14 @@ fn csv_row(columns: &CsvColumns, record: &StringRecord, origin: Origin) -> Optio
         return None;
     }
     let mut post = Post::new(text.to_string(), kind, origin);
-    post.id = field(columns.id).map(Box::from);
+    post.id = field(columns.id).map(Into::into);
     post.in_reply_to = in_reply_to.map(Box::from);
     if kind == PostKind::Reply {
         post.to = leading_handle(text).map(Into::into);
     }
     post.created_at = field(columns.timestamp).and_then(parse_datetime);
     post.platform = Some(Platform::X);
-    post.links = split_urls(field(columns.urls).unwrap_or_default());
+    post.links = split_urls(field(columns.urls).unwrap_or_default()).into();
     Some(post)
 }
 
@@ -312,7 +312,7 @@ fn grailbird_tweet(tweet: &Value, origin: Origin) -> Result<Option<Post>, TweetE
     post.in_reply_to = in_reply_to.map(Into::into);
     post.created_at = string(tweet, "created_at").and_then(parse_datetime);
     post.platform = Some(Platform::X);
-    post.links = entity_urls(tweet);
+    post.links = entity_urls(tweet).into();
     Ok(Some(post))
 }
 
@@ -404,7 +404,7 @@ second ""quoted"" line &amp; more","","","","""#,
         assert_eq!(kinds(&posts), [PostKind::Post, PostKind::Reply]);
         assert_eq!(posts[1].to.as_deref(), Some("@ana_b"));
         assert_eq!(posts[1].in_reply_to.as_deref(), Some("99"));
-        assert_eq!(posts[1].links, ["https://a.example/x"]);
+        assert_eq!(*posts[1].links, ["https://a.example/x"]);
         assert_eq!(posts[0].id.as_deref(), Some("100"));
         assert_eq!(posts[0].platform, Some(Platform::X));
         assert_eq!(
@@ -523,7 +523,7 @@ second ""quoted"" line &amp; more","","","","""#,
             ]
         );
         assert_eq!(&*posts[0].text, "Fish & chips http://t.co/a");
-        assert_eq!(posts[0].links, ["http://blog.example/post"]);
+        assert_eq!(*posts[0].links, ["http://blog.example/post"]);
         assert_eq!(posts[0].id.as_deref(), Some("11"));
         assert_eq!(posts[2].id.as_deref(), Some("13"));
         assert_eq!(posts[2].to.as_deref(), Some("@bo"));

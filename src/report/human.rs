@@ -105,7 +105,7 @@ fn write_finding(
             width = number.len().max(1);
             let place = match file_position {
                 Some((line, column)) => {
-                    let path = &report.corpus.sources[post.origin.source].path;
+                    let path = &report.corpus.sources[post.origin.source as usize].path;
                     format!("{path}:{line}:{column}")
                 }
                 None => report.post_place(post),

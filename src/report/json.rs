@@ -484,7 +484,7 @@ fn post_out<'a>(
         platform: post.platform.map(|platform| platform.as_str()),
         length: report
             .engine
-            .platform_of(post, report.corpus.sources.get(post.origin.source))
+            .platform_of(post, report.corpus.sources.get(post.origin.source as usize))
             .map(|platform| {
                 let length =
                     crate::platform::measure(&crate::platform::Entities::new(&post.text), platform);
@@ -646,7 +646,9 @@ fn document<'a>(report: &'a Report<'a>) -> Document<'a> {
 }
 
 fn origin_out<'a>(report: &Report<'a>, post: &Post) -> OriginOut<'a> {
-    let path = report.corpus.sources[post.origin.source].path.as_str();
+    let path = report.corpus.sources[post.origin.source as usize]
+        .path
+        .as_str();
     match post.origin.location {
         Location::Text { line, .. } => OriginOut {
             path,

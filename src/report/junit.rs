@@ -160,7 +160,7 @@ fn suites(report: &Report<'_>) -> Vec<Suite> {
         })
         .collect();
     for (post, analysis) in corpus.posts.iter().zip(&report.analysis.posts) {
-        let path = &corpus.sources[post.origin.source].path;
+        let path = &corpus.sources[post.origin.source as usize].path;
         let place = Report::place_in_source(post);
         let case = |name: String, outcome: Outcome| Case {
             name,
@@ -168,7 +168,7 @@ fn suites(report: &Report<'_>) -> Vec<Suite> {
             file: Some(path.clone()),
             outcome,
         };
-        let cases = &mut suites[post.origin.source].cases;
+        let cases = &mut suites[post.origin.source as usize].cases;
         if !analysis.judged {
             cases.push(case(
                 place,

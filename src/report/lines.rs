@@ -130,7 +130,9 @@ fn place(report: &Report<'_>, finding: &Finding) -> Option<Place> {
 /// Where post `index` is, at `span` of its text or at its start.
 fn post_place(report: &Report<'_>, index: usize, span: Option<&TextSpan>) -> Place {
     let post = &report.corpus.posts[index];
-    let path = report.corpus.sources[post.origin.source].path.clone();
+    let path = report.corpus.sources[post.origin.source as usize]
+        .path
+        .clone();
     let (line, column) = match (post.origin.location, span) {
         (Location::Text { .. }, Some(span)) => {
             match Report::file_position(post, span.line, span.column) {

@@ -146,7 +146,7 @@ impl<'a> Report<'a> {
     /// Where a post came from, for people: `path:line` for text, `path: record N (id X)` for
     /// structured inputs (with the line too for JSON Lines).
     pub fn post_place(&self, post: &Post) -> String {
-        let path = &self.corpus.sources[post.origin.source].path;
+        let path = &self.corpus.sources[post.origin.source as usize].path;
         match post.origin.location {
             Location::Text { line, .. } => format!("{path}:{line}"),
             Location::Record {
@@ -184,7 +184,7 @@ impl<'a> Report<'a> {
                 if current.is_some() {
                     out.push_str("; ");
                 }
-                out.push_str(&self.corpus.sources[post.origin.source].path);
+                out.push_str(&self.corpus.sources[post.origin.source as usize].path);
                 out.push_str(": ");
                 current = Some(post.origin.source);
             }
@@ -226,7 +226,7 @@ impl<'a> Report<'a> {
 
     /// The source post `index` (into `Corpus::posts`) was read from.
     pub fn source_of(&self, index: usize) -> &'a Source {
-        &self.corpus.sources[self.corpus.posts[index].origin.source]
+        &self.corpus.sources[self.corpus.posts[index].origin.source as usize]
     }
 
     /// How many findings have a fix `--fix` can write: in a file on disk whose posts are

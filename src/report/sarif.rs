@@ -431,7 +431,7 @@ fn result<'a>(report: &Report<'a>, artifacts: &Artifacts, finding: &'a Finding) 
 }
 
 fn source_of(report: &Report<'_>, post: usize) -> usize {
-    report.corpus.posts[post].origin.source
+    report.corpus.posts[post].origin.source as usize
 }
 
 /// Where post `index` is: at `span` for a post finding, the whole post for evidence.
@@ -442,7 +442,7 @@ fn post_location<'a>(
     span: Option<&TextSpan>,
 ) -> Location<'a> {
     let post: &'a Post = &report.corpus.posts[index];
-    let artifact = artifacts.of_source[post.origin.source].clone();
+    let artifact = artifacts.of_source[post.origin.source as usize].clone();
     let (region, record) = match post.origin.location {
         PostLocation::Text { .. } => {
             let whole;
