@@ -443,6 +443,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
             text: args.text_column.clone(),
             date: args.date_column.clone(),
         },
+        forget_originals: !(args.fix || args.diff),
     };
     let read = |stdin: &mut dyn Read, progress: &Progress| -> Result<Corpus> {
         progress.stage(format!(

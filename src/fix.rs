@@ -91,17 +91,19 @@ pub fn plan(
         if fixes == 0 {
             continue;
         }
-        // Readers keep the text of exactly the formats whose posts are verbatim slices of it.
+        // Readers keep the text of exactly the formats whose posts are verbatim slices of it,
+        // unless asked to forget it (`ReadOptions::forget_originals`).
         let original = source
             .original
             .as_ref()
             .filter(|_| source.format.posts_are_verbatim());
         let reason = match original {
-            None => format!(
+            None if !source.format.posts_are_verbatim() => format!(
                 "not fixable in this format ({}): hygiene rewrites only plain text, .tweet and \
                  Markdown files",
                 source.format.as_str()
             ),
+            None => "not fixable: its text was not kept when it was read".to_string(),
             Some(_) if in_place && source.file.is_none() => {
                 "not fixable in place: not a file on disk (inside an archive)".to_string()
             }

@@ -310,7 +310,9 @@ pub struct Source {
     /// The file on disk it was read from; `None` for standard input and files inside a zip.
     pub file: Option<PathBuf>,
     /// The bytes as read, kept when the format's posts are verbatim slices of them
-    /// ([`InputFormat::posts_are_verbatim`]), so fixes can be shown and checked against them.
+    /// ([`InputFormat::posts_are_verbatim`]), so fixes can be shown and checked against them;
+    /// not kept when the reader was told nothing will be fixed
+    /// (`ReadOptions::forget_originals`).
     pub original: Option<Vec<u8>>,
 }
 

@@ -186,6 +186,30 @@ fn a_file_changed_after_reading_is_not_overwritten() {
     assert_eq!(fs::read_to_string(&path).unwrap(), edited);
 }
 
+/// A corpus read with `forget_originals` (what `check` does without `--fix` or `--diff`)
+/// keeps no text to fix: the plan says why instead of blaming the format.
+#[test]
+fn a_file_read_without_its_text_kept_is_not_fixed() {
+    use hygiene::engine::Engine;
+    use hygiene::input::{InputPath, ReadOptions, read_all};
+
+    let folder = copy_of_fixtures();
+    let inputs = [InputPath::File(folder.path().join(FILES[0]))];
+    let options = ReadOptions {
+        forget_originals: true,
+        ..ReadOptions::default()
+    };
+    let corpus = read_all(&inputs, options.clone(), &mut std::io::empty()).unwrap();
+    let engine = Engine::builtin().unwrap();
+    let plan = hygiene::fix::plan(&engine, &corpus, &engine.run(&corpus), &options, true).unwrap();
+    assert!(plan.changes.is_empty());
+    let reasons: Vec<&str> = plan.not_applied.iter().map(|n| n.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        ["not fixable: its text was not kept when it was read"]
+    );
+}
+
 /// `--fix` killed at any moment leaves each file either as it was or fully fixed, never half
 /// written: the fixes go to a temporary file beside it, which is renamed over it. The run is
 /// killed once while that temporary file exists (during the write) and at staggered moments
