@@ -8,10 +8,9 @@
 //! line, entities decoded) and trimmed; nothing else in it is changed. The content warning
 //! (`summary`) is not text. Real exports have a duplicate `"orderedItems"` key (the first one
 //! empty, mastodon issue #31091): the last one wins, as in any JSON reader that keeps the last
-//! duplicate, so the outbox is parsed as a [`Value`], never into a struct that rejects
-//! duplicate fields.
+//! duplicate, so the outbox is read as a map of keys ([`read_items`]) or a [`Value`], never
+//! into a struct that rejects duplicate fields.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -89,27 +88,89 @@ pub(super) fn read(
 }
 
 /// Reads an outbox's posts from its items one at a time: the document is parsed into its keys
-/// and the raw JSON of their values (keys repeat as in a map of values: the last one wins),
-/// and each item of `orderedItems` is parsed on its own, its post made and the item dropped.
-/// `None` when the JSON does not read that way, for [`read_whole`] to report.
+/// and the raw JSON of their values, and each item of the last `orderedItems` is parsed on its
+/// own, its post made and the item dropped. `None` when the JSON does not read that way, for
+/// [`read_whole`] to report.
+///
+/// What parsing the document whole into a [`Value`] rejects is rejected here too, so a file
+/// reads the same either way: every other value (an earlier `orderedItems` included) is parsed
+/// as a `Value` as well, each at the depth it has in the document ([`value_at_depth`]), which
+/// keeps serde_json's limit on nesting where it was; and an item that is not a post stops the
+/// reading only once the items after it have parsed, as before a JSON error anywhere won.
 fn read_items(
     context: ReadContext<'_>,
     content: &str,
     posts: &mut Vec<Post>,
 ) -> Option<Result<()>> {
-    let mut document: BTreeMap<String, &RawValue> = serde_json::from_str(content).ok()?;
-    let items: Vec<&RawValue> =
-        serde_json::from_str(document.remove("orderedItems")?.get()).ok()?;
+    let Entries(entries) = serde_json::from_str(content).ok()?;
+    let last = entries.iter().rposition(|(key, _)| key == "orderedItems")?;
+    let mut scratch = String::new();
+    for (at, (_, raw)) in entries.iter().enumerate() {
+        if at != last {
+            value_at_depth(raw, 1, &mut scratch)?;
+        }
+    }
+    let items: Vec<&RawValue> = serde_json::from_str(entries[last].1.get()).ok()?;
     posts.reserve(items.len());
     for (index, item) in items.iter().enumerate() {
-        let item: Value = serde_json::from_str(item.get()).ok()?;
+        let item = value_at_depth(item, 2, &mut scratch)?;
         match post_from_record(&item, index, context) {
             Ok(Some(post)) => posts.push(post),
             Ok(None) => {}
-            Err(error) => return Some(Err(error)),
+            Err(error) => {
+                for later in &items[index + 1..] {
+                    value_at_depth(later, 2, &mut scratch)?;
+                }
+                return Some(Err(error));
+            }
         }
     }
     Some(Ok(()))
+}
+
+/// An object's keys and the raw JSON of their values, in the order written, repeated keys
+/// included.
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries<'de>;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries<'de>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// `raw` parsed into a [`Value`] as if it sat `depth` arrays deep, as it does in the
+/// document (`orderedItems`' items two levels down): serde_json counts nesting from the start
+/// of what it parses, so a value parsed alone could nest deeper than its place allows.
+fn value_at_depth(raw: &RawValue, depth: usize, scratch: &mut String) -> Option<Value> {
+    scratch.clear();
+    scratch.extend(std::iter::repeat_n('[', depth));
+    scratch.push_str(raw.get());
+    scratch.extend(std::iter::repeat_n(']', depth));
+    let mut value = serde_json::from_str(scratch).ok()?;
+    for _ in 0..depth {
+        let Value::Array(mut wrapper) = value else {
+            return None;
+        };
+        value = wrapper.pop()?;
+    }
+    Some(value)
 }
 
 /// [`read`] of a document parsed whole.
@@ -934,6 +995,42 @@ mod tests {
             error.starts_with("outbox.json:3:126: invalid JSON: recursion limit exceeded"),
             "{error}"
         );
+    }
+
+    /// Every outbox that parsing the document whole rejects is rejected when it is read an
+    /// item at a time, with the same error: values read raw still have their escapes, numbers
+    /// and nesting checked, and a JSON error anywhere comes before an item that is not a post.
+    #[test]
+    fn outboxes_read_an_item_at_a_time_reject_what_a_whole_parse_rejects() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let not_a_post =
+            r#"{"type":"Create","object":{"type":"Note","to":["as:Public"],"content":5}}"#;
+        for content in [
+            r#"{"summary":"\ud800","orderedItems":[]}"#.to_string(),
+            r#"{"totalItems":1e999,"orderedItems":[]}"#.to_string(),
+            r#"{"orderedItems":[1e999],"orderedItems":[]}"#.to_string(),
+            format!(r#"{{"first":{},"orderedItems":[]}}"#, nested(127)),
+            format!(r#"{{"orderedItems":[{}]}}"#, nested(127)),
+            format!(r#"{{"orderedItems":[{not_a_post},{{"n":1e999}}]}}"#),
+        ] {
+            let whole = read_whole(
+                InputFormat::MastodonOutbox,
+                TestFile::named("outbox.json").context(),
+                &content,
+                &mut Vec::new(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(whole.contains("invalid JSON"), "{whole}");
+            let error = read_outbox(&content).unwrap_err().to_string();
+            assert_eq!(error, whole, "{content}");
+        }
+        // Just inside the limit, read either way.
+        let deepest = format!(
+            r#"{{"orderedItems":[{{"type":"Announce","x":{}}}]}}"#,
+            nested(124)
+        );
+        assert!(read_outbox(&deepest).is_ok());
     }
 
     #[test]
