@@ -23,9 +23,11 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's options, read once before its first allocation (its `malloc_conf`, under the
 /// prefix `tikv-jemalloc-sys` gives its symbols; `_RJEM_MALLOC_CONF` in the environment still
-/// overrides): freed pages go back to the system after a second unused, not ten. At a million
-/// posts the near-duplicate check frees about 80 MB midway, which otherwise stayed resident to
-/// the end: peak RSS 516–520 MB instead of 532–537, in the same time (3 runs each, alternated).
+/// overrides; `tests/cli.rs` checks it is read): freed pages go back to the system about a
+/// second after they were freed (when the program next allocates or frees), not ten. At a
+/// million posts the near-duplicate check frees about 80 MB midway, which otherwise stayed
+/// resident to the end: peak RSS 517.9–521.9 MB instead of 529.8–548.7, in the same time
+/// (4 runs each, alternated).
 #[cfg(all(
     feature = "jemalloc",
     unix,

@@ -14,6 +14,25 @@ fn hygiene() -> Command {
     command
 }
 
+/// The binary's jemalloc reads the options `main.rs` exports under its prefixed symbol name:
+/// were the name wrong, nothing would fail to build, and the option would silently be lost.
+#[cfg(all(
+    feature = "jemalloc",
+    unix,
+    not(target_os = "openbsd"),
+    target_arch = "x86_64"
+))]
+#[test]
+fn jemalloc_reads_the_binarys_options() {
+    let output = hygiene()
+        .args(["check", "fixtures/clean-post.txt"])
+        .env("_RJEM_MALLOC_CONF", "stats_print:true")
+        .output()
+        .unwrap();
+    let stats = String::from_utf8_lossy(&output.stderr);
+    assert!(stats.contains("opt.dirty_decay_ms: 1000 "), "{stats}");
+}
+
 #[test]
 fn clean_post_exits_zero() {
     assert_cmd_snapshot!(hygiene().args(["check", "fixtures/clean-post.txt"]));

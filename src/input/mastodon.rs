@@ -103,6 +103,14 @@ fn read_items(
     posts: &mut Vec<Post>,
 ) -> Option<Result<()>> {
     let Entries(entries) = serde_json::from_str(content).ok()?;
+    // serde_json (feature `raw_value`) takes an object whose first key is this for a raw value
+    // when it builds a `Value`, and reads its value as JSON text: leave that to `read_whole`.
+    if entries
+        .first()
+        .is_some_and(|(key, _)| key == "$serde_json::private::RawValue")
+    {
+        return None;
+    }
     let last = entries.iter().rposition(|(key, _)| key == "orderedItems")?;
     let mut scratch = String::new();
     for (at, (_, raw)) in entries.iter().enumerate() {
@@ -1012,6 +1020,8 @@ mod tests {
             format!(r#"{{"first":{},"orderedItems":[]}}"#, nested(127)),
             format!(r#"{{"orderedItems":[{}]}}"#, nested(127)),
             format!(r#"{{"orderedItems":[{not_a_post},{{"n":1e999}}]}}"#),
+            format!(r#"{{"$serde_json::private::RawValue":5,"orderedItems":[{not_a_post}]}}"#),
+            r#"{"$serde_json::private::RawValu\u0065":"{}","orderedItems":[]}"#.to_string(),
         ] {
             let whole = read_whole(
                 InputFormat::MastodonOutbox,
