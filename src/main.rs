@@ -10,32 +10,28 @@ use clap::Parser;
 use hygiene::cli::{Cli, ExitStatus, Io, run};
 use hygiene::text::sanitize_for_terminal;
 
-/// jemalloc on x86_64 Unix with the default feature `jemalloc` (see `Cargo.toml`); the library
-/// leaves the allocator to its users.
+/// jemalloc on x86_64 Unix with the default feature `jemalloc` (see `Cargo.toml`), and its
+/// options; the library leaves the allocator to its users.
 #[cfg(all(
     feature = "jemalloc",
     unix,
     not(target_os = "openbsd"),
     target_arch = "x86_64"
 ))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+mod allocator {
+    #[global_allocator]
+    static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read once before its first allocation (its `malloc_conf`, under the
-/// prefix `tikv-jemalloc-sys` gives its symbols; `_RJEM_MALLOC_CONF` in the environment still
-/// overrides; `tests/cli.rs` checks it is read): freed pages go back to the system about a
-/// second after they were freed (when the program next allocates or frees), not ten. At a
-/// million posts the near-duplicate check frees about 80 MB midway, which otherwise stayed
-/// resident to the end: peak RSS 517.9–521.9 MB instead of 529.8–548.7, in the same time
-/// (4 runs each, alternated).
-#[cfg(all(
-    feature = "jemalloc",
-    unix,
-    not(target_os = "openbsd"),
-    target_arch = "x86_64"
-))]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-static JEMALLOC_OPTIONS: &[u8; 20] = b"dirty_decay_ms:1000\0";
+    /// jemalloc's options, read once before its first allocation (its `malloc_conf`, under
+    /// the prefix `tikv-jemalloc-sys` gives its symbols; `_RJEM_MALLOC_CONF` in the
+    /// environment still overrides; `tests/cli.rs` checks it is read): freed pages go back to
+    /// the system about a second after they were freed (when the program next allocates or
+    /// frees), not ten. At a million posts the near-duplicate check frees about 80 MB midway,
+    /// which otherwise stayed resident to the end: peak RSS 517.9–521.9 MB instead of
+    /// 529.8–548.7, in the same time (4 runs each, alternated).
+    #[unsafe(export_name = "_rjem_malloc_conf")]
+    static JEMALLOC_OPTIONS: &[u8; 20] = b"dirty_decay_ms:1000\0";
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
