@@ -12,7 +12,6 @@
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::duplicate_post::{FNV128_OFFSET, fnv1a_128_step};
@@ -100,19 +99,18 @@ impl AccountCheck for RepeatedTemplate {
             .judged_posts()
             .filter(|&index| input.posts[index].kind == self.kind)
             .collect();
-        let templates: Vec<Option<Template>> = messages
+        // (template key, message, whether a name was merged in), sorted by key and message:
+        // the runs of equal keys are the groups, their messages in order. Sorted rather than
+        // gathered in a hash map of vectors: that held a table and a vector per distinct
+        // template, 46 MB at 300,000 replies (this vector is 10 MB).
+        let mut templates: Vec<(u128, usize, bool)> = messages
             .par_iter()
-            .map(|&index| template_of(&input.posts[index], self.options.min_words))
+            .filter_map(|&index| {
+                let template = template_of(&input.posts[index], self.options.min_words)?;
+                Some((template.key, index, template.merged_name))
+            })
             .collect();
-        // Template key -> (posts, whether any of them had a name merged in).
-        let mut groups: FxHashMap<u128, (Vec<usize>, bool)> = FxHashMap::default();
-        for (&index, template) in messages.iter().zip(templates) {
-            if let Some(template) = template {
-                let group = groups.entry(template.key).or_default();
-                group.0.push(index);
-                group.1 |= template.merged_name;
-            }
-        }
+        templates.par_sort_unstable_by_key(|&(key, index, _)| (key, index));
         let messages = messages.len();
         if messages < self.options.min_recipients {
             return Judgement::NotJudged {
@@ -122,17 +120,17 @@ impl AccountCheck for RepeatedTemplate {
                 ),
             };
         }
-        let mut hits: Vec<AccountHit> = groups
-            .into_values()
-            // A group has at most as many recipients as messages.
-            .filter(|(evidence, _)| {
-                evidence.len()
-                    >= self
-                        .options
-                        .min_recipients
-                        .min(self.options.min_identical_recipients)
-            })
-            .filter_map(|(evidence, merged_name)| {
+        // A group has at most as many recipients as messages.
+        let fewest = self
+            .options
+            .min_recipients
+            .min(self.options.min_identical_recipients);
+        let mut hits: Vec<AccountHit> = templates
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|group| group.len() >= fewest)
+            .filter_map(|group| {
+                let evidence: Vec<usize> = group.iter().map(|&(_, index, _)| index).collect();
+                let merged_name = group.iter().any(|&(_, _, merged)| merged);
                 let recipients = recipient_count(input.posts, &evidence);
                 let merged = merged_name && recipients >= self.options.min_recipients;
                 if !merged && recipients < self.options.min_identical_recipients {
