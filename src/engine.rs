@@ -575,7 +575,7 @@ impl Engine {
                 findings.push(post_finding(rule_index, rule, index, post, hit));
             }
         }
-        let allowed = post.allow.as_ref().map(|allow| {
+        let allowed = post.allow().map(|allow| {
             let mut suppressed = Vec::new();
             findings.retain(|finding| {
                 let id = &self.rules()[finding.rule].id;
@@ -617,7 +617,7 @@ impl Engine {
         let mut links = links
             .iter()
             .map(|range| &post.text[range.clone()])
-            .chain(post.links.iter().map(String::as_str))
+            .chain(post.links().iter().map(String::as_str))
             .peekable();
         if links.peek().is_some() {
             add("link");

@@ -165,25 +165,37 @@ pub struct Post {
     /// than a `String`), like the other strings of a post: every post is kept to the report.
     pub text: Box<str>,
     pub kind: PostKind,
-    /// Recipient handle or name, for DMs and replies.
-    pub to: Option<Box<str>>,
-    /// Id of the post this one answers.
-    pub in_reply_to: Option<Box<str>>,
     /// When it was (or is scheduled to be) published.
     pub created_at: Option<DateTime<FixedOffset>>,
     pub platform: Option<Platform>,
     /// Written by someone else and received by the account (a DM in an export). Read and
     /// reported, but only judged with `--include-received`.
     pub received: bool,
-    /// Full targets of the links in the text, when the input knows them (an export's expanded
-    /// `t.co` links, a Bluesky link facet); rules see these domains, not the shortener's.
-    /// Boxed, like the strings: 8 bytes less than a `Vec`, and no post adds to them once read.
-    pub links: Box<[String]>,
-    /// Rules the author turned off for this post, with why (`"hygiene": {"allow": […],
-    /// "reason": "…"}` in JSON). Boxed: few posts have one, and unboxed it took 48 of every
-    /// post's bytes.
-    pub allow: Option<Box<Allow>>,
     pub origin: Origin,
+    /// The fields many posts leave empty ([`Post::to`], [`Post::in_reply_to`],
+    /// [`Post::links`], [`Post::allow`]), in a box of their own that only a post with one of
+    /// them has (`None` otherwise, never an empty box): in the post they took 56 of its 136
+    /// bytes, and four posts in ten have one of them (41% of the shared export samples, 45%
+    /// of the benchmark corpus). A million posts take 18 MB less.
+    extras: Option<Box<Extras>>,
+}
+
+/// What few posts have; see [`Post::extras`].
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Extras {
+    to: Option<Box<str>>,
+    in_reply_to: Option<Box<str>>,
+    links: Box<[String]>,
+    allow: Option<Box<Allow>>,
+}
+
+impl Extras {
+    fn is_empty(&self) -> bool {
+        self.to.is_none()
+            && self.in_reply_to.is_none()
+            && self.links.is_empty()
+            && self.allow.is_none()
+    }
 }
 
 /// A suppression written next to a post: these rules do not report on it, for this reason.
@@ -200,15 +212,62 @@ impl Post {
             id: None,
             text: text.into_boxed_str(),
             kind,
-            to: None,
-            in_reply_to: None,
             created_at: None,
             platform: None,
             received: false,
-            links: Box::default(),
-            allow: None,
             origin,
+            extras: None,
         }
+    }
+
+    /// Recipient handle or name, for DMs and replies.
+    pub fn to(&self) -> Option<&str> {
+        self.extras.as_ref()?.to.as_deref()
+    }
+
+    /// Id of the post this one answers.
+    pub fn in_reply_to(&self) -> Option<&str> {
+        self.extras.as_ref()?.in_reply_to.as_deref()
+    }
+
+    /// Full targets of the links in the text, when the input knows them (an export's expanded
+    /// `t.co` links, a Bluesky link facet); rules see these domains, not the shortener's.
+    pub fn links(&self) -> &[String] {
+        self.extras.as_ref().map_or(&[], |extras| &extras.links)
+    }
+
+    /// Rules the author turned off for this post, with why (`"hygiene": {"allow": […],
+    /// "reason": "…"}` in JSON).
+    pub fn allow(&self) -> Option<&Allow> {
+        self.extras.as_ref()?.allow.as_deref()
+    }
+
+    /// Sets [`Post::to`].
+    pub fn set_to(&mut self, to: Option<impl Into<Box<str>>>) {
+        self.change_extras(|extras| extras.to = to.map(Into::into));
+    }
+
+    /// Sets [`Post::in_reply_to`].
+    pub fn set_in_reply_to(&mut self, in_reply_to: Option<impl Into<Box<str>>>) {
+        self.change_extras(|extras| extras.in_reply_to = in_reply_to.map(Into::into));
+    }
+
+    /// Sets [`Post::links`].
+    pub fn set_links(&mut self, links: impl Into<Box<[String]>>) {
+        self.change_extras(|extras| extras.links = links.into());
+    }
+
+    /// Sets [`Post::allow`].
+    pub fn set_allow(&mut self, allow: Option<Allow>) {
+        self.change_extras(|extras| extras.allow = allow.map(Box::new));
+    }
+
+    /// Changes the extras, boxing them when the first one is set and dropping the box when
+    /// the last one is cleared.
+    fn change_extras(&mut self, change: impl FnOnce(&mut Extras)) {
+        let mut extras = self.extras.take().unwrap_or_default();
+        change(&mut extras);
+        self.extras = (!extras.is_empty()).then_some(extras);
     }
 }
 
@@ -359,4 +418,45 @@ pub struct Corpus {
     /// are numbered on from the batches before it. Indexes into a corpus (a finding's post,
     /// `Analysis::posts`) count from `posts[0]`; reports print run-wide ones.
     pub first_post: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_post_boxes_its_extras_only_while_it_has_one() {
+        let origin = Origin {
+            source: 0,
+            location: Location::Record {
+                record: 1,
+                line: None,
+            },
+        };
+        let fresh = Post::new("Thanks!".to_string(), PostKind::Reply, origin);
+        let mut post = fresh.clone();
+        post.set_to(Some("@ana"));
+        post.set_in_reply_to(Some("12"));
+        post.set_links(vec!["https://example.com/a".to_string()]);
+        post.set_allow(Some(Allow {
+            rules: vec!["generic-reply".to_string()],
+            reason: "a friend".to_string(),
+        }));
+        assert_eq!(post.to(), Some("@ana"));
+        assert_eq!(post.in_reply_to(), Some("12"));
+        assert_eq!(post.links(), ["https://example.com/a"]);
+        assert_eq!(post.allow().map(|allow| &*allow.reason), Some("a friend"));
+
+        post.set_to(None::<&str>);
+        post.set_in_reply_to(None::<&str>);
+        post.set_allow(None);
+        assert!(post.extras.is_some(), "a link is left");
+        assert_eq!((post.to(), post.in_reply_to()), (None, None));
+        post.set_links(Vec::new());
+        assert!(post.extras.is_none());
+        assert_eq!(
+            post, fresh,
+            "no empty box: posts compare as their fields do"
+        );
+    }
 }

@@ -71,22 +71,22 @@ fn reads_a_legacy_archive_folder() {
     );
     let grailbird = &corpus.posts[..3];
     assert_eq!(
-        *grailbird[0].links,
+        grailbird[0].links(),
         ["http://kilnnotes.example/free-glaze-guide"]
     );
     assert_eq!(
         &*grailbird[1].text,
         "@river_clay Trimming too wet is my favourite mistake & I keep making it."
     );
-    assert_eq!(grailbird[1].to.as_deref(), Some("@river_clay"));
+    assert_eq!(grailbird[1].to(), Some("@river_clay"));
     let csv = &corpus.posts[3..];
     // expanded_urls repeats a link once per use; it is kept once.
-    assert_eq!(*csv[0].links, ["https://kilnnotes.example/book"]);
+    assert_eq!(csv[0].links(), ["https://kilnnotes.example/book"]);
     assert_eq!(
         &*csv[2].text,
         "RT @glazelab: Why crawling happens & how to stop it: http://t.co/aaaaaaaaa2"
     );
-    assert_eq!(*csv[2].links, ["http://buff.ly/1AbCdEf"]);
+    assert_eq!(csv[2].links(), ["http://buff.ly/1AbCdEf"]);
     // A quoted text with raw line breaks is one row; the next row's line is after it.
     assert_eq!(
         &*csv[3].text,
@@ -121,7 +121,7 @@ fn reads_linkedin_shares_with_its_line_break_quirk() {
         Some("urn:li:share:7300000000000000003")
     );
     assert_eq!(first.platform, Some(Platform::Linkedin));
-    assert_eq!(*corpus.posts[1].links, ["https://example.com/ebook"]);
+    assert_eq!(corpus.posts[1].links(), ["https://example.com/ebook"]);
     // The photo-only share (no commentary) is skipped but keeps its record number.
     assert_eq!(
         corpus.posts[2].origin.location,
@@ -155,7 +155,7 @@ fn reads_buffer_and_hootsuite_bulk_files() {
     );
     let hootsuite = &corpus.posts[4..];
     assert_eq!(
-        *hootsuite[0].links,
+        hootsuite[0].links(),
         ["https://kilnnotes.example/blog/crawling"]
     );
     assert!(

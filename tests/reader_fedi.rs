@@ -55,18 +55,18 @@ fn reads_a_mastodon_export_folder_with_its_owner() {
          https://wrenclay.example/notes/2024/celadon-that-pools"
     );
     assert_eq!(
-        *outbox[0].links,
+        outbox[0].links(),
         ["https://wrenclay.example/notes/2024/celadon-that-pools"]
     );
     assert_eq!(
         &*outbox[1].text,
         "@tomas Cone 6, oxidation. I'll send you the schedule & the bisque temps."
     );
-    assert_eq!(outbox[1].to.as_deref(), Some("@tomas@kiln.example"));
-    assert!(outbox[1].links.is_empty());
+    assert_eq!(outbox[1].to(), Some("@tomas@kiln.example"));
+    assert!(outbox[1].links().is_empty());
     assert_eq!(&*outbox[2].text, "");
     assert_eq!(
-        *outbox[2].links,
+        outbox[2].links(),
         ["https://kiln.example/users/tomas/statuses/9050"]
     );
     let dm = &outbox[3];
@@ -74,11 +74,11 @@ fn reads_a_mastodon_export_folder_with_its_owner() {
         &*dm.text,
         "@juno Thanks for following! Check out my shop at https://shop.example.social"
     );
-    assert_eq!(dm.to.as_deref(), Some("@juno"));
+    assert_eq!(dm.to(), Some("@juno"));
     assert!(!dm.received);
     // A reply to the owner's own post (a thread), line breaks kept.
     assert_eq!(
-        outbox[4].in_reply_to.as_deref(),
+        outbox[4].in_reply_to(),
         Some("https://harbour.example/users/wren/statuses/111000000000000001")
     );
     assert!(
@@ -128,15 +128,15 @@ fn reads_a_bluesky_author_feed() {
             .text
             .starts_with("Tomás fired the big anagama kiln")
     );
-    assert_eq!(posts[1].to.as_deref(), Some("@tomas.bsky.example"));
+    assert_eq!(posts[1].to(), Some("@tomas.bsky.example"));
     assert_eq!(
-        posts[1].in_reply_to.as_deref(),
+        posts[1].in_reply_to(),
         Some("at://did:plc:tomaskilnexample00000bb/app.bsky.feed.post/3kn2aaa")
     );
     // The text shows a truncated link; the facet knows the whole target.
     assert!(posts[2].text.contains("wrenclay.example/shop/sp..."));
     assert_eq!(
-        *posts[2].links,
+        posts[2].links(),
         ["https://wrenclay.example/shop/spring-mugs?utm_source=bsky"]
     );
     assert!(
@@ -161,7 +161,7 @@ fn reads_bluesky_list_records_and_skips_posts_without_text() {
         Some(412)
     );
     assert_eq!(
-        *corpus.posts[2].links,
+        corpus.posts[2].links(),
         ["https://wrenclay.example/free-guide"]
     );
 }

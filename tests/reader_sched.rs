@@ -108,8 +108,8 @@ fn reads_a_twitter_together_folder() {
         "inline poll options are not text"
     );
     let reply = &corpus.posts[5];
-    assert_eq!(reply.to.as_deref(), Some("@lena_codes"));
-    assert_eq!(reply.in_reply_to.as_deref(), Some("1790000000000000001"));
+    assert_eq!(reply.to(), Some("@lena_codes"));
+    assert_eq!(reply.in_reply_to(), Some("1790000000000000001"));
     assert!(
         corpus
             .posts
@@ -248,7 +248,7 @@ fn reads_meta_exports_with_mojibake_repaired() {
             .starts_with("Darmowy e-book dla każdego, kto zapisze się dziś na newsletter! 📚")
     );
     assert_eq!(
-        *facebook.posts[0].links,
+        facebook.posts[0].links(),
         ["https://northwind.example/ebook"]
     );
     assert_eq!(facebook.posts[0].platform, Some(Platform::Facebook));
@@ -269,7 +269,7 @@ fn reads_meta_exports_with_mojibake_repaired() {
             .text
             .starts_with("Hôm nay mình thử nướng bánh mì")
     );
-    assert_eq!(threads.posts[1].to.as_deref(), Some("@linh.bakes"));
+    assert_eq!(threads.posts[1].to(), Some("@linh.bakes"));
 
     let instagram = read(&fixture("instagram/posts_1.json"));
     assert_eq!(instagram.sources[0].format, InputFormat::InstagramPosts);

@@ -89,7 +89,7 @@ fn reads_an_archive_folder_with_its_owner() {
     assert_reads_the_whole_archive(&corpus);
     let templates: Vec<(&str, Option<&str>, &[String])> = corpus.posts[4..7]
         .iter()
-        .map(|post| (&*post.text, post.to.as_deref(), &*post.links))
+        .map(|post| (&*post.text, post.to(), post.links()))
         .collect();
     let ebook = ["https://example.com/ebook".to_string()];
     assert_eq!(
@@ -117,16 +117,16 @@ fn reads_an_archive_folder_with_its_owner() {
         &*received.text,
         "Thanks! Loved your thread on static sites & docs, by the way."
     );
-    assert_eq!(received.to, None);
+    assert_eq!(received.to(), None);
     let reply = &corpus.posts[10];
     assert_eq!(
         &*reply.text,
         "@marco_dev Good point. I had not tried the cache > disk case yet, will test it tonight."
     );
-    assert_eq!(reply.to.as_deref(), Some("@marco_dev"));
-    assert_eq!(reply.in_reply_to.as_deref(), Some("1767090000000000009"));
+    assert_eq!(reply.to(), Some("@marco_dev"));
+    assert_eq!(reply.in_reply_to(), Some("1767090000000000009"));
     assert_eq!(
-        *corpus.posts[11].links,
+        corpus.posts[11].links(),
         ["https://example.org/notes/workshop-2024"]
     );
 }

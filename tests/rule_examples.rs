@@ -31,22 +31,25 @@ fn every_rule_example_gives_what_it_says() {
                 &custom
             };
             let posts = match &example.text {
-                Some(text) => vec![hygiene::post::Post {
-                    platform: example.platform,
-                    ..common::post(text, example.kind, None, 0)
-                }],
+                Some(text) => {
+                    let mut post = common::post(text, example.kind, None, 0);
+                    post.platform = example.platform;
+                    vec![post]
+                }
                 None => example
                     .posts
                     .iter()
                     .flat_map(|post| std::iter::repeat_n(post, post.repeat.unwrap_or(1)))
                     .enumerate()
-                    .map(|(index, post)| hygiene::post::Post {
-                        created_at: post.created_at.as_deref().map(|at| {
+                    .map(|(index, example)| {
+                        let mut post =
+                            common::post(&example.text, example.kind, example.to.as_deref(), index);
+                        post.created_at = example.created_at.as_deref().map(|at| {
                             chrono::DateTime::parse_from_rfc3339(at).unwrap_or_else(|error| {
                                 panic!("{}: created_at `{at}`: {error}", spec.id)
                             })
-                        }),
-                        ..common::post(&post.text, post.kind, post.to.as_deref(), index)
+                        });
+                        post
                     })
                     .collect(),
             };

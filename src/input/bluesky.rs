@@ -162,14 +162,15 @@ fn from_feed_item(item: &Value, origin: Origin) -> Result<Option<Post>, ItemErro
         built.created_at = timestamp(post.get("indexedAt"));
     }
     if kind == PostKind::Reply {
-        built.to = item
-            .get("reply")
-            .and_then(|reply| reply.get("parent"))
-            .and_then(|parent| parent.get("author"))
-            .and_then(|author| author.get("handle"))
-            .and_then(Value::as_str)
-            .filter(|handle| !handle.is_empty())
-            .map(|handle| format!("@{handle}").into());
+        built.set_to(
+            item.get("reply")
+                .and_then(|reply| reply.get("parent"))
+                .and_then(|parent| parent.get("author"))
+                .and_then(|author| author.get("handle"))
+                .and_then(Value::as_str)
+                .filter(|handle| !handle.is_empty())
+                .map(|handle| format!("@{handle}")),
+        );
     }
     Ok(Some(built))
 }
@@ -201,9 +202,9 @@ fn from_list_item(item: &Value, origin: Origin) -> Result<Option<Post>, ItemErro
         }
         Some(_) => None,
     };
-    Ok(built.map(|built| Post {
-        id: uri.map(Into::into),
-        ..built
+    Ok(built.map(|mut built| {
+        built.id = uri.map(Into::into);
+        built
     }))
 }
 
@@ -249,14 +250,15 @@ fn record_post(
     }
     let mut post = Post::new(text.to_string(), kind, origin);
     post.created_at = timestamp(record.get("createdAt"));
-    post.in_reply_to = record
-        .get("reply")
-        .and_then(|reply| reply.get("parent"))
-        .and_then(|parent| parent.get("uri"))
-        .and_then(Value::as_str)
-        .map(Box::from);
+    post.set_in_reply_to(
+        record
+            .get("reply")
+            .and_then(|reply| reply.get("parent"))
+            .and_then(|parent| parent.get("uri"))
+            .and_then(Value::as_str),
+    );
     post.platform = Some(Platform::Bluesky);
-    post.links = links(record).into();
+    post.set_links(links(record));
     Ok(Some(post))
 }
 
@@ -397,8 +399,8 @@ mod tests {
                 PostKind::Repost
             ]
         );
-        assert_eq!(posts[0].to.as_deref(), Some("@them.example.social"));
-        assert_eq!(posts[0].in_reply_to.as_deref(), Some(&*format!("{THEM}/p")));
+        assert_eq!(posts[0].to(), Some("@them.example.social"));
+        assert_eq!(posts[0].in_reply_to(), Some(&*format!("{THEM}/p")));
         assert_eq!(posts[0].id.as_deref(), Some(&*format!("{ME}/1")));
         assert_eq!(&*posts[1].text, "reposted reply");
         assert_eq!(
@@ -439,9 +441,9 @@ mod tests {
             {{"uri":"{ME}/2","cid":"c","value":{{"text":"card only","embed":{{"$type":"app.bsky.embed.recordWithMedia","media":{{"external":{{"uri":"https://blog.example/a"}}}}}}}}}}]}}"#
         );
         let posts = read_as(InputFormat::BlueskyListRecords, &content).unwrap();
-        assert_eq!(*posts[0].links, ["https://shop.example/spring-sale"]);
+        assert_eq!(posts[0].links(), ["https://shop.example/spring-sale"]);
         assert_eq!(&*posts[0].text, "Nouveautés ✨ shop.example/sp...");
-        assert_eq!(*posts[1].links, ["https://blog.example/a"]);
+        assert_eq!(posts[1].links(), ["https://blog.example/a"]);
         assert_eq!(posts[1].kind, PostKind::Quote);
     }
 
@@ -460,8 +462,8 @@ mod tests {
         let posts = read_as(InputFormat::BlueskyListRecords, &content).unwrap();
         let kinds: Vec<PostKind> = posts.iter().map(|post| post.kind).collect();
         assert_eq!(kinds, [PostKind::Post, PostKind::Reply, PostKind::Repost]);
-        assert_eq!(posts[1].in_reply_to.as_deref(), Some(&*format!("{THEM}/p")));
-        assert_eq!(posts[1].to, None);
+        assert_eq!(posts[1].in_reply_to(), Some(&*format!("{THEM}/p")));
+        assert_eq!(posts[1].to(), None);
         assert_eq!(
             posts[2].id.as_deref(),
             Some("at://did:plc:me/app.bsky.feed.repost/4")

@@ -303,17 +303,27 @@ fn header_row(
     match header.style {
         Style::Shares => {
             post.id = field(header.id).map(linkedin_id).map(Into::into);
-            post.links = field(header.link).map(str::to_string).into_iter().collect();
+            post.set_links(
+                field(header.link)
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            );
             post.platform = Some(Platform::Linkedin);
         }
         Style::Comments => {
             // `Link` is the post commented on.
-            post.in_reply_to = field(header.link).map(linkedin_id).map(Into::into);
+            post.set_in_reply_to(field(header.link).map(linkedin_id));
             post.platform = Some(Platform::Linkedin);
         }
         Style::Scheduler => {
             post.id = field(header.id).map(Into::into);
-            post.links = field(header.link).map(str::to_string).into_iter().collect();
+            post.set_links(
+                field(header.link)
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            );
             post.platform = field(header.platform).and_then(platform);
         }
     }
@@ -335,13 +345,15 @@ fn hootsuite_row(record: &StringRecord, origin: Origin) -> Result<Option<Post>, 
     }
     let mut post = Post::new(text.to_string(), infer_kind(text, false), origin);
     post.created_at = record.get(0).and_then(parse_datetime);
-    post.links = record
-        .get(2)
-        .map(str::trim)
-        .filter(|link| !link.is_empty())
-        .map(str::to_string)
-        .into_iter()
-        .collect();
+    post.set_links(
+        record
+            .get(2)
+            .map(str::trim)
+            .filter(|link| !link.is_empty())
+            .map(str::to_string)
+            .into_iter()
+            .collect::<Vec<_>>(),
+    );
     Ok(Some(post))
 }
 
@@ -702,8 +714,8 @@ mod tests {
             )
         );
         assert_eq!(posts[0].id.as_deref(), Some("urn:li:share:111"));
-        assert_eq!(*posts[0].links, ["https://example.com/a"]);
-        assert!(posts[1].links.is_empty());
+        assert_eq!(posts[0].links(), ["https://example.com/a"]);
+        assert!(posts[1].links().is_empty());
         assert_eq!(posts[0].created_at, utc("2025-03-02T09:10:11Z"));
         // Records count every data row, the skipped one too; lines are where rows start.
         assert_eq!(record(&posts[0]), (1, Some(2)));
@@ -736,7 +748,7 @@ mod tests {
         );
         let posts = read_as(InputFormat::Csv, content).unwrap();
         assert_eq!(posts[0].kind, PostKind::Reply);
-        assert_eq!(posts[0].in_reply_to.as_deref(), Some("urn:li:activity:9"));
+        assert_eq!(posts[0].in_reply_to(), Some("urn:li:activity:9"));
         assert_eq!(posts[0].platform, Some(Platform::Linkedin));
     }
 
@@ -772,7 +784,7 @@ mod tests {
         assert_eq!(posts[1].kind, PostKind::Reply);
         assert_eq!(posts[0].created_at, utc("2024-04-02T09:30:00Z"));
         assert_eq!(posts[1].created_at, utc("2024-04-03T14:05:00Z"));
-        assert!(posts[0].links.is_empty(), "the image is not a link");
+        assert!(posts[0].links().is_empty(), "the image is not a link");
         assert_eq!(posts[0].platform, None);
     }
 
@@ -805,7 +817,7 @@ mod tests {
                 "Day-first dates read too"
             ]
         );
-        assert_eq!(*posts[0].links, ["https://events.example/webinar"]);
+        assert_eq!(posts[0].links(), ["https://events.example/webinar"]);
         assert_eq!(posts[0].created_at, utc("2024-05-14T09:00:00Z"));
         assert_eq!(posts[2].created_at, utc("2024-05-31T08:15:00Z"));
         assert_eq!(record(&posts[2]), (3, Some(3)));
@@ -883,7 +895,7 @@ mod tests {
         let socialbee =
             "text,link,postAtSpecificTime\nNew guide,https://example.com/g,2025-08-25 21:30\n";
         let posts = read_as(InputFormat::Csv, socialbee).unwrap();
-        assert_eq!(*posts[0].links, ["https://example.com/g"]);
+        assert_eq!(posts[0].links(), ["https://example.com/g"]);
         assert_eq!(posts[0].created_at, utc("2025-08-25T21:30:00Z"));
     }
 

@@ -378,19 +378,18 @@ fn post_from_record(name: &str, record: Record<'_>, origin: Origin) -> Result<Po
     }
     let allow = match &object.hygiene {
         None => None,
-        Some(value) => Some(Box::new(super::parse_allow(value).map_err(fail)?)),
+        Some(value) => Some(super::parse_allow(value).map_err(fail)?),
     };
 
-    Ok(Post {
-        id: id.map(Into::into),
-        to: to.map(Into::into),
-        in_reply_to: in_reply_to.map(Into::into),
-        created_at,
-        platform,
-        received,
-        allow,
-        ..Post::new(text.to_string(), kind, origin)
-    })
+    let mut post = Post::new(text.to_string(), kind, origin);
+    post.id = id.map(Into::into);
+    post.created_at = created_at;
+    post.platform = platform;
+    post.received = received;
+    post.set_to(to);
+    post.set_in_reply_to(in_reply_to);
+    post.set_allow(allow);
+    Ok(post)
 }
 
 /// A string field, if present and not null.
@@ -489,7 +488,7 @@ mod tests {
             let post = &posts.unwrap()[0];
             assert_eq!(&*post.text, "café \"ok\"");
             assert_eq!(post.id.as_deref(), Some("12"));
-            assert_eq!(post.to.as_deref(), Some("@b"));
+            assert_eq!(post.to(), Some("@b"));
         }
         let error = read_lines(r#"{"id": "x1", "text": "a", "received": [true]}"#)
             .unwrap_err()
@@ -526,7 +525,7 @@ mod tests {
         .unwrap();
         assert_eq!(posts[0].platform, Some(Platform::X));
         assert_eq!(posts[0].kind, PostKind::Reply);
-        assert_eq!(posts[0].in_reply_to.as_deref(), Some("12"));
+        assert_eq!(posts[0].in_reply_to(), Some("12"));
         assert_eq!(
             posts[0].created_at.unwrap().to_rfc3339(),
             "2024-05-01T09:30:00+02:00"

@@ -301,7 +301,7 @@ fn post_from_item(item: &Value, context: Item<'_>) -> Result<Option<Post>, ItemE
             post.id = activity_id.map(Into::into);
             post.created_at = timestamp(activity.get("published"));
             post.platform = Some(Platform::Mastodon);
-            post.links = target.into_iter().collect();
+            post.set_links(target.into_iter().collect::<Vec<_>>());
             Ok(Some(post))
         }
         Some("Create") => {
@@ -374,12 +374,12 @@ fn note_post(
     };
     let mut post = Post::new(text.to_string(), kind, origin);
     post.id = id.map(Into::into);
-    post.to = to.map(Into::into);
-    post.in_reply_to = in_reply_to.map(Into::into);
+    post.set_to(to);
+    post.set_in_reply_to(in_reply_to);
     post.created_at =
         timestamp(note.get("published")).or_else(|| timestamp(activity.get("published")));
     post.platform = Some(Platform::Mastodon);
-    post.links = converted.links.into();
+    post.set_links(converted.links);
     Ok(Some(post))
 }
 
@@ -865,11 +865,11 @@ mod tests {
                 PostKind::Post
             ]
         );
-        assert_eq!(posts[0].to, None);
-        assert_eq!(posts[1].to.as_deref(), Some("@ana@other.example"));
-        assert_eq!(posts[2].to.as_deref(), Some("@ana@other.example"));
+        assert_eq!(posts[0].to(), None);
+        assert_eq!(posts[1].to(), Some("@ana@other.example"));
+        assert_eq!(posts[2].to(), Some("@ana@other.example"));
         assert_eq!(
-            posts[1].in_reply_to.as_deref(),
+            posts[1].in_reply_to(),
             Some("https://other.example/users/ana/statuses/9")
         );
         assert!(posts.iter().all(|post| !post.received));
@@ -884,7 +884,7 @@ mod tests {
             "<p>hi both</p>",
         );
         let posts = read_outbox(&outbox(&[&item])).unwrap();
-        assert_eq!(posts[0].to.as_deref(), Some("@bo"));
+        assert_eq!(posts[0].to(), Some("@bo"));
     }
 
     #[test]
@@ -902,9 +902,9 @@ mod tests {
         let posts = read_outbox_owned_by(&outbox(&[&item]), &owner).unwrap();
         assert_eq!(posts[0].kind, PostKind::Reply);
         // Mentioning others in one's own thread does not make them the recipient.
-        assert_eq!(posts[0].to, None);
+        assert_eq!(posts[0].to(), None);
         let posts = read_outbox(&outbox(&[&item])).unwrap();
-        assert_eq!(posts[0].to.as_deref(), Some("@ana@other.example"));
+        assert_eq!(posts[0].to(), Some("@ana@other.example"));
     }
 
     #[test]
@@ -933,7 +933,10 @@ mod tests {
         let boost = &posts[0];
         assert_eq!(boost.kind, PostKind::Repost);
         assert_eq!(&*boost.text, "");
-        assert_eq!(*boost.links, ["https://other.example/users/ana/statuses/7"]);
+        assert_eq!(
+            boost.links(),
+            ["https://other.example/users/ana/statuses/7"]
+        );
         assert_eq!(
             boost.id.as_deref(),
             Some("https://social.example/users/kit/statuses/2/activity")

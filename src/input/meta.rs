@@ -187,7 +187,7 @@ fn facebook_post(entry: &Map<String, Value>, origin: Origin) -> Result<Option<Po
             }
         }
     }
-    post.links = links.into();
+    post.set_links(links);
     Ok(Some(post))
 }
 
@@ -288,17 +288,19 @@ fn threads_post(item: &Value, origin: Origin) -> Result<Option<Post>, String> {
     };
     let mut post = Post::new(text.trim().to_string(), kind, origin);
     if is_reply {
-        post.to = app_post
-            .and_then(|app_post| app_post.get("in_reply_to_username"))
-            .and_then(Value::as_str)
-            .map(|handle| {
-                repair_mojibake(handle)
-                    .trim()
-                    .trim_start_matches('@')
-                    .to_string()
-            })
-            .filter(|handle| !handle.is_empty())
-            .map(|handle| format!("@{handle}").into());
+        post.set_to(
+            app_post
+                .and_then(|app_post| app_post.get("in_reply_to_username"))
+                .and_then(Value::as_str)
+                .map(|handle| {
+                    repair_mojibake(handle)
+                        .trim()
+                        .trim_start_matches('@')
+                        .to_string()
+                })
+                .filter(|handle| !handle.is_empty())
+                .map(|handle| format!("@{handle}")),
+        );
     }
     post.created_at = unix_time(item.get("creation_timestamp"));
     post.platform = Some(Platform::Threads);
@@ -406,7 +408,7 @@ mod tests {
         let posts = read_as(InputFormat::FacebookYourPosts, &content).unwrap();
         assert_eq!(posts.len(), 2);
         assert_eq!(&*posts[0].text, "Grab my free ebook 😌\n\nsecond part");
-        assert_eq!(*posts[0].links, ["https://shop.example/ebook"]);
+        assert_eq!(posts[0].links(), ["https://shop.example/ebook"]);
         assert_eq!(
             posts[0].created_at.map(|time| time.to_rfc3339()),
             Some("2023-11-14T22:13:20+00:00".to_string())
@@ -440,8 +442,8 @@ mod tests {
         let kinds: Vec<PostKind> = posts.iter().map(|post| post.kind).collect();
         assert_eq!(kinds, [PostKind::Post, PostKind::Reply, PostKind::Post]);
         assert_eq!(&*posts[0].text, "Bài viết mới ✨");
-        assert_eq!(posts[1].to.as_deref(), Some("@someone"));
-        assert_eq!(posts[0].to, None);
+        assert_eq!(posts[1].to(), Some("@someone"));
+        assert_eq!(posts[0].to(), None);
         assert_eq!(
             posts[2].origin.location,
             Location::Record {

@@ -408,15 +408,15 @@ fn read_tweet(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) ->
             if let Some(reply) = &options.reply {
                 match STATUS_URL.captures(reply.trim()) {
                     Some(status) => {
-                        post.to = Some(format!("@{}", &status[1]).into());
-                        post.in_reply_to = Some(status[2].into());
+                        post.set_to(Some(format!("@{}", &status[1])));
+                        post.set_in_reply_to(Some(&status[2]));
                     }
-                    None => post.in_reply_to = Some(reply.trim().into()),
+                    None => post.set_in_reply_to(Some(reply.trim())),
                 }
             }
             post.created_at = options.schedule;
             post.platform = Some(Platform::X);
-            post.allow = allow.map(Box::new);
+            post.set_allow(allow);
             posts.push(post);
         }
         match next {
@@ -488,7 +488,12 @@ fn read_markdown(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>)
         post.platform = platform_of(&front.fields);
         post.created_at = date_of(&front.fields);
     }
-    post.allow = front_matter_allow(context.name, content, 0, front.as_ref())?.map(Box::new);
+    post.set_allow(front_matter_allow(
+        context.name,
+        content,
+        0,
+        front.as_ref(),
+    )?);
     if post.created_at.is_none() {
         post.created_at = context.path.and_then(date_in_name).map(midnight);
     }
@@ -623,9 +628,9 @@ fn read_yaml(context: ReadContext<'_>, content: &str, posts: &mut Vec<Post>) -> 
                         };
                         yaml_post(text, Some(fields), origin)
                             .map_err(fail)?
-                            .map(|post| Post {
-                                id: id.map(Into::into),
-                                ..post
+                            .map(|mut post| {
+                                post.id = id.map(Into::into);
+                                post
                             })
                     }
                     other => yaml_post(other.as_str().unwrap_or_default(), None, origin)
@@ -684,7 +689,7 @@ fn yaml_post(text: &str, fields: Option<&Mapping>, origin: Origin) -> Result<Opt
     if let Some(fields) = fields {
         post.platform = platform_of(fields);
         post.created_at = date_of(fields);
-        post.allow = allow_of(fields)?.map(Box::new);
+        post.set_allow(allow_of(fields)?);
     }
     Ok(Some(post))
 }
@@ -989,8 +994,8 @@ mod tests {
         let posts = tweet(content);
         assert_eq!(texts(&posts), ["Good idea :)"]);
         assert_eq!(kinds(&posts), [PostKind::Reply]);
-        assert_eq!(posts[0].to.as_deref(), Some("@someone"));
-        assert_eq!(posts[0].in_reply_to.as_deref(), Some("123"));
+        assert_eq!(posts[0].to(), Some("@someone"));
+        assert_eq!(posts[0].in_reply_to(), Some("123"));
         assert_eq!(posts[0].origin.location, text_at(5, 1));
     }
 
@@ -1391,7 +1396,7 @@ mod tests {
         posts
             .iter()
             .map(|post| {
-                post.allow.as_ref().map(|allow| {
+                post.allow().map(|allow| {
                     (
                         allow.rules.iter().map(String::as_str).collect(),
                         allow.reason.as_str(),

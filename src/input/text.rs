@@ -153,7 +153,7 @@ impl TextLines {
 
     fn push(&mut self, text: String, line: u32, posts: &mut Vec<Post>) {
         let mut post = text_post(text, self.source, line);
-        post.allow = self.allow.take().map(|(allow, _)| Box::new(allow));
+        post.set_allow(self.allow.take().map(|(allow, _)| allow));
         posts.push(post);
     }
 }
@@ -255,7 +255,7 @@ mod tests {
         read_text("in", content, split, 0, &mut posts)?;
         Ok(posts
             .into_iter()
-            .map(|post| (post.text.into(), post.allow.map(|allow| *allow)))
+            .map(|post| (post.text.to_string(), post.allow().cloned()))
             .collect())
     }
 

@@ -280,17 +280,17 @@ pub(super) fn merge_note_tweets(posts: &mut Vec<Post>, from: usize) {
     for &(tweet, note) in &merged {
         let (text, links) = {
             let note = &posts[from + note];
-            (note.text.clone(), note.links.clone())
+            (note.text.clone(), note.links().to_vec())
         };
         let tweet = &mut posts[from + tweet];
         tweet.text = text;
-        let mut merged_links = std::mem::take(&mut tweet.links).into_vec();
+        let mut merged_links = tweet.links().to_vec();
         for link in links {
             if !merged_links.contains(&link) {
                 merged_links.push(link);
             }
         }
-        tweet.links = merged_links.into();
+        tweet.set_links(merged_links);
     }
     let mut index = 0;
     posts.retain(|_| {
@@ -468,18 +468,19 @@ fn read_tweets(
             .and_then(|time| tweet_time(time.trim()));
         post.platform = Some(Platform::X);
         if kind == PostKind::Reply {
-            post.in_reply_to = reply_to.map(Into::into);
-            post.to = tweet
-                .in_reply_to_screen_name
-                .str()
-                .map(str::trim)
-                .filter(|handle| !handle.is_empty())
-                .map(|handle| format!("@{handle}").into());
+            post.set_in_reply_to(reply_to);
+            post.set_to(
+                tweet
+                    .in_reply_to_screen_name
+                    .str()
+                    .map(str::trim)
+                    .filter(|handle| !handle.is_empty())
+                    .map(|handle| format!("@{handle}")),
+            );
         }
-        post.links = match &tweet.entities {
-            Some(Loose::Object(entities)) => links(entities.urls.as_ref(), "expanded_url").into(),
-            _ => Box::default(),
-        };
+        if let Some(Loose::Object(entities)) = &tweet.entities {
+            post.set_links(links(entities.urls.as_ref(), "expanded_url"));
+        }
         posts.push(post);
     }
     Ok(())
@@ -595,7 +596,7 @@ fn read_note_tweets(
         post.id = id.map(Into::into);
         post.created_at = timestamp(note.get("createdAt"));
         post.platform = Some(Platform::X);
-        post.links = links(core.get("urls"), "expandedUrl").into();
+        post.set_links(links(core.get("urls"), "expandedUrl"));
         posts.push(post);
     }
     Ok(())
@@ -695,9 +696,9 @@ fn read_direct_messages(
             post.platform = Some(Platform::X);
             post.received = received;
             if !received {
-                post.to = field_id(message, &["recipientId"]).map(Into::into);
+                post.set_to(field_id(message, &["recipientId"]));
             }
-            post.links = links(message.get("urls"), "expanded").into();
+            post.set_links(links(message.get("urls"), "expanded"));
             posts.push(post);
         }
     }
@@ -903,8 +904,8 @@ mod tests {
         let posts = read_str(content);
         assert_eq!(texts(&posts), ["café \"ok\"", "@bo hi"]);
         assert_eq!(posts[0].id.as_deref(), Some("12"));
-        assert_eq!(posts[1].in_reply_to.as_deref(), Some("3"));
-        assert_eq!(posts[1].to.as_deref(), Some("@bo"));
+        assert_eq!(posts[1].in_reply_to(), Some("3"));
+        assert_eq!(posts[1].to(), Some("@bo"));
         let error = read_as(
             InputFormat::XTweetsJs,
             &Owner::default(),
@@ -934,7 +935,7 @@ mod tests {
         let notes = r#"window.YTD.note_tweet.part0 = [ { "noteTweet" : { "noteTweetId" : "5", "createdAt" : "2024-01-30T08:14:27.000Z", "core" : { "text" : "Write &amp; as &amp;amp;", "urls" : [ { "shortUrl" : "https://t.co/x", "expandedUrl" : "https://example.com/x" } ] } } } ]"#;
         let posts = read_str(notes);
         assert_eq!(texts(&posts), ["Write &amp; as &amp;amp;"]);
-        assert_eq!(*posts[0].links, ["https://example.com/x"]);
+        assert_eq!(posts[0].links(), ["https://example.com/x"]);
         assert_eq!(posts[0].kind, PostKind::Post);
     }
 
@@ -966,12 +967,12 @@ mod tests {
                 PostKind::Post,
             ]
         );
-        assert_eq!(posts[1].to.as_deref(), Some("@ana"));
-        assert_eq!(posts[1].in_reply_to.as_deref(), Some("7"));
-        assert_eq!(posts[3].to, None);
-        assert_eq!(posts[3].in_reply_to.as_deref(), Some("8"));
-        assert_eq!(posts[0].to, None);
-        assert_eq!(*posts[7].links, ["https://example.com/a"]);
+        assert_eq!(posts[1].to(), Some("@ana"));
+        assert_eq!(posts[1].in_reply_to(), Some("7"));
+        assert_eq!(posts[3].to(), None);
+        assert_eq!(posts[3].in_reply_to(), Some("8"));
+        assert_eq!(posts[0].to(), None);
+        assert_eq!(posts[7].links(), ["https://example.com/a"]);
         assert!(posts.iter().all(|post| post.platform == Some(Platform::X)));
         assert_eq!(
             posts[7].origin.location,
@@ -1011,9 +1012,9 @@ mod tests {
         assert!(posts.iter().all(|post| post.kind == PostKind::Dm));
         let received: Vec<bool> = posts.iter().map(|post| post.received).collect();
         assert_eq!(received, [false, true, true]);
-        assert_eq!(posts[0].to.as_deref(), Some("100"));
-        assert_eq!(posts[1].to, None);
-        assert_eq!(*posts[1].links, ["https://example.com/menu"]);
+        assert_eq!(posts[0].to(), Some("100"));
+        assert_eq!(posts[1].to(), None);
+        assert_eq!(posts[1].links(), ["https://example.com/menu"]);
         assert_eq!(posts[0].id.as_deref(), Some("3"));
     }
 
@@ -1023,14 +1024,14 @@ mod tests {
         let posts = read_str(DMS);
         let received: Vec<bool> = posts.iter().map(|post| post.received).collect();
         assert_eq!(received, [true, false, true]);
-        assert_eq!(posts[1].to.as_deref(), Some("200"));
+        assert_eq!(posts[1].to(), Some("200"));
         // One conversation does not tell the owner apart: every message is taken as sent.
         let one = r#"window.YTD.direct_messages.part0 = [ { "dmConversation" : { "conversationId" : "100-200", "messages" : [
     { "messageCreate" : { "recipientId" : "100", "senderId" : "200", "id" : "3", "text" : "Hi" } },
     { "messageCreate" : { "recipientId" : "200", "senderId" : "100", "id" : "2", "text" : "Hello" } } ] } } ]"#;
         let posts = read_str(one);
         assert!(posts.iter().all(|post| !post.received));
-        assert_eq!(posts[0].to.as_deref(), Some("100"));
+        assert_eq!(posts[0].to(), Some("100"));
         // Group conversations: the one account in every participant list.
         let group = r#"window.YTD.direct_messages_group.part0 = [
   { "dmConversation" : { "conversationId" : "9001", "messages" : [
@@ -1044,7 +1045,7 @@ mod tests {
         let posts = read_str(group);
         let received: Vec<bool> = posts.iter().map(|post| post.received).collect();
         assert_eq!(received, [true, false, true]);
-        assert!(posts.iter().all(|post| post.to.is_none()));
+        assert!(posts.iter().all(|post| post.to().is_none()));
         assert_eq!(
             posts[2].origin.location,
             Location::Record {
@@ -1334,10 +1335,10 @@ mod tests {
         );
         tweet.id = Some("tweet-1".into());
         tweet.kind = PostKind::Reply;
-        tweet.links = vec!["https://twitter.com/i/web/status/1".to_string()].into();
+        tweet.set_links(vec!["https://twitter.com/i/web/status/1".to_string()]);
         let mut note = post_at(full, 2, "2024-03-12T09:30:05.000Z");
         note.id = Some("note-1".into());
-        note.links = vec!["https://example.com/late".to_string()].into();
+        note.set_links(vec!["https://example.com/late".to_string()]);
         let earlier = post_at("Read before this group…", 0, "2024-03-12T09:30:05Z");
         let unmatched_note = post_at("A note whose post was deleted", 2, "2024-03-01T00:00:00Z");
         let other_second = post_at(full, 2, "2024-03-12T09:30:06Z");
@@ -1357,7 +1358,7 @@ mod tests {
         assert_eq!(merged.kind, PostKind::Reply);
         assert_eq!(merged.origin, tweet.origin);
         assert_eq!(
-            *merged.links,
+            merged.links(),
             [
                 "https://twitter.com/i/web/status/1",
                 "https://example.com/late"

@@ -165,13 +165,13 @@ fn csv_row(columns: &CsvColumns, record: &StringRecord, origin: Origin) -> Optio
     }
     let mut post = Post::new(text.to_string(), kind, origin);
     post.id = field(columns.id).map(Into::into);
-    post.in_reply_to = in_reply_to.map(Box::from);
+    post.set_in_reply_to(in_reply_to);
     if kind == PostKind::Reply {
-        post.to = leading_handle(text).map(Into::into);
+        post.set_to(leading_handle(text));
     }
     post.created_at = field(columns.timestamp).and_then(parse_datetime);
     post.platform = Some(Platform::X);
-    post.links = split_urls(field(columns.urls).unwrap_or_default()).into();
+    post.set_links(split_urls(field(columns.urls).unwrap_or_default()));
     Some(post)
 }
 
@@ -303,16 +303,17 @@ fn grailbird_tweet(tweet: &Value, origin: Origin) -> Result<Option<Post>, TweetE
     let mut post = Post::new(text.to_string(), kind, origin);
     post.id = id.map(Into::into);
     if kind == PostKind::Reply {
-        post.to = string(tweet, "in_reply_to_screen_name")
-            .filter(|name| !name.is_empty())
-            .map(|name| format!("@{name}"))
-            .or_else(|| leading_handle(text))
-            .map(Into::into);
+        post.set_to(
+            string(tweet, "in_reply_to_screen_name")
+                .filter(|name| !name.is_empty())
+                .map(|name| format!("@{name}"))
+                .or_else(|| leading_handle(text)),
+        );
     }
-    post.in_reply_to = in_reply_to.map(Into::into);
+    post.set_in_reply_to(in_reply_to);
     post.created_at = string(tweet, "created_at").and_then(parse_datetime);
     post.platform = Some(Platform::X);
-    post.links = entity_urls(tweet).into();
+    post.set_links(entity_urls(tweet));
     Ok(Some(post))
 }
 
@@ -402,9 +403,9 @@ second ""quoted"" line &amp; more","","","","""#,
             }
         );
         assert_eq!(kinds(&posts), [PostKind::Post, PostKind::Reply]);
-        assert_eq!(posts[1].to.as_deref(), Some("@ana_b"));
-        assert_eq!(posts[1].in_reply_to.as_deref(), Some("99"));
-        assert_eq!(*posts[1].links, ["https://a.example/x"]);
+        assert_eq!(posts[1].to(), Some("@ana_b"));
+        assert_eq!(posts[1].in_reply_to(), Some("99"));
+        assert_eq!(posts[1].links(), ["https://a.example/x"]);
         assert_eq!(posts[0].id.as_deref(), Some("100"));
         assert_eq!(posts[0].platform, Some(Platform::X));
         assert_eq!(
@@ -523,11 +524,11 @@ second ""quoted"" line &amp; more","","","","""#,
             ]
         );
         assert_eq!(&*posts[0].text, "Fish & chips http://t.co/a");
-        assert_eq!(*posts[0].links, ["http://blog.example/post"]);
+        assert_eq!(posts[0].links(), ["http://blog.example/post"]);
         assert_eq!(posts[0].id.as_deref(), Some("11"));
         assert_eq!(posts[2].id.as_deref(), Some("13"));
-        assert_eq!(posts[2].to.as_deref(), Some("@bo"));
-        assert_eq!(posts[2].in_reply_to.as_deref(), Some("10"));
+        assert_eq!(posts[2].to(), Some("@bo"));
+        assert_eq!(posts[2].in_reply_to(), Some("10"));
         assert_eq!(
             posts[0].created_at,
             Some(chrono::DateTime::parse_from_rfc3339("2012-03-31T23:59:59Z").unwrap())

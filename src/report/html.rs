@@ -746,7 +746,7 @@ fn finding_item(report: &Report<'_>, finding: &Finding) -> Markup {
                     p.place {
                         code { (shown(&report.post_place(post))) }
                         " " (post.kind.as_str())
-                        @if let Some(to) = &post.to { " to " (shown(to)) }
+                        @if let Some(to) = post.to() { " to " (shown(to)) }
                         @if let Some(time) = post.created_at { ", " (time.to_rfc3339()) }
                     }
                     (quote(&post.text, span.bytes.clone()))

@@ -113,7 +113,7 @@ fn write_finding(
             let mut place = sanitize_for_terminal(&place, false);
             if post.kind == PostKind::Dm || post.kind == PostKind::Reply {
                 place.push_str(&format!(", {}", post.kind));
-                if let Some(to) = &post.to {
+                if let Some(to) = post.to() {
                     place.push_str(&format!(" to {}", sanitize_for_terminal(to, false)));
                 }
             }

@@ -495,11 +495,11 @@ fn post_out<'a>(
                     unit: length.unit.as_str(),
                 }
             }),
-        to: post.to.as_deref(),
+        to: post.to(),
         created_at: post.created_at.map(|time| time.to_rfc3339()),
         received: post.received,
         judged: analysis.judged,
-        links: &post.links,
+        links: post.links(),
         score: score.posts[index],
         traits: analysis
             .traits

@@ -17,10 +17,9 @@ pub fn post(text: &str, kind: Option<PostKind>, to: Option<&str>, record: usize)
         },
     };
     let kind = kind.unwrap_or_else(|| infer_kind(text, false));
-    Post {
-        to: to.map(Box::from),
-        ..Post::new(text.to_string(), kind, origin)
-    }
+    let mut post = Post::new(text.to_string(), kind, origin);
+    post.set_to(to);
+    post
 }
 
 /// A corpus of `posts` from one source called `name`.

@@ -81,9 +81,9 @@ impl PostCheck for LinkDomains {
         }
         // An expanded target: mark the link in the text it most likely stands for (the same
         // position when the counts agree), else the place the text ends.
-        for (index, target) in input.post.links.iter().enumerate() {
+        for (index, target) in input.post.links().iter().enumerate() {
             if let Some(domain) = self.domain_of(target) {
-                let range = if in_text.len() == input.post.links.len() {
+                let range = if in_text.len() == input.post.links().len() {
                     in_text[index].clone()
                 } else {
                     in_text.first().cloned().unwrap_or(text.len()..text.len())

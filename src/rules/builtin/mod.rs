@@ -89,10 +89,13 @@ fn check_text(check: &dyn PostCheck, text: &str, links: &[&str]) -> Option<PostH
             line: None,
         },
     };
-    let post = Post {
-        links: links.iter().map(|link| link.to_string()).collect(),
-        ..Post::new(text.to_string(), PostKind::Post, origin)
-    };
+    let mut post = Post::new(text.to_string(), PostKind::Post, origin);
+    post.set_links(
+        links
+            .iter()
+            .map(|link| link.to_string())
+            .collect::<Vec<_>>(),
+    );
     let ranges: Vec<Range<usize>> = crate::engine::link_ranges(text).collect();
     check.check(PostInput {
         post: &post,

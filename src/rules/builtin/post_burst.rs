@@ -67,7 +67,7 @@ impl AccountCheck for PostBurst {
         // exports have no such post, and then the set is not built.
         let answers = public
             .iter()
-            .any(|&index| input.posts[index].in_reply_to.is_some());
+            .any(|&index| input.posts[index].in_reply_to().is_some());
         let own_ids: FxHashSet<&str> = if answers {
             public
                 .iter()
@@ -85,8 +85,7 @@ impl AccountCheck for PostBurst {
             };
             let date_only = time.num_seconds_from_midnight() == 0 && time.nanosecond() == 0;
             let continues_thread = post
-                .in_reply_to
-                .as_deref()
+                .in_reply_to()
                 .is_some_and(|answered| own_ids.contains(answered));
             let read_before = post.id.as_deref().is_some_and(|id| !seen_ids.insert(id));
             if !date_only && !continues_thread && !read_before {

@@ -181,7 +181,7 @@ fn recipient_count(posts: &[Post], group: &[usize]) -> usize {
 
 /// Who a message is to, without the `@`: its `to`, else the first `@handle` it opens with.
 fn recipient_of(post: &Post) -> Option<&str> {
-    let to = post.to.as_deref().or_else(|| {
+    let to = post.to().or_else(|| {
         let text = post.text.trim_start();
         text.starts_with('@')
             .then(|| text.split_whitespace().next().unwrap_or_default())
@@ -277,10 +277,9 @@ mod tests {
                 line: None,
             },
         };
-        Post {
-            to: to.map(Box::from),
-            ..Post::new(text.to_string(), PostKind::Dm, origin)
-        }
+        let mut post = Post::new(text.to_string(), PostKind::Dm, origin);
+        post.set_to(to);
+        post
     }
 
     fn key(text: &str, to: Option<&str>) -> Option<(u128, bool)> {

@@ -196,12 +196,12 @@ impl PostCheck for TrackingParameters {
         let in_text = input.links;
         input
             .post
-            .links
+            .links()
             .iter()
             .enumerate()
             .find_map(|(index, target)| {
                 let (found, _) = self.strip(target)?;
-                let range = if in_text.len() == input.post.links.len() {
+                let range = if in_text.len() == input.post.links().len() {
                     in_text[index].clone()
                 } else {
                     in_text.first().cloned().unwrap_or(text.len()..text.len())
