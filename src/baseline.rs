@@ -62,7 +62,7 @@ pub fn write(path: &Path, engine: &Engine, corpus: &Corpus, analysis: &Analysis)
     let findings = analysis
         .posts
         .iter()
-        .flat_map(|post| &post.findings)
+        .flat_map(|post| post.findings())
         .chain(&analysis.account_findings)
         .map(|finding| key(engine, corpus, finding))
         .collect();
@@ -118,9 +118,7 @@ impl Baseline {
             !known
         };
         for post in &mut analysis.posts {
-            let mut findings = std::mem::take(&mut post.findings).into_vec();
-            findings.retain(&mut keep);
-            post.findings = findings.into_boxed_slice();
+            post.retain_findings(&mut keep);
         }
         analysis.account_findings.retain(&mut keep);
         analysis.baselined = removed;

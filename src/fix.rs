@@ -81,7 +81,7 @@ pub fn plan(
     let mut with_fix = vec![0; corpus.sources.len()];
     for (post, post_analysis) in corpus.posts.iter().zip(&analysis.posts) {
         with_fix[post.origin.source as usize] += post_analysis
-            .findings
+            .findings()
             .iter()
             .filter(|finding| finding.fix.is_some())
             .count();
@@ -161,7 +161,10 @@ fn fix_text(
             let Some(offset) = input::post_offset(&text, post) else {
                 continue;
             };
-            for finding in engine.analyze_post(index, post, Some(source)).findings {
+            for finding in engine
+                .analyze_post(index, post, Some(source))
+                .into_findings()
+            {
                 let Some(fix) = finding.fix else { continue };
                 let moved: Vec<Edit> = fix
                     .edits

@@ -246,7 +246,7 @@ pub fn score_tallied(engine: &Engine, tally: &Tally, analysis: &Analysis) -> Sco
         .posts
         .iter()
         .map(|post| {
-            let losses = post.findings.iter().map(|finding| {
+            let losses = post.findings().iter().map(|finding| {
                 let rule = &rules[finding.rule];
                 (rule.category.as_str(), rule.points)
             });
@@ -307,7 +307,7 @@ impl Tally {
             .collect();
         for post in posts {
             let result = &analysis.posts[post];
-            if result.judged {
+            if result.judged() {
                 let kind = corpus.posts[post].kind;
                 for (rule, kinds) in kinds.iter().enumerate() {
                     if kinds.is_some_and(|kinds| kinds.contains(kind)) {
@@ -315,9 +315,12 @@ impl Tally {
                     }
                 }
             }
-            for (at, finding) in result.findings.iter().enumerate() {
+            for (at, finding) in result.findings().iter().enumerate() {
                 // A post counts once per rule, however many of its findings are the rule's.
-                if !result.findings[..at].iter().any(|f| f.rule == finding.rule) {
+                if !result.findings()[..at]
+                    .iter()
+                    .any(|f| f.rule == finding.rule)
+                {
                     self.hits[finding.rule] += 1;
                 }
             }

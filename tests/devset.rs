@@ -102,7 +102,12 @@ fn devset_precision_and_recall_meet_the_targets() {
     for (index, item) in items.iter().enumerate() {
         let post = common::post(&item.text, Some(item.kind), None, index);
         let analysis = engine.analyze_post(index, &post, None);
-        let fired = |rule: usize| analysis.findings.iter().any(|finding| finding.rule == rule);
+        let fired = |rule: usize| {
+            analysis
+                .findings()
+                .iter()
+                .any(|finding| finding.rule == rule)
+        };
         let labelled = |label: &str| item.labels.iter().any(|l| l == label);
         if item.kind == PostKind::Dm {
             tallies[0]
@@ -125,7 +130,7 @@ fn devset_precision_and_recall_meet_the_targets() {
             tallies[slot].1.add(&item.id, fired(rule), labelled(label));
         }
         if item.clean {
-            let ok = analysis.findings.is_empty();
+            let ok = analysis.findings().is_empty();
             clean += 1;
             clean_ok += usize::from(ok);
             if item.note.starts_with("hard negative") {

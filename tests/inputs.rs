@@ -198,15 +198,15 @@ fn received_messages_are_read_but_judged_only_when_asked() {
     let default = Engine::new(&files, &EngineSettings::default())
         .unwrap()
         .run(&corpus);
-    assert!(!default.posts[0].judged);
-    assert!(default.posts[0].findings.is_empty());
+    assert!(!default.posts[0].judged());
+    assert!(default.posts[0].findings().is_empty());
     let settings = EngineSettings {
         include_received: true,
         ..EngineSettings::default()
     };
     let included = Engine::new(&files, &settings).unwrap().run(&corpus);
-    assert!(included.posts[0].judged);
-    assert_eq!(included.posts[0].findings.len(), 1);
+    assert!(included.posts[0].judged());
+    assert_eq!(included.posts[0].findings().len(), 1);
 }
 
 /// JSON Lines of `records` records over 1 MiB, with a byte order mark, CRLF line ends, blank

@@ -53,7 +53,7 @@ fn check_everything(corpus: &Corpus, engine: &Engine) {
             .map(|(offset, _)| offset)
             .chain([post.text.len()])
             .collect();
-        for finding in &result.findings {
+        for finding in result.findings() {
             let Target::Post { span, .. } = &finding.target else {
                 panic!("post findings target posts")
             };

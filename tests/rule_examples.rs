@@ -69,7 +69,7 @@ fn every_rule_example_gives_what_it_says() {
             let findings: Vec<_> = analysis
                 .posts
                 .iter()
-                .flat_map(|post| &post.findings)
+                .flat_map(|post| post.findings())
                 .chain(&analysis.account_findings)
                 .filter(|finding| finding.rule == rule_index)
                 .collect();

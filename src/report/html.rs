@@ -285,7 +285,7 @@ fn monthly_counts(report: &Report<'_>) -> BTreeMap<(i32, u32), [usize; 3]> {
         let Some(time) = post.created_at else {
             continue;
         };
-        if !analysis.judged || !post.kind.is_public_authored() {
+        if !analysis.judged() || !post.kind.is_public_authored() {
             continue;
         }
         let has = |id: Option<_>| id.is_some_and(|id| analysis.traits.contains(id));

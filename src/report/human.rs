@@ -346,7 +346,7 @@ fn write_summary_with(
             .posts
             .iter()
             .zip(&report.analysis.posts)
-            .any(|(post, analysis)| post.received && analysis.judged);
+            .any(|(post, analysis)| post.received && analysis.judged());
         let how = if judged { "judged" } else { "not judged" };
         kinds.push(format!("{received} received, {how}"));
     }

@@ -498,7 +498,7 @@ fn post_out<'a>(
         to: post.to(),
         created_at: post.created_at.map(|time| time.to_rfc3339()),
         received: post.received,
-        judged: analysis.judged,
+        judged: analysis.judged(),
         links: post.links(),
         score: score.posts[index],
         traits: analysis
@@ -507,7 +507,7 @@ fn post_out<'a>(
             .map(|id| report.engine.traits().name(id))
             .collect(),
         findings: analysis
-            .findings
+            .findings()
             .iter()
             .map(|finding| finding_out(report, finding))
             .collect(),

@@ -169,17 +169,17 @@ fn suites(report: &Report<'_>) -> Vec<Suite> {
             outcome,
         };
         let cases = &mut suites[post.origin.source as usize].cases;
-        if !analysis.judged {
+        if !analysis.judged() {
             cases.push(case(
                 place,
                 Outcome::Skipped {
                     message: "received message: judged only with --include-received".into(),
                 },
             ));
-        } else if analysis.findings.is_empty() {
+        } else if analysis.findings().is_empty() {
             cases.push(case(place, Outcome::Passed));
         } else {
-            for finding in &analysis.findings {
+            for finding in analysis.findings() {
                 let rule = &report.engine.rules()[finding.rule].id;
                 let text = format!("{}\n\n{}", failure_text(report, finding), post.text);
                 cases.push(case(

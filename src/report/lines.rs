@@ -65,7 +65,12 @@ impl LinePrinter {
 
     /// Prints the findings of `report`'s posts, in post order; keeps what comes last.
     pub fn posts(&mut self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        for finding in report.analysis.posts.iter().flat_map(|post| &post.findings) {
+        for finding in report
+            .analysis
+            .posts
+            .iter()
+            .flat_map(|post| post.findings())
+        {
             self.finding(report, finding, out)?;
         }
         if self.format == LineFormat::Github {

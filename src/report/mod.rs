@@ -111,7 +111,7 @@ impl<'a> Report<'a> {
         analysis
             .posts
             .iter()
-            .flat_map(|post| post.findings.iter())
+            .flat_map(|post| post.findings().iter())
             .chain(analysis.account_findings.iter())
     }
 
@@ -240,7 +240,13 @@ impl<'a> Report<'a> {
                 let source = self.source_of(*index);
                 source.format.posts_are_verbatim() && source.file.is_some()
             })
-            .map(|(_, analysis)| analysis.findings.iter().filter(|f| f.fix.is_some()).count())
+            .map(|(_, analysis)| {
+                analysis
+                    .findings()
+                    .iter()
+                    .filter(|f| f.fix.is_some())
+                    .count()
+            })
             .sum()
     }
 
