@@ -421,7 +421,7 @@ impl Engine {
     /// they ran after the posts. The rest run once the traits are known.
     pub fn run_with_progress(&self, corpus: &Corpus, checked: &(dyn Fn() + Sync)) -> Analysis {
         let facts = PostFacts::before_analysis(self, corpus);
-        let (posts, mut judgements) = rayon::join(
+        let (posts, judgements) = rayon::join(
             || self.analyze_posts(corpus, checked),
             || {
                 self.judge(facts.input(&corpus.posts, None), |check| {
@@ -429,6 +429,63 @@ impl Engine {
                 })
             },
         );
+        self.finish(corpus, facts, posts, judgements)
+    }
+
+    /// [`Engine::run_with_progress`], dropping the text of each post once it is analysed unless
+    /// `keep` says the caller still needs it (given the post, the platform it is judged for and
+    /// its analysis): a released text is left empty. What the run finds does not change.
+    ///
+    /// Texts are most of what a corpus holds (at a million posts, 175 of the 275 MB the posts
+    /// take), and nothing reads them once the posts are analysed but a report quoting them. So
+    /// the account checks that read texts (those that read no traits) run first, on all cores,
+    /// and then the posts are analysed, each text dropped as its post is done: the analysis'
+    /// findings then take the room the texts leave. The run's peak memory is when the checks
+    /// run, with every text and no finding yet, not at the end with both. This takes longer
+    /// than [`Engine::run_with_progress`], whose checks run beside the analysis and keep the
+    /// cores busier (their verification of near duplicates is mostly on one core).
+    pub fn run_releasing_texts(
+        &self,
+        corpus: &mut Corpus,
+        checked: &(dyn Fn() + Sync),
+        keep: &(dyn Fn(&Post, Option<Platform>, &PostAnalysis) -> bool + Sync),
+    ) -> Analysis {
+        let facts = PostFacts::before_analysis(self, corpus);
+        let judgements = self.judge(facts.input(&corpus.posts, None), |check| {
+            !check.reads_traits()
+        });
+        let text = corpus.posts.iter().map(|post| post.text.len()).sum();
+        let Corpus { sources, posts, .. } = corpus;
+        let ((), analyses) = rayon::join(
+            || self.compiled.gate.prepare_for(text),
+            || {
+                posts
+                    .par_iter_mut()
+                    .enumerate()
+                    .map(|(index, post)| {
+                        let source = sources.get(post.origin.source as usize);
+                        let analysis = self.analyze_if_judged(index, post, source);
+                        if !keep(post, self.platform_of(post, source), &analysis) {
+                            post.release_text();
+                        }
+                        analysis
+                    })
+                    .inspect(|_| checked())
+                    .collect()
+            },
+        );
+        self.finish(corpus, facts, analyses, judgements)
+    }
+
+    /// The rest of a run once the posts are analysed: the account checks that read traits, and
+    /// every account check's findings and outcome with those of `judgements`.
+    fn finish(
+        &self,
+        corpus: &Corpus,
+        facts: PostFacts,
+        posts: Vec<PostAnalysis>,
+        mut judgements: Vec<(usize, Judgement)>,
+    ) -> Analysis {
         let facts = facts.with_traits(&posts);
         judgements.extend(self.judge(facts.input(&corpus.posts, None), |check| {
             check.reads_traits()
@@ -482,14 +539,24 @@ impl Engine {
             .par_iter()
             .enumerate()
             .map(|(index, post)| {
-                if !self.judges(post) {
-                    PostAnalysis::not_judged()
-                } else {
-                    self.analyze_post(index, post, corpus.sources.get(post.origin.source as usize))
-                }
+                self.analyze_if_judged(index, post, corpus.sources.get(post.origin.source as usize))
             })
             .inspect(|_| checked())
             .collect()
+    }
+
+    /// [`Engine::analyze_post`] for a post that is judged; nothing for one that is not.
+    fn analyze_if_judged(
+        &self,
+        index: usize,
+        post: &Post,
+        source: Option<&Source>,
+    ) -> PostAnalysis {
+        if self.judges(post) {
+            self.analyze_post(index, post, source)
+        } else {
+            PostAnalysis::not_judged()
+        }
     }
 
     /// The account checks of every calendar month that has judged posts with a date, each over

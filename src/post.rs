@@ -161,7 +161,8 @@ pub struct Post {
     /// The id the input gave the post, if any. A `CompactString` keeps up to 24 bytes inline,
     /// so the numeric ids of X and most exports need no allocation of their own.
     pub id: Option<CompactString>,
-    /// The text as read; never modified afterwards. Boxed (no spare capacity, 8 bytes less
+    /// The text as read; never modified afterwards, except released (left empty) once nothing
+    /// needs it (`Engine::run_releasing_texts`). Boxed (no spare capacity, 8 bytes less
     /// than a `String`), like the other strings of a post: every post is kept to the report.
     pub text: Box<str>,
     pub kind: PostKind,
@@ -260,6 +261,11 @@ impl Post {
     /// Sets [`Post::allow`].
     pub fn set_allow(&mut self, allow: Option<Allow>) {
         self.change_extras(|extras| extras.allow = allow.map(Box::new));
+    }
+
+    /// Drops the text, leaving it empty: see `Engine::run_releasing_texts`.
+    pub fn release_text(&mut self) {
+        self.text = Box::default();
     }
 
     /// Changes the extras, boxing them when the first one is set and dropping the box when

@@ -227,7 +227,9 @@ pub trait AccountCheck: fmt::Debug + Send + Sync {
     fn tunable(&self) -> &'static [&'static str];
 
     /// Whether the check reads `AccountInput::traits`. A check that does not is run while the
-    /// posts are analysed, before their traits are known, and is given none.
+    /// posts are analysed, before their traits are known, and is given none; or, when texts are
+    /// released as the posts are analysed (`Engine::run_releasing_texts`), before. A check that
+    /// reads traits must not read the posts' texts: it runs once they may be gone.
     fn reads_traits(&self) -> bool;
 
     /// Judges the account.
