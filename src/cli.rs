@@ -514,8 +514,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         }
     };
     let mut corpus = corpus;
-    let text: usize = corpus.posts.iter().map(|post| post.text.len()).sum();
-    let analysis = match texts_kept(&args).filter(|_| text >= RELEASE_TEXTS_FROM) {
+    let analysis = match texts_kept(&args).filter(|_| corpus.text_bytes() >= RELEASE_TEXTS_FROM) {
         Some(keep) => engine.run_releasing_texts(&mut corpus, &|| progress.checked(), &keep),
         None => engine.run_with_progress(&corpus, &|| progress.checked()),
     };
@@ -618,7 +617,7 @@ type KeepText = fn(&Post, Option<Platform>, &PostAnalysis) -> bool;
 /// Which posts' texts a check reads once they are analysed, when not all: `keep(post, platform,
 /// analysis)` says whether it reads the text of `post`, judged for `platform`. The others are
 /// dropped as the posts are analysed (see [`Engine::run_releasing_texts`]): at a million posts
-/// they are 175 MB. A report reads the texts of posts with a finding (to quote them, place them
+/// they are 159 MB. A report reads the texts of posts with a finding (to quote them, place them
 /// in a text file, or count the chars of a fix), and the JSON report every length a platform
 /// limits. The HTML report checks the account again month by month, SARIF places the evidence
 /// of account findings in text files and fingerprints findings by their texts, as a baseline
@@ -921,7 +920,16 @@ mod tests {
     /// findings with evidence, and posts with a platform.
     #[test]
     fn released_texts_are_texts_no_report_reads() {
-        let engine = Engine::builtin().unwrap();
+        let files = rules::builtin_rule_files().unwrap();
+        // A platform for every post, as `--platform` gives: the JSON report then reads the
+        // length of each.
+        let engines = [None, Some(Platform::X)].map(|platform| {
+            let settings = EngineSettings {
+                platform,
+                ..EngineSettings::default()
+            };
+            (platform, Engine::new(&files, &settings).unwrap())
+        });
         let inputs = [
             "fixtures/example-account.json",
             "fixtures/drafts.txt",
@@ -960,10 +968,16 @@ mod tests {
         let corpus =
             input::read_all(&inputs, ReadOptions::default(), &mut std::io::empty()).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        let analysis = engine.run(&corpus);
         let mut released_any = false;
-        for format in ReportFormat::value_variants() {
-            for extra in [&[][..], &["--statistics"]] {
+        for (platform, engine, format, extra) in engines.iter().flat_map(|(platform, engine)| {
+            ReportFormat::value_variants()
+                .iter()
+                .flat_map(move |format| {
+                    [&[][..], &["--statistics"]].map(|extra| (platform, engine, format, extra))
+                })
+        }) {
+            let analysis = engine.run(&corpus);
+            {
                 let name = format.to_possible_value().unwrap();
                 let argv = ["hygiene", "check", "x", "--format", name.get_name()]
                     .into_iter()
@@ -984,9 +998,9 @@ mod tests {
                         analysis.months = Some(engine.months(corpus, &analysis));
                     }
                     let analysis = &analysis;
-                    let score = score::score(&engine, corpus, analysis);
+                    let score = score::score(engine, corpus, analysis);
                     let report = Report {
-                        engine: &engine,
+                        engine,
                         corpus,
                         analysis,
                         score: &score,
@@ -1003,11 +1017,35 @@ mod tests {
                 assert_eq!(
                     write(&lean, &lean_analysis),
                     write(&corpus, &analysis),
-                    "{format:?} {extra:?}"
+                    "{format:?} {extra:?} {platform:?}"
                 );
+                // A baseline keys each finding by its texts, evidence included: released,
+                // an account finding's would change. So baselines keep every text, as fixes do.
+                if platform.is_none() && !args.statistics && args.format == ReportFormat::Json {
+                    let keys = |corpus: &Corpus| -> Vec<String> {
+                        analysis
+                            .account_findings
+                            .iter()
+                            .map(|finding| baseline::key(engine, corpus, finding))
+                            .collect()
+                    };
+                    assert_ne!(keys(&lean), keys(&corpus));
+                }
             }
         }
         assert!(released_any, "some texts are released");
+        for flags in [
+            &["--fix"][..],
+            &["--diff"],
+            &["--baseline", "b.json"],
+            &["--write-baseline", "b.json"],
+        ] {
+            let argv = ["hygiene", "check", "x"].iter().chain(flags);
+            let Command::Check(args) = Cli::try_parse_from(argv).unwrap().command else {
+                unreachable!()
+            };
+            assert!(texts_kept(&args).is_none(), "{flags:?} keeps every text");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The unit everything else works on: a [`Post`] as read from an input, and the [`Corpus`] of
 //! all posts of one run with the [`Source`]s they came from.
 //!
-//! Readers in `input/` build these; nothing after them changes a post. `Post::text` is exactly
+//! Readers in `input/` build these; nothing after them changes a post but a check that drops
+//! the texts its report will not read (`Engine::run_releasing_texts`). `Post::text` is exactly
 //! the text that was read (no trimming, unescaping or normalising beyond what the input format
 //! itself defines), so every span a rule reports points into it.
 
@@ -424,6 +425,13 @@ pub struct Corpus {
     /// are numbered on from the batches before it. Indexes into a corpus (a finding's post,
     /// `Analysis::posts`) count from `posts[0]`; reports print run-wide ones.
     pub first_post: usize,
+}
+
+impl Corpus {
+    /// The length of every post's text, in bytes.
+    pub fn text_bytes(&self) -> usize {
+        self.posts.iter().map(|post| post.text.len()).sum()
+    }
 }
 
 #[cfg(test)]
