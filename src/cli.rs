@@ -606,8 +606,8 @@ fn exit_status(args: &CheckArgs, failing_findings: bool, score: &Score) -> ExitS
 /// How much text a corpus holds before a check releases the texts its report does not read
 /// ([`texts_kept`]). Releasing them means running the account checks that read texts before
 /// the posts are analysed rather than beside them, which took a 5 MB X archive 64.5 -> 68.2 ms
-/// (medians of 11) and a million posts 4.8 -> 5.2 s, for memory that only counts at scale: a
-/// million posts hold 159 MB of text, the 100,000 of the benchmark 16 MB.
+/// (medians of 11) and a million posts 4.62 -> 4.81 s (3 runs), for memory that only counts
+/// at scale: a million posts hold 159 MB of text, the 100,000 of the benchmark 16 MB.
 const RELEASE_TEXTS_FROM: usize = 32 << 20;
 
 /// Whether a check reads the text of a post (judged for a platform, analysed) once it is
