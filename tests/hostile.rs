@@ -102,7 +102,7 @@ fn texts(path: &Path) -> Vec<String> {
     corpus
         .posts
         .into_iter()
-        .map(|post| post.text.into())
+        .map(|post| post.text.to_string())
         .collect()
 }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess};
 use serde_json::Value;
 
-use crate::post::{Location, Origin, Platform, Post, PostKind};
+use crate::post::{Location, Origin, Platform, Post, PostKind, Text};
 
 use super::fields::{FieldSet, Loose, Scalar, deserialize_fields};
 use super::{ReadContext, describe, infer_kind};
@@ -160,7 +160,7 @@ pub(super) struct JsonlRecord<'l> {
     origin: Origin,
 }
 
-impl JsonlRecord<'_> {
+impl<'a> JsonlRecord<'a> {
     /// The post the record holds; `name` is the input's name in errors.
     pub(super) fn post(&self, name: &str) -> Result<Post> {
         let Location::Record { line, .. } = self.origin.location else {
@@ -169,6 +169,18 @@ impl JsonlRecord<'_> {
         let record: Record<'_> =
             serde_json::from_str(self.line).map_err(|error| syntax_error(name, line, &error))?;
         post_from_record(name, record, self.origin)
+    }
+
+    /// [`JsonlRecord::post`], its text left empty and given apart, borrowed from the line
+    /// where it has no escapes: a batch's texts are then copied once, into the buffer they
+    /// share (see `Text`), not each into an allocation of its own first.
+    pub(super) fn parts(&self, name: &str) -> Result<(Post, Cow<'a, str>)> {
+        let Location::Record { line, .. } = self.origin.location else {
+            unreachable!("JSON Lines records have record locations")
+        };
+        let record: Record<'a> =
+            serde_json::from_str(self.line).map_err(|error| syntax_error(name, line, &error))?;
+        record_parts(name, record, self.origin)
     }
 }
 
@@ -277,6 +289,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for PostFields<'a> {
 }
 
 fn post_from_record(name: &str, record: Record<'_>, origin: Origin) -> Result<Post> {
+    let (mut post, text) = record_parts(name, record, origin)?;
+    post.text = Text::from(&*text);
+    Ok(post)
+}
+
+/// The post of a record, its text left empty and given apart.
+fn record_parts<'a>(
+    name: &str,
+    record: Record<'a>,
+    origin: Origin,
+) -> Result<(Post, Cow<'a, str>)> {
     let Location::Record {
         record: number,
         line,
@@ -298,7 +321,7 @@ fn post_from_record(name: &str, record: Record<'_>, origin: Origin) -> Result<Po
     let object = match record {
         Record::Text(text) => {
             let kind = infer_kind(&text, false);
-            return Ok(Post::new(text.into_owned(), kind, origin));
+            return Ok((Post::new(String::new(), kind, origin), text));
         }
         Record::Object(object) => object,
         Record::Other(kind) => bail!(
@@ -381,7 +404,7 @@ fn post_from_record(name: &str, record: Record<'_>, origin: Origin) -> Result<Po
         Some(value) => Some(super::parse_allow(value).map_err(fail)?),
     };
 
-    let mut post = Post::new(text.to_string(), kind, origin);
+    let mut post = Post::new(String::new(), kind, origin);
     post.id = id.map(Into::into);
     post.created_at = created_at;
     post.platform = platform;
@@ -389,7 +412,7 @@ fn post_from_record(name: &str, record: Record<'_>, origin: Origin) -> Result<Po
     post.set_to(to);
     post.set_in_reply_to(in_reply_to);
     post.set_allow(allow);
-    Ok(post)
+    Ok((post, text.clone()))
 }
 
 /// A string field, if present and not null.

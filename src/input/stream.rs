@@ -8,6 +8,7 @@
 //! any post is read; read a line at a time, the first problem in input order is reported,
 //! after the posts that end before it.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};
 
 use anyhow::{Context, Result};
@@ -16,7 +17,7 @@ use rayon::prelude::*;
 use super::json::JsonlLines;
 use super::text::TextLines;
 use super::{Mode, ReadOptions, TextSplit, decode_utf8_line, detect};
-use crate::post::{Corpus, InputFormat, Post, Source, SourceKind, SourceSettings};
+use crate::post::{Corpus, InputFormat, Post, Source, SourceKind, SourceSettings, share_texts};
 
 /// How much of standard input (after leading white space, in whole lines) is read before its
 /// format is detected when `--input-format` does not say: every sniffer looks at no more than
@@ -225,12 +226,28 @@ impl RawLines {
                 }
             }
         }
-        let parsed: Vec<Result<Post>> =
-            records.par_iter().map(|record| record.post(name)).collect();
-        for post in parsed {
-            posts.push(post?);
+        let parsed: Vec<Result<(Post, Cow<str>)>> = records
+            .par_iter()
+            .map(|record| record.parts(name))
+            .collect();
+        let first = posts.len();
+        let mut texts = Vec::with_capacity(parsed.len());
+        let mut failed = None;
+        for parts in parsed {
+            match parts {
+                Ok((post, text)) => {
+                    posts.push(post);
+                    texts.push(text);
+                }
+                Err(error) => {
+                    failed = Some(error);
+                    break;
+                }
+            }
         }
-        problem.map_or(Ok(()), Err)
+        // The batch's texts in one buffer (see `Text`).
+        share_texts(&mut posts[first..], &texts);
+        failed.or(problem).map_or(Ok(()), Err)
     }
 }
 
@@ -517,7 +534,7 @@ mod tests {
                     corpus
                         .posts
                         .into_iter()
-                        .map(|post| post.text.into())
+                        .map(|post| post.text.to_string())
                         .collect(),
                 )),
                 Ok(None) => return Ok(batches),
@@ -619,7 +636,10 @@ mod tests {
         .unwrap();
         let mut posts = Vec::new();
         let result = read_lines(&mut lines, reader, &mut posts, &mut |_| {});
-        let texts = posts.into_iter().map(|post| post.text.into()).collect();
+        let texts = posts
+            .into_iter()
+            .map(|post| post.text.to_string())
+            .collect();
         (texts, result.err().map(|error| format!("{error:#}")))
     }
 

@@ -203,7 +203,7 @@ mod tests {
         posts
             .into_iter()
             .map(|post| match post.origin.location {
-                Location::Text { line, .. } => (post.text.into(), line),
+                Location::Text { line, .. } => (post.text.to_string(), line),
                 Location::Record { .. } => unreachable!("text posts have text locations"),
             })
             .collect()
