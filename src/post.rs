@@ -413,11 +413,24 @@ impl Post {
     }
 
     /// Changes the extras, boxing them when the first one is set and dropping the box when
-    /// the last one is cleared.
+    /// the last one is cleared. Readers set every field of every post, most of them to
+    /// nothing: that makes no box.
     fn change_extras(&mut self, change: impl FnOnce(&mut Extras)) {
-        let mut extras = self.extras.take().unwrap_or_default();
-        change(&mut extras);
-        self.extras = (!extras.is_empty()).then_some(extras);
+        match &mut self.extras {
+            Some(extras) => {
+                change(extras);
+                if extras.is_empty() {
+                    self.extras = None;
+                }
+            }
+            None => {
+                let mut extras = Extras::default();
+                change(&mut extras);
+                if !extras.is_empty() {
+                    self.extras = Some(Box::new(extras));
+                }
+            }
+        }
     }
 }
 
