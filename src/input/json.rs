@@ -163,12 +163,7 @@ pub(super) struct JsonlRecord<'l> {
 impl<'a> JsonlRecord<'a> {
     /// The post the record holds; `name` is the input's name in errors.
     pub(super) fn post(&self, name: &str) -> Result<Post> {
-        let Location::Record { line, .. } = self.origin.location else {
-            unreachable!("JSON Lines records have record locations")
-        };
-        let record: Record<'_> =
-            serde_json::from_str(self.line).map_err(|error| syntax_error(name, line, &error))?;
-        post_from_record(name, record, self.origin)
+        self.parts(name).map(with_text)
     }
 
     /// [`JsonlRecord::post`], its text left empty and given apart, borrowed from the line
@@ -289,9 +284,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for PostFields<'a> {
 }
 
 fn post_from_record(name: &str, record: Record<'_>, origin: Origin) -> Result<Post> {
-    let (mut post, text) = record_parts(name, record, origin)?;
+    record_parts(name, record, origin).map(with_text)
+}
+
+/// A post from [`record_parts`], its text in a buffer of its own.
+fn with_text((mut post, text): (Post, Cow<'_, str>)) -> Post {
     post.text = Text::from(&*text);
-    Ok(post)
+    post
 }
 
 /// The post of a record, its text left empty and given apart.
