@@ -23,7 +23,7 @@ use crate::input::{
 };
 use crate::man;
 use crate::output;
-use crate::post::{Corpus, InputFormat, Platform, Post};
+use crate::post::{Corpus, InputFormat, Platform};
 use crate::report::lines::{LineFormat, LinePrinter};
 use crate::report::{self, OutputFormat, Report, ReportFormat};
 use crate::rules::{self, OptionOverrides, RuleFile};
@@ -514,7 +514,7 @@ fn check(args: CheckArgs, io: Io<'_>) -> Result<ExitStatus> {
         }
     };
     let mut corpus = corpus;
-    let analysis = match texts_kept(&args).filter(|_| corpus.text_bytes() >= RELEASE_TEXTS_FROM) {
+    let analysis = match texts_released(&args, &corpus) {
         Some(keep) => engine.run_releasing_texts(&mut corpus, &|| progress.checked(), &keep),
         None => engine.run_with_progress(&corpus, &|| progress.checked()),
     };
@@ -610,12 +610,19 @@ fn exit_status(args: &CheckArgs, failing_findings: bool, score: &Score) -> ExitS
 /// at scale: a million posts hold 159 MB of text, the 100,000 of the benchmark 16 MB.
 const RELEASE_TEXTS_FROM: usize = 32 << 20;
 
-/// Whether a check reads the text of a post (judged for a platform, analysed) once it is
-/// analysed.
-type KeepText = fn(&Post, Option<Platform>, &PostAnalysis) -> bool;
+/// What a check keeps of `corpus`'s texts, when it drops the others as the posts are analysed:
+/// [`texts_kept`], from [`RELEASE_TEXTS_FROM`] bytes of text on.
+fn texts_released(args: &CheckArgs, corpus: &Corpus) -> Option<KeepText> {
+    texts_kept(args).filter(|_| corpus.text_bytes() >= RELEASE_TEXTS_FROM)
+}
 
-/// Which posts' texts a check reads once they are analysed, when not all: `keep(post, platform,
-/// analysis)` says whether it reads the text of `post`, judged for `platform`. The others are
+/// Whether a check reads the text of a post (judged for a platform, analysed) once it is
+/// analysed. The platform is the one the post is judged for (its own, its file's or the run's),
+/// not the post's own: `--platform` gives every post a length to report.
+type KeepText = fn(Option<Platform>, &PostAnalysis) -> bool;
+
+/// Which posts' texts a check reads once they are analysed, when not all: `keep(platform,
+/// analysis)` says whether it reads the text of a post judged for `platform`. The others are
 /// dropped as the posts are analysed (see [`Engine::run_releasing_texts`]): at a million posts
 /// they are 159 MB. A report reads the texts of posts with a finding (to quote them, place them
 /// in a text file, or count the chars of a fix), and the JSON report every length a platform
@@ -627,16 +634,16 @@ fn texts_kept(args: &CheckArgs) -> Option<KeepText> {
         return None;
     }
     match args.format {
-        _ if args.statistics => Some(|_, _, _| false),
+        _ if args.statistics => Some(|_, _| false),
         ReportFormat::Html | ReportFormat::Sarif => None,
         ReportFormat::Json => {
-            Some(|_, platform, analysis| platform.is_some() || !analysis.findings().is_empty())
+            Some(|platform, analysis| platform.is_some() || !analysis.findings().is_empty())
         }
         ReportFormat::Human
         | ReportFormat::Jsonl
         | ReportFormat::Concise
         | ReportFormat::Github
-        | ReportFormat::Junit => Some(|_, _, analysis| !analysis.findings().is_empty()),
+        | ReportFormat::Junit => Some(|_, analysis| !analysis.findings().is_empty()),
     }
 }
 
@@ -896,6 +903,7 @@ fn parse_rule_options(flags: &[String]) -> Result<OptionOverrides> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::post::{Location, Origin, Post, PostKind};
 
     fn run_with(args: &[&str], stdin_is_terminal: bool) -> (Result<ExitStatus>, String) {
         let cli = Cli::try_parse_from(args).unwrap();
@@ -1046,6 +1054,31 @@ mod tests {
             };
             assert!(texts_kept(&args).is_none(), "{flags:?} keeps every text");
         }
+    }
+
+    /// A check drops texts from 32 MiB of text on, as its report allows, and not below.
+    #[test]
+    fn texts_are_released_at_scale_only() {
+        let args = |format: &str| {
+            let argv = ["hygiene", "check", "x", "--format", format];
+            let Command::Check(args) = Cli::try_parse_from(argv).unwrap().command else {
+                unreachable!()
+            };
+            args
+        };
+        let origin = Origin {
+            source: 0,
+            location: Location::Text { line: 1, column: 1 },
+        };
+        let corpus = |len: usize| Corpus {
+            posts: vec![Post::new("a".repeat(len), PostKind::Post, origin)],
+            ..Corpus::default()
+        };
+        let (small, large) = (corpus(RELEASE_TEXTS_FROM - 1), corpus(RELEASE_TEXTS_FROM));
+        assert!(texts_released(&args("json"), &small).is_none());
+        assert!(texts_released(&args("json"), &large).is_some());
+        assert!(texts_released(&args("concise"), &large).is_some());
+        assert!(texts_released(&args("sarif"), &large).is_none());
     }
 
     #[test]

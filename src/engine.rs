@@ -433,8 +433,8 @@ impl Engine {
     }
 
     /// [`Engine::run_with_progress`], dropping the text of each post once it is analysed unless
-    /// `keep` says the caller still needs it (given the post, the platform it is judged for and
-    /// its analysis): a released text is left empty, and a kept one is given a buffer of its own,
+    /// `keep` says the caller still needs it (given the platform the post is judged for and its
+    /// analysis): a released text is left empty, and a kept one is given a buffer of its own,
     /// so that the buffers texts read together share are freed whole. What the run finds does
     /// not change.
     ///
@@ -450,7 +450,7 @@ impl Engine {
         &self,
         corpus: &mut Corpus,
         checked: &(dyn Fn() + Sync),
-        keep: &(dyn Fn(&Post, Option<Platform>, &PostAnalysis) -> bool + Sync),
+        keep: &(dyn Fn(Option<Platform>, &PostAnalysis) -> bool + Sync),
     ) -> Analysis {
         let facts = PostFacts::before_analysis(self, corpus);
         let judgements = self.judge(facts.input(&corpus.posts, None), |check| {
@@ -467,7 +467,7 @@ impl Engine {
                     .map(|(index, post)| {
                         let source = sources.get(post.origin.source as usize);
                         let analysis = self.analyze_if_judged(index, post, source);
-                        if keep(post, self.platform_of(post, source), &analysis) {
+                        if keep(self.platform_of(post, source), &analysis) {
                             post.keep_text_alone();
                         } else {
                             post.release_text();
